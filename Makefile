@@ -1,0 +1,23 @@
+# The few commands people type. See README.md.
+.PHONY: setup demo test test-fast lint bench
+
+UV := uv
+
+setup:
+	@bash scripts/install-system-packages.sh
+	@bash scripts/ensure-uv.sh
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) sync --frozen --quiet
+
+demo: setup
+	@PATH="$$HOME/.local/bin:$$PATH" bash scripts/demo.sh
+
+# The whole suite. DATABASE_URL=postgres://... runs it on PostgreSQL instead of SQLite.
+test: setup
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen pytest
+
+lint: setup
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen ruff check .
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen mypy consilium bench
+
+bench: setup
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/upload_memory.py

@@ -1,0 +1,90 @@
+"""Fixed personas shared by every test: patient, proxy, other_patient, coordinator, specialist,
+other_specialist, admin_user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
+from consilium.patients.models import Patient, Relationship, Sex
+
+PASSWORD = "Consilium-Test-2026"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any, tmp_path: Path) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.FILES_DIR = tmp_path / "files"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def make_user(email: str, role: str = Role.PATIENT, **extra: Any) -> User:
+    return User.objects.create_user(
+        email, PASSWORD, full_name=extra.pop("full_name", email.split("@")[0].title()),
+        role=role, email_verified=True, **extra,
+    )
+
+
+def make_specialist(email: str, specialty: str = Specialty.MEDICAL_ONCOLOGY) -> User:
+    user = make_user(email, Role.SPECIALIST, full_name=f"Dr {email.split('@')[0].title()}")
+    SpecialistProfile.objects.create(
+        user=user, specialty=specialty, qualifications="MBBS, MD, DM (Medical Oncology)",
+        registration_number="MCI-12345", registration_council="National Medical Commission",
+        languages="English, Hindi", years_experience=15, verified_at=timezone.now(),
+    )
+    return user
+
+
+@pytest.fixture
+def patient(db: None) -> Patient:
+    """An account holder who is the patient."""
+    user = make_user("asha@example.com", full_name="Asha Verma")
+    return Patient.objects.create(
+        holder=user, relationship=Relationship.SELF, full_name="Asha Verma",
+        date_of_birth=dt.date(1970, 5, 17), sex=Sex.FEMALE, phone="+919876543210",
+        email="asha@example.com", city="Pune", state="Maharashtra", country="India",
+    )
+
+
+@pytest.fixture
+def proxy(db: None) -> Patient:
+    """An account holder acting for their father; the fixture returns the father's record."""
+    user = make_user("ravi@example.com", full_name="Ravi Kumar")
+    return Patient.objects.create(
+        holder=user, relationship=Relationship.CHILD, full_name="Mohan Kumar",
+        date_of_birth=dt.date(1948, 1, 2), sex=Sex.MALE, city="Lucknow", country="India",
+    )
+
+
+@pytest.fixture
+def other_patient(db: None) -> Patient:
+    user = make_user("meera@example.com", full_name="Meera Shah")
+    return Patient.objects.create(
+        holder=user, relationship=Relationship.SELF, full_name="Meera Shah", sex=Sex.FEMALE,
+    )
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    return make_user("coordinator@example.com", Role.COORDINATOR, full_name="Neha Coordinator")
+
+
+@pytest.fixture
+def specialist(db: None) -> User:
+    return make_specialist("oncologist@example.com")
+
+
+@pytest.fixture
+def other_specialist(db: None) -> User:
+    return make_specialist("cardiologist@example.com", Specialty.CARDIOLOGY)
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return User.objects.create_superuser("admin@example.com", PASSWORD, full_name="Admin")

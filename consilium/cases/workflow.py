@@ -1,0 +1,18 @@
+"""The allowed status changes of a case, as a table read at a glance."""
+
+from __future__ import annotations
+
+from consilium.cases.models import CaseStatus as S
+
+ALLOWED: dict[S, frozenset[S]] = {
+    S.DRAFT: frozenset({S.TRIAGE, S.CANCELLED}),
+    S.TRIAGE: frozenset({S.AWAITING_INFO, S.READY, S.ASSIGNED, S.CANCELLED}),
+    S.AWAITING_INFO: frozenset({S.TRIAGE, S.CANCELLED}),
+    S.READY: frozenset({S.ASSIGNED, S.AWAITING_INFO, S.CANCELLED}),
+    S.ASSIGNED: frozenset({S.IN_REVIEW, S.READY, S.AWAITING_INFO, S.CANCELLED}),
+    S.IN_REVIEW: frozenset({S.CONSOLIDATION, S.REPORTED, S.AWAITING_INFO, S.CANCELLED}),
+    S.CONSOLIDATION: frozenset({S.REPORTED}),
+    S.REPORTED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.CANCELLED: frozenset(),
+}

@@ -1,0 +1,263 @@
+"""Settings: every value comes from an environment variable with an embedded default.
+
+The embedded defaults run the whole service on one machine (SQLite in var/, encrypted files in
+var/, the database task queue). A deployment at scale sets the variables; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("CONSILIUM_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def _local_secret(filename: str, make: callable) -> str:  # type: ignore[valid-type]
+    """A secret kept in var/ for the embedded deployment, created on first start."""
+    path = VAR_DIR / filename
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("CONSILIUM_SECRET_KEY") or _local_secret(
+    "secret_key", lambda: secrets.token_urlsafe(64)
+)
+# Wraps each patient's data key (AES-256-GCM); base64 of 32 bytes. Losing it loses every file.
+MASTER_KEY = env("CONSILIUM_MASTER_KEY") or _local_secret(
+    "master_key", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode()
+)
+DEBUG = env_bool("CONSILIUM_DEBUG", False)
+ALLOWED_HOSTS = env_list("CONSILIUM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CONSILIUM_CSRF_TRUSTED_ORIGINS", "")
+SITE_URL = env("CONSILIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env("CONSILIUM_SITE_NAME", "Consilium")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
+    "consilium.core",
+    "consilium.audit",
+    "consilium.accounts",
+    "consilium.patients",
+    "consilium.cases",
+    "consilium.documents",
+    "consilium.consent",
+    "consilium.billing",
+    "consilium.notifications",
+    "consilium.insights",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "consilium.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "consilium.accounts.middleware.StaffTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "consilium.config.urls"
+WSGI_APPLICATION = "consilium.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "consilium" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "consilium.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'consilium.sqlite3'}"),
+        conn_max_age=int(env("CONSILIUM_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades
+    # failing under concurrent writers.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "consilium_cache",
+    }
+}
+if env("CONSILIUM_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CONSILIUM_REDIS_URL"),
+    }
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+AUTHENTICATION_BACKENDS = ["consilium.accounts.backends.EmailBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "consilium.accounts.validators.ConsiliumPasswordValidator"},
+]
+PASSWORD_HASHERS = env_list(
+    "CONSILIUM_PASSWORD_HASHERS",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+)
+
+# Sessions end after 30 minutes without a request (the window is renewed on every request).
+SESSION_COOKIE_AGE = int(env("CONSILIUM_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+HTTPS = env_bool("CONSILIUM_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("CONSILIUM_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
+LOCALE_PATHS = [BASE_DIR / "consilium" / "locale"]
+TIME_ZONE = env("CONSILIUM_TIME_ZONE", "Asia/Kolkata")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("CONSILIUM_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Encrypted files (documents, signed PDFs). Local disk by default; "s3" for S3-compatible storage.
+FILES_BACKEND = env("CONSILIUM_FILES_BACKEND", "local")
+FILES_DIR = Path(env("CONSILIUM_FILES_DIR", str(VAR_DIR / "files")))
+FILES_S3_BUCKET = env("CONSILIUM_FILES_S3_BUCKET")
+FILES_S3_ENDPOINT = env("CONSILIUM_FILES_S3_ENDPOINT")
+
+# Uploads: never buffer a file in memory or in a plaintext temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+CASE_UPLOAD_LIMIT_BYTES = int(env("CONSILIUM_CASE_UPLOAD_LIMIT_BYTES", str(75 * 1024 * 1024)))
+
+TASKS = {
+    "default": {
+        "BACKEND": env("CONSILIUM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+EMAIL_BACKEND = env("CONSILIUM_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_HOST = env("CONSILIUM_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(env("CONSILIUM_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("CONSILIUM_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("CONSILIUM_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("CONSILIUM_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("CONSILIUM_FROM_EMAIL", "Consilium <care@consilium.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Service rules a deployment sets.
+CURRENCY = env("CONSILIUM_CURRENCY", "INR")
+PRICE_SINGLE = Decimal(env("CONSILIUM_PRICE_SINGLE", "2500"))
+PRICE_DOUBLE = Decimal(env("CONSILIUM_PRICE_DOUBLE", "3500"))
+PRICE_BOARD = Decimal(env("CONSILIUM_PRICE_BOARD", "5000"))
+PRICE_PLATFORM = Decimal(env("CONSILIUM_PRICE_PLATFORM", "2500"))
+PAYMENT_PROVIDER = env("CONSILIUM_PAYMENT_PROVIDER", "offline")
+RAZORPAY_KEY_ID = env("CONSILIUM_RAZORPAY_KEY_ID")
+RAZORPAY_KEY_SECRET = env("CONSILIUM_RAZORPAY_KEY_SECRET")
+RAZORPAY_WEBHOOK_SECRET = env("CONSILIUM_RAZORPAY_WEBHOOK_SECRET")
+RAZORPAY_API_URL = env("CONSILIUM_RAZORPAY_API_URL", "https://api.razorpay.com/v1")
+IDENTITY_MODE = env("CONSILIUM_IDENTITY_MODE", "blind")
+DOCTOR_CHOICE = env("CONSILIUM_DOCTOR_CHOICE", "platform")
+FOLLOW_UP_QUESTIONS = int(env("CONSILIUM_FOLLOW_UP_QUESTIONS", "3"))
+TURNAROUND_TARGET_HOURS = int(env("CONSILIUM_TURNAROUND_TARGET_HOURS", "72"))
+TURNAROUND_LIMIT_HOURS = int(env("CONSILIUM_TURNAROUND_LIMIT_HOURS", "120"))
+STAFF_REQUIRE_2FA = env_bool("CONSILIUM_STAFF_REQUIRE_2FA", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "consilium.core.middleware.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env("CONSILIUM_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's request logger would print request bodies' field names and paths only; keep it
+        # at WARNING so 4xx noise (which may carry identifiers in URLs) stays out.
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Starts the whole service on one machine: web server, task worker and scheduler, with demo data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="uv run --frozen python"
+$PY manage.py migrate --noinput
+$PY manage.py collectstatic --noinput --verbosity 0
+$PY manage.py seed_demo
+HOST="${CONSILIUM_HOST:-127.0.0.1}"
+PORT="${CONSILIUM_PORT:-8000}"
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+uv run --frozen gunicorn consilium.config.wsgi:application --bind "$HOST:$PORT" \
+  --workers "${CONSILIUM_WEB_WORKERS:-2}" --timeout 120 --access-logfile - &
+pids+=($!)
+$PY manage.py db_worker --queue-name default --interval 1 &
+pids+=($!)
+$PY manage.py scheduler &
+pids+=($!)
+
+echo
+echo "Consilium is running on http://$HOST:$PORT  (Ctrl-C stops web server, worker and scheduler)"
+$PY manage.py demo_logins
+wait -n "${pids[@]}"
