@@ -22,7 +22,7 @@ class StaffTwoFactorMiddleware:
             settings.STAFF_REQUIRE_2FA
             and user.is_authenticated
             and getattr(user, "is_staff_role", False)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not getattr(user, "is_verified", lambda: False)()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
             return redirect(reverse("accounts:two_factor") + f"?next={request.path}")

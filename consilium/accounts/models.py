@@ -106,7 +106,9 @@ class SpecialistProfile(BaseModel):
     qualifications = models.CharField(max_length=300)
     registration_number = models.CharField(max_length=64)
     registration_council = models.CharField(max_length=200)
-    languages = models.CharField(max_length=200, help_text=_("Comma separated, e.g. English, Hindi"))
+    languages = models.CharField(
+        max_length=200, help_text=_("Comma separated, e.g. English, Hindi")
+    )
     years_experience = models.PositiveSmallIntegerField()
     hospital = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True)

@@ -48,6 +48,9 @@ class Payment(BaseModel):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.provider} {self.currency} {self.amount} ({self.status})"
+
 
 class PaymentEvent(models.Model):
     """A provider's webhook event, stored once: a repeat delivery finds its row and is ignored."""
@@ -62,3 +65,6 @@ class PaymentEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="payment_event_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.event_id}"

@@ -120,6 +120,9 @@ class CaseQuestion(BaseModel):
             models.UniqueConstraint(fields=["case", "position"], name="case_question_position")
         ]
 
+    def __str__(self) -> str:
+        return f"Q{self.position}"
+
 
 class CaseTransition(models.Model):
     """A row per status change: the case's history."""
@@ -135,3 +138,6 @@ class CaseTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

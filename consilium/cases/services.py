@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ def case_transition(
     *,
     case: Case,
     to: CaseStatus,
-    actor: object,
+    actor: Any,
     note: str = "",
     on_commit: Callable[[], None] | None = None,
 ) -> Case:
@@ -53,3 +54,18 @@ def case_transition(
     case.status = locked.status
     case.submitted_at = locked.submitted_at
     return locked
+
+
+@transaction.atomic
+def case_set_review_type(*, case: Case, review_type: str, actor: object) -> Case:
+    """Records the chosen review type on a draft (the price follows from it)."""
+    from consilium.cases.models import ReviewType
+
+    if case.status != CaseStatus.DRAFT:
+        raise DomainError(_("The review type can only be changed before the case is submitted."))
+    if review_type not in ReviewType.values:
+        raise DomainError(_("Choose one of the review types offered."))
+    case.review_type = review_type
+    case.save(update_fields=["review_type", "updated_at"])
+    record(actor=actor, action="case.review_type", target=case, detail={"review_type": review_type})
+    return case

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from decimal import Decimal
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -31,7 +32,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-def _local_secret(filename: str, make: callable) -> str:  # type: ignore[valid-type]
+def _local_secret(filename: str, make: Callable[[], str]) -> str:
     """A secret kept in var/ for the embedded deployment, created on first start."""
     path = VAR_DIR / filename
     if not path.exists():

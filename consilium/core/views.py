@@ -9,7 +9,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The landing page; a signed-in user goes straight to their own starting point."""
     user = request.user
     if user.is_authenticated:
-        return redirect(user.home_url())  # type: ignore[union-attr]
+        return redirect(user.home_url())
     return render(request, "core/home.html")
 
 

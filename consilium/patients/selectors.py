@@ -1,0 +1,16 @@
+"""Who may see which patient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from consilium.patients.models import Patient
+
+
+def patients_of(*, user: Any) -> QuerySet[Patient]:
+    """The patients an account holds (itself, a parent, a child…)."""
+    if not getattr(user, "is_authenticated", False):
+        return Patient.objects.none()
+    return Patient.objects.filter(holder=user)
