@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
