@@ -88,3 +88,45 @@ def other_specialist(db: None) -> User:
 @pytest.fixture
 def admin_user(db: None) -> User:
     return User.objects.create_superuser("admin@example.com", PASSWORD, full_name="Admin")
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
+    # it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CONSILIUM_CHROMIUM", "/usr/bin/chromium"),
+            args=CHROMIUM_FLAGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any, live_server: Any) -> Any:
+    """A fresh browser context on a phone-sized screen, pointed at the live server."""
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-IN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
