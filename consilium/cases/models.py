@@ -95,6 +95,9 @@ class Case(BaseModel):
     )
     is_urgent = models.BooleanField(default=False, db_index=True)
     red_flags = models.JSONField(default=list, blank=True)
+    # The boxes ticked under "Right now, does the patient have any of these?" (including "none"),
+    # kept apart from `red_flags` so the form shows exactly what the patient answered.
+    red_flag_answers = models.JSONField(default=list, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
