@@ -23,6 +23,7 @@ class PaymentStatus(models.TextChoices):
     CREATED = "created", _("Awaiting payment")
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
+    REFUND_PENDING = "refund_pending", _("Refund to be transferred")
     REFUNDED = "refunded", _("Refunded")
 
 
@@ -44,12 +45,44 @@ class Payment(BaseModel):
         related_name="+", help_text=_("The coordinator who recorded an offline payment"),
     )
     offline_reference = models.CharField(_("bank or UPI reference"), max_length=100, blank=True)
+    refund_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    refund_reference = models.CharField(
+        _("refund reference"), max_length=100, blank=True,
+        help_text=_("The provider's refund id, or the bank or UPI reference of the transfer back"),
+    )
+    refund_requested_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.currency} {self.amount} ({self.status})"
+
+    @property
+    def amount_minor(self) -> int:
+        """The amount in the currency's smallest unit (paise), as payment providers expect."""
+        return int((self.amount * 100).to_integral_value())
+
+
+class OfflinePaymentDetails(BaseModel):
+    """Where patients send a bank transfer or UPI payment. The deployment's admin fills this in;
+    the newest row is shown at checkout."""
+
+    payee_name = models.CharField(_("account name"), max_length=200, blank=True)
+    bank_name = models.CharField(_("bank and branch"), max_length=200, blank=True)
+    account_number = models.CharField(_("account number"), max_length=64, blank=True)
+    ifsc = models.CharField(_("IFSC code"), max_length=16, blank=True)
+    upi_id = models.CharField(_("UPI ID"), max_length=100, blank=True)
+    notes = models.TextField(_("extra instructions"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("offline payment details")
+        verbose_name_plural = _("offline payment details")
+
+    def __str__(self) -> str:
+        return self.payee_name or str(_("Offline payment details"))
 
 
 class PaymentEvent(models.Model):

@@ -23,7 +23,13 @@ class ConsentText(BaseModel):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "language"], name="consent_version_lang")
+            models.UniqueConstraint(fields=["version", "language"], name="consent_version_lang"),
+            # Publishing swaps the active version; two active texts would make "which one did the
+            # patient read?" ambiguous.
+            models.UniqueConstraint(
+                fields=["language"], condition=models.Q(is_active=True),
+                name="consent_one_active_per_language",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -42,6 +48,22 @@ class ConsentSignature(BaseModel):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The fingerprint of the exact words signed, kept with the signature so the PDF can prove what
+    # was agreed even if someone later tampered with the text row.
+    text_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_active_signature_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"consent {self.public_id}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
