@@ -9,6 +9,7 @@ from consilium.core.models import BaseModel
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -27,6 +28,9 @@ class OutboxMessage(BaseModel):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set when a worker claims the row (pending → sending); a row stuck in "sending" past a
+    # timeout belongs to a worker that died and is handed back by the sweep.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     recipient = models.ForeignKey(
@@ -36,6 +40,10 @@ class OutboxMessage(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to} ({self.status})"
 
 
 class Notification(BaseModel):
@@ -50,3 +58,7 @@ class Notification(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message

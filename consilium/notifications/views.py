@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from consilium.notifications.models import OutboxStatus
+from consilium.notifications.selectors import (
+    LIST_LIMIT,
+    OUTBOX_LIMIT,
+    notifications_for,
+    outbox_message_get,
+    outbox_visible_to,
+)
+from consilium.notifications.services import notifications_mark_read
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's latest notices; opening the page marks the ones shown as read."""
+    notices = list(notifications_for(user=request.user)[:LIST_LIMIT])
+    unread = [str(n.public_id) for n in notices if n.read_at is None]
+    if unread:
+        notifications_mark_read(user=request.user, public_ids=unread)
+    return render(request, "notifications/list.html", {"notices": notices})
+
+
+@login_required
+@require_GET
+def outbox_list(request: HttpRequest) -> HttpResponse:
+    """The emails the service has written, for coordinators and admins (404 for anyone else)."""
+    if not request.user.is_coordinator:  # type: ignore[union-attr]
+        raise Http404
+    messages = outbox_visible_to(user=request.user).defer("body_text", "body_html")
+    status = request.GET.get("status", "")
+    if status in OutboxStatus.values:
+        messages = messages.filter(status=status)
+    else:
+        status = ""
+    return render(
+        request,
+        "notifications/outbox_list.html",
+        {
+            "outbox": list(messages[:OUTBOX_LIMIT]),
+            "limit": OUTBOX_LIMIT,
+            "status": status,
+            "statuses": OutboxStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def outbox_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One email with its body, for admins only."""
+    message = outbox_message_get(user=request.user, public_id=public_id)
+    return render(request, "notifications/outbox_detail.html", {"message": message})
