@@ -1,0 +1,149 @@
+"""Where encrypted files live. Everything written here is already ciphertext (see core.crypto).
+
+The backend interface is deliberately small (open_write / open_read / delete / exists) so an
+S3-compatible backend can be added later: a multipart upload behind `open_write`, ranged GETs
+behind `open_read`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from consilium.core.crypto import DecryptingReader, EncryptingWriter
+
+
+class PendingFile(Protocol):
+    """A file being written: invisible under its key until `commit()`."""
+
+    key: str
+
+    def write(self, data: bytes | bytearray | memoryview) -> int: ...
+    def commit(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+class FileStorage(Protocol):
+    def open_write(self) -> PendingFile: ...
+    def open_read(self, key: str) -> BinaryIO: ...
+    def delete(self, key: str) -> None: ...
+    def exists(self, key: str) -> bool: ...
+
+
+def new_key() -> str:
+    """A random key: nothing about the patient or the file appears in it."""
+    token = secrets.token_hex(16)
+    return f"{token[:2]}/{token[2:4]}/{token}"
+
+
+class _LocalPendingFile:
+    def __init__(self, root: Path) -> None:
+        self.key = new_key()
+        self._final = root / self.key
+        self._final.parent.mkdir(parents=True, exist_ok=True)
+        self._temp = self._final.with_name(f".{self._final.name}.{secrets.token_hex(4)}.part")
+        self._file: io.BufferedWriter | None = open(self._temp, "xb")  # noqa: SIM115
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        assert self._file is not None, "write after commit or abort"
+        return self._file.write(data)
+
+    def commit(self) -> None:
+        assert self._file is not None, "commit after commit or abort"
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        self._file = None
+        # Readers see either nothing or the whole file, never a half-written one.
+        os.replace(self._temp, self._final)
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._temp.unlink(missing_ok=True)
+
+
+class LocalFileStorage:
+    """Files on local disk under FILES_DIR (the embedded deployment)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError("storage key escapes the storage root")
+        return path
+
+    def open_write(self) -> _LocalPendingFile:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return _LocalPendingFile(self.root)
+
+    def open_read(self, key: str) -> BinaryIO:
+        return open(self._path(key), "rb")  # noqa: SIM115
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+
+def get_storage() -> FileStorage:
+    if settings.FILES_BACKEND == "local":
+        return LocalFileStorage(settings.FILES_DIR)
+    raise ImproperlyConfigured(f"Unknown FILES_BACKEND {settings.FILES_BACKEND!r}")
+
+
+class EncryptedPendingFile:
+    """Plaintext in, ciphertext to storage: the writer other code uses."""
+
+    def __init__(self, storage: FileStorage, data_key: bytes) -> None:
+        self._pending = storage.open_write()
+        self.key = self._pending.key
+        self._writer = EncryptingWriter(self._pending, data_key)  # type: ignore[arg-type]
+
+    @property
+    def size(self) -> int:
+        return self._writer.size
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        return self._writer.write(data)
+
+    def commit(self) -> tuple[int, str]:
+        """Makes the file visible under `self.key`; returns (plaintext size, SHA-256 hex)."""
+        result = self._writer.close()
+        self._pending.commit()
+        return result
+
+    def abort(self) -> None:
+        self._pending.abort()
+
+
+def encrypted_open_write(*, data_key: bytes, storage: FileStorage | None = None) -> EncryptedPendingFile:
+    return EncryptedPendingFile(storage or get_storage(), data_key)
+
+
+def encrypted_open_read(
+    *, key: str, data_key: bytes, storage: FileStorage | None = None
+) -> DecryptingReader:
+    return DecryptingReader((storage or get_storage()).open_read(key), data_key)
+
+
+def encrypted_write_bytes(*, data: bytes, data_key: bytes) -> tuple[str, int, str]:
+    """Stores a small plaintext; returns (key, size, SHA-256 hex)."""
+    pending = encrypted_open_write(data_key=data_key)
+    try:
+        pending.write(data)
+        size, sha256 = pending.commit()
+    except BaseException:
+        pending.abort()
+        raise
+    return pending.key, size, sha256
