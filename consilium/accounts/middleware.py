@@ -1,15 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+# Set at sign-in for a patient who opted in to two-step sign-in, so the check below costs no
+# query on every request.
+OTP_REQUIRED_SESSION_KEY = "accounts_otp_required"
+
 
 class StaffTwoFactorMiddleware:
-    """Staff (coordinators, specialists, admins) must pass a TOTP check before anything else."""
+    """Staff (coordinators, specialists, admins) must pass a TOTP check before anything else;
+    so must a patient who turned two-step sign-in on."""
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
 
@@ -19,11 +25,14 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            settings.STAFF_REQUIRE_2FA
-            and user.is_authenticated
-            and getattr(user, "is_staff_role", False)
+            user.is_authenticated
             and not getattr(user, "is_verified", lambda: False)()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and (
+                (settings.STAFF_REQUIRE_2FA and getattr(user, "is_staff_role", False))
+                or request.session.get(OTP_REQUIRED_SESSION_KEY, False)
+            )
         ):
-            return redirect(reverse("accounts:two_factor") + f"?next={request.path}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from consilium.core.models import BaseModel
+from consilium.patients.models import Relationship
 
 
 class Role(models.TextChoices):
@@ -48,6 +49,11 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
     email_verified = models.BooleanField(default=False)
     preferred_language = models.CharField(max_length=8, default="en")
+    # What the person said at registration ("who is the request for"), so the intake can prefill
+    # the first patient's relationship; blank for staff.
+    relationship_to_patient = models.CharField(
+        _("who the request is for"), max_length=16, choices=Relationship.choices, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
