@@ -124,9 +124,8 @@ class EncryptingWriter:
     def _seal(self, plaintext: bytes, final: bool) -> None:
         if self._index >= MAX_CHUNKS:
             raise ValueError("file too large for the chunk counter")
-        self._sink.write(
-            self._aead.encrypt(_nonce(self._prefix, self._index), plaintext, _aad(self._index, final))
-        )
+        nonce = _nonce(self._prefix, self._index)
+        self._sink.write(self._aead.encrypt(nonce, plaintext, _aad(self._index, final)))
         self._index += 1
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
@@ -216,7 +215,7 @@ class DecryptingReader(io.RawIOBase):
         try:
             plaintext = self._aead.decrypt(_nonce(self._prefix, index), sealed, _aad(index, final))
         except InvalidTag:
-            raise TamperedFileError(f"chunk {index} of the encrypted file fails authentication") from None
+            raise TamperedFileError(f"chunk {index} of the file fails authentication") from None
         self._cached_index, self._cached = index, plaintext
         return plaintext
 

@@ -50,15 +50,19 @@ class _LocalPendingFile:
         self._temp = self._final.with_name(f".{self._final.name}.{secrets.token_hex(4)}.part")
         self._file: io.BufferedWriter | None = open(self._temp, "xb")  # noqa: SIM115
 
+    def _open_file(self) -> io.BufferedWriter:
+        if self._file is None:
+            raise ValueError("the file was already committed or aborted")
+        return self._file
+
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        assert self._file is not None, "write after commit or abort"
-        return self._file.write(data)
+        return self._open_file().write(data)
 
     def commit(self) -> None:
-        assert self._file is not None, "commit after commit or abort"
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
+        file = self._open_file()
+        file.flush()
+        os.fsync(file.fileno())
+        file.close()
         self._file = None
         # Readers see either nothing or the whole file, never a half-written one.
         os.replace(self._temp, self._final)
@@ -127,7 +131,9 @@ class EncryptedPendingFile:
         self._pending.abort()
 
 
-def encrypted_open_write(*, data_key: bytes, storage: FileStorage | None = None) -> EncryptedPendingFile:
+def encrypted_open_write(
+    *, data_key: bytes, storage: FileStorage | None = None
+) -> EncryptedPendingFile:
     return EncryptedPendingFile(storage or get_storage(), data_key)
 
 
