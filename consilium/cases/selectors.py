@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
-from consilium.cases.models import Case, CaseStatus
+from consilium.cases.models import Case, CaseQuestion, CaseStatus, CaseTransition, IntakeStep
+from consilium.patients.models import Patient
 from consilium.patients.selectors import patients_of
 
 
@@ -43,3 +48,219 @@ def case_get_editable(*, user: Any, public_id: UUID | str, action: str = "case.v
     if case.status != CaseStatus.DRAFT or case.patient.holder_id != user.pk:
         raise Http404
     return case
+
+
+# --- Intake progress ---------------------------------------------------------------------------
+
+STEP_ORDER: tuple[str, ...] = tuple(IntakeStep.values)
+# The steps this app's intake form owns; the others belong to documents, consent and billing.
+FORM_STEPS: tuple[str, ...] = (
+    IntakeStep.PATIENT,
+    IntakeStep.CONDITION,
+    IntakeStep.HISTORY,
+    IntakeStep.QUESTIONS,
+)
+_STEP_ROUTES: dict[str, str] = {
+    IntakeStep.DOCUMENTS: "documents:case_documents",
+    IntakeStep.CONSENT: "consent:sign",
+    IntakeStep.PAYMENT: "billing:choose",
+    IntakeStep.SUBMIT: "cases:submit",
+}
+_HISTORY_FIELDS = (
+    "allergies",
+    "current_medicines",
+    "past_history",
+    "treatment_so_far",
+    "treatment_planned",
+    "treating_doctor",
+    "treating_hospital",
+)
+
+
+def step_url(*, case: Case, step: str) -> str | None:
+    """Where the patient fills in `step`; None while the app that owns it has no page yet."""
+    try:
+        if step in FORM_STEPS:
+            return reverse("cases:intake", kwargs={"public_id": case.public_id, "step": step})
+        return reverse(_STEP_ROUTES[step], kwargs={"public_id": case.public_id})
+    except NoReverseMatch:
+        return None
+
+
+def with_progress(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Adds what the steps outside the form need (questions, reports, consent, payment) as
+    EXISTS subqueries, so a list of cases costs one query whatever its length."""
+    from consilium.billing.models import Payment, PaymentStatus
+    from consilium.consent.models import ConsentSignature
+    from consilium.documents.models import Document
+
+    case = OuterRef("pk")
+    return queryset.annotate(
+        has_questions=Exists(CaseQuestion.objects.filter(case=case)),
+        has_documents=Exists(Document.objects.filter(case=case)),
+        has_consent=Exists(ConsentSignature.objects.filter(case=case, withdrawn_at__isnull=True)),
+        is_paid=Exists(Payment.objects.filter(case=case, status=PaymentStatus.PAID)),
+    )
+
+
+def _progress_of(case: Case) -> dict[str, bool]:
+    if not hasattr(case, "has_documents"):
+        case = with_progress(Case.objects.filter(pk=case.pk).select_related("patient")).get()
+    patient = case.patient
+    reached = STEP_ORDER.index(case.intake_step)
+    return {
+        IntakeStep.PATIENT: bool(patient.full_name and patient.date_of_birth and patient.sex),
+        IntakeStep.CONDITION: bool(
+            case.medical_area and (case.diagnosis_so_far.strip() or case.symptoms.strip())
+        ),
+        IntakeStep.HISTORY: reached > STEP_ORDER.index(IntakeStep.HISTORY)
+        or any(getattr(case, name) for name in _HISTORY_FIELDS),
+        IntakeStep.QUESTIONS: bool(case.has_questions),  # type: ignore[attr-defined]
+        IntakeStep.DOCUMENTS: bool(case.has_documents),  # type: ignore[attr-defined]
+        IntakeStep.CONSENT: bool(case.has_consent),  # type: ignore[attr-defined]
+        IntakeStep.PAYMENT: bool(case.is_paid),  # type: ignore[attr-defined]
+        IntakeStep.SUBMIT: case.status != CaseStatus.DRAFT,
+    }
+
+
+SHORT_LABELS = {
+    IntakeStep.PATIENT: gettext_lazy("Patient"),
+    IntakeStep.CONDITION: gettext_lazy("Condition"),
+    IntakeStep.HISTORY: gettext_lazy("History"),
+    IntakeStep.QUESTIONS: gettext_lazy("Questions"),
+    IntakeStep.DOCUMENTS: gettext_lazy("Reports"),
+    IntakeStep.CONSENT: gettext_lazy("Consent"),
+    IntakeStep.PAYMENT: gettext_lazy("Review and payment"),
+    IntakeStep.SUBMIT: gettext_lazy("Submit"),
+}
+
+
+@dataclass(frozen=True)
+class StepState:
+    key: str
+    label: str
+    url: str | None
+    done: bool
+
+    @property
+    def short_label(self) -> str:
+        return str(SHORT_LABELS[IntakeStep(self.key)])
+
+
+def case_steps(*, case: Case) -> list[StepState]:
+    """The eight steps of the request with where each is filled in and whether it is done.
+    Costs at most one query (none when `case` comes from `with_progress`)."""
+    done = _progress_of(case)
+    return [
+        StepState(key=step, label=str(label), url=step_url(case=case, step=step), done=done[step])
+        for step, label in IntakeStep.choices
+    ]
+
+
+def case_next_step(*, case: Case) -> StepState:
+    """The first step not yet done (the submit step when everything else is)."""
+    steps = case_steps(case=case)
+    return next((s for s in steps if not s.done and s.url), steps[-1])
+
+
+# --- Submit checks -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something missing before a case can be submitted, with where to fix it."""
+
+    step: str
+    message: str
+    url: str | None
+
+
+def case_submit_problems(*, case: Case, user: Any) -> list[Problem]:
+    """Everything that stops this draft from being submitted, one clear message per item."""
+    from consilium.billing.selectors import case_is_paid
+    from consilium.consent.selectors import consent_is_active
+    from consilium.documents.models import Document
+
+    patient = case.patient
+    checks: list[tuple[bool, str, str]] = [
+        (bool(patient.full_name.strip()), IntakeStep.PATIENT, _("Add the patient's full name.")),
+        (patient.date_of_birth is not None, IntakeStep.PATIENT,
+         _("Add the patient's date of birth.")),
+        (bool(patient.sex), IntakeStep.PATIENT, _("Tell us the patient's sex.")),
+        (bool(case.medical_area), IntakeStep.CONDITION,
+         _("Choose the medical area the question is about.")),
+        (bool(case.diagnosis_so_far.strip() or case.symptoms.strip()), IntakeStep.CONDITION,
+         _("Describe the diagnosis so far or the symptoms.")),
+        (case.questions.exists(), IntakeStep.QUESTIONS,
+         _("Write at least one question for the specialists.")),
+        (Document.objects.filter(case=case).exists(), IntakeStep.DOCUMENTS,
+         _("Upload at least one medical report.")),
+        (consent_is_active(case=case), IntakeStep.CONSENT, _("Sign the consent form.")),
+        (case_is_paid(case=case), IntakeStep.PAYMENT, _("Choose a review type and pay for it.")),
+    ]
+    problems = [
+        Problem(step=step, message=str(message), url=step_url(case=case, step=step))
+        for ok, step, message in checks
+        if not ok
+    ]
+    if not getattr(user, "email_verified", False):
+        try:
+            url: str | None = reverse("accounts:settings")
+        except NoReverseMatch:
+            url = None
+        problems.append(
+            Problem(
+                step="email",
+                message=str(_("Confirm your email address with the link we sent you.")),
+                url=url,
+            )
+        )
+    return problems
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+def lifetime_record(*, user: Any) -> list[Patient]:
+    """The account's patients, each with all their cases (newest first) ready for
+    `case_next_step`. Two queries whatever the number of patients and cases; one audit event."""
+    patients = list(
+        patients_of(user=user).prefetch_related(
+            Prefetch("cases", queryset=with_progress(Case.objects.order_by("-created_at", "-id")))
+        )
+    )
+    if patients:
+        record(actor=user, action="cases.list", target=user, detail={"patients": len(patients)})
+    return patients
+
+
+@dataclass(frozen=True)
+class TriageQueue:
+    triage: list[Case]
+    awaiting_info: list[Case]
+
+
+def triage_queue(*, user: Any) -> TriageQueue:
+    """Cases waiting on a coordinator, urgent first and then oldest submitted; 404 for anyone
+    else. One query for the cases (with their patient and number of reports) and one audit event."""
+    from django.db.models import Count
+
+    if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
+        raise Http404
+    cases = list(
+        cases_visible_to(user=user)
+        .filter(status__in=[CaseStatus.TRIAGE, CaseStatus.AWAITING_INFO])
+        .select_related("patient")
+        .annotate(document_count=Count("documents"))
+        .order_by("-is_urgent", F("submitted_at").asc(nulls_last=True), "id")
+    )
+    record(actor=user, action="cases.triage_queue", target=user, detail={"count": len(cases)})
+    return TriageQueue(
+        triage=[c for c in cases if c.status == CaseStatus.TRIAGE],
+        awaiting_info=[c for c in cases if c.status == CaseStatus.AWAITING_INFO],
+    )
+
+
+def case_history(*, case: Case) -> QuerySet[CaseTransition]:
+    """The status changes of a case the caller has already been allowed to see."""
+    return case.transitions.select_related("actor").order_by("at", "id")

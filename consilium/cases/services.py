@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import secrets
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
-from consilium.cases.models import Case, CaseStatus, CaseTransition
+from consilium.cases import red_flags
+from consilium.cases.models import Case, CaseQuestion, CaseStatus, CaseTransition
+from consilium.cases.selectors import STEP_ORDER, Problem, case_submit_problems
 from consilium.cases.workflow import ALLOWED
-from consilium.core.errors import DomainError
+from consilium.core.errors import DomainError, require
+from consilium.notifications.services import outbox_enqueue
+from consilium.patients.models import Patient, Relationship
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -69,3 +78,209 @@ def case_set_review_type(*, case: Case, review_type: str, actor: object) -> Case
     case.save(update_fields=["review_type", "updated_at"])
     record(actor=actor, action="case.review_type", target=case, detail={"review_type": review_type})
     return case
+
+
+# --- Creating a draft --------------------------------------------------------------------------
+
+# No 0/O, 1/I/L or U: a reference is read aloud on the phone and typed from a printout.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 6
+MAX_QUESTIONS = 10
+
+
+def case_reference_new() -> str:
+    """A short random reference such as CN-7K4M29 (not guessable, not sequential)."""
+    return "CN-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def case_create(*, patient: Patient, actor: Any, requester_relationship: str = "") -> Case:
+    """Opens a draft request for one of the actor's patients, with a unique reference."""
+    require(patient.holder_id == actor.pk, _("You can only ask for a patient on your account."))
+    relationship = requester_relationship or patient.relationship or Relationship.SELF
+    for _attempt in range(8):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    reference=case_reference_new(),
+                    patient=patient,
+                    created_by=actor,
+                    requester_relationship=relationship,
+                )
+                record(actor=actor, action="case.create", target=case)
+                return case
+        except IntegrityError:
+            # A reference collision (about one in 700 million); draw another.
+            continue
+    raise DomainError(_("We could not open a new request. Please try again."))
+
+
+# --- Saving the intake (drafts only; every step saves even when incomplete) ---------------------
+
+PATIENT_STEP_CASE_FIELDS = ("requester_relationship",)
+CONDITION_FIELDS = (
+    "medical_area",
+    "diagnosis_so_far",
+    "reasons",
+    "symptoms",
+    "symptom_timeline",
+    "red_flag_answers",
+)
+HISTORY_FIELDS = (
+    "allergies",
+    "current_medicines",
+    "past_history",
+    "treatment_so_far",
+    "treatment_planned",
+    "treating_doctor",
+    "treating_hospital",
+)
+
+
+def _require_draft(case: Case, actor: Any) -> None:
+    require(
+        case.status == CaseStatus.DRAFT,
+        _("This request has been submitted and can no longer be changed here."),
+    )
+    require(case.patient.holder_id == actor.pk, _("Only the account holder can change this."))
+
+
+def _case_save(*, case: Case, actor: Any, data: dict[str, Any], allowed: Sequence[str]) -> Case:
+    _require_draft(case, actor)
+    changed = [name for name in allowed if name in data and getattr(case, name) != data[name]]
+    for name in changed:
+        setattr(case, name, data[name])
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+        record(actor=actor, action="case.intake_save", target=case, detail={"fields": changed})
+    return case
+
+
+@transaction.atomic
+def case_save_requester(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+    """Saves who is asking for the patient (the patient's own details go to `patient_update`)."""
+    return _case_save(case=case, actor=actor, data=data, allowed=PATIENT_STEP_CASE_FIELDS)
+
+
+@transaction.atomic
+def case_save_condition(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+    """Saves the condition step and re-runs the red-flag screen on what it now says."""
+    if "reasons" in data:
+        data = {**data, "reasons": [r for r in data["reasons"] if r]}
+    _case_save(case=case, actor=actor, data=data, allowed=CONDITION_FIELDS)
+    case_screen_red_flags(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_save_history(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+    """Saves the history and treatment step."""
+    return _case_save(case=case, actor=actor, data=data, allowed=HISTORY_FIELDS)
+
+
+@transaction.atomic
+def case_set_questions(*, case: Case, actor: Any, texts: Iterable[str]) -> Case:
+    """Replaces the patient's questions (blank ones dropped, at most ten, order kept)."""
+    _require_draft(case, actor)
+    kept = [t.strip() for t in texts if t and t.strip()]
+    require(
+        len(kept) <= MAX_QUESTIONS,
+        _("You can ask up to %(max)d questions.") % {"max": MAX_QUESTIONS},
+    )
+    if [q.text for q in case.questions.all()] == kept:
+        return case
+    case.questions.all().delete()
+    CaseQuestion.objects.bulk_create(
+        CaseQuestion(case=case, position=i, text=text) for i, text in enumerate(kept, start=1)
+    )
+    record(actor=actor, action="case.questions_save", target=case, detail={"count": len(kept)})
+    return case
+
+
+@transaction.atomic
+def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
+    """Marks the case urgent when the ticked boxes or the free text describe an emergency now,
+    and clears the mark while a draft no longer does. Returns the red-flag codes."""
+    codes = red_flags.screen(
+        ticked=case.red_flag_answers, texts=[case.symptoms, case.symptom_timeline]
+    )
+    if codes != case.red_flags or case.is_urgent != bool(codes):
+        case.red_flags = codes
+        case.is_urgent = bool(codes)
+        case.save(update_fields=["red_flags", "is_urgent", "updated_at"])
+        # The codes themselves are health data: the audit trail names only the fields.
+        record(
+            actor=actor,
+            action="case.red_flags",
+            target=case,
+            detail={"fields": ["red_flags", "is_urgent"], "urgent": case.is_urgent},
+        )
+    return codes
+
+
+@transaction.atomic
+def case_mark_step(*, case: Case, actor: Any, step: str) -> Case:
+    """Remembers the furthest step reached, so "Continue" resumes there on any device."""
+    _require_draft(case, actor)
+    if STEP_ORDER.index(step) > STEP_ORDER.index(case.intake_step):
+        case.intake_step = step
+        case.save(update_fields=["intake_step", "updated_at"])
+    return case
+
+
+# --- Submitting ---------------------------------------------------------------------------------
+
+
+class CaseIncomplete(DomainError):
+    """The draft misses something; `problems` lists each item with where to fix it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(" ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def _acknowledgement(case: Case) -> tuple[str, str]:
+    subject = _("We received your request %(reference)s") % {"reference": case.reference}
+    body = _(
+        "Thank you. We received your request for a second opinion.\n\n"
+        "Your reference: %(reference)s\n\n"
+        "What happens next:\n"
+        "1. A coordinator checks your request and reports, usually within one working day.\n"
+        "2. If a report is missing or hard to read, we email you and ask for it.\n"
+        "3. We then choose the specialists. The review time starts when they are assigned, and "
+        "we email you when your written opinion is ready.\n\n"
+        "You can follow your request at any time: %(url)s\n\n"
+        "A second opinion must never delay urgent treatment. In an emergency, go to the nearest "
+        "hospital or call 112."
+    ) % {"reference": case.reference, "url": settings.SITE_URL + case.get_absolute_url()}
+    return subject, body
+
+
+@transaction.atomic
+def case_submit(*, case: Case, actor: Any) -> Case:
+    """Moves a complete draft to triage and emails an acknowledgement; fails with every missing
+    item listed; a repeated submit of the same case changes nothing."""
+    locked = Case.objects.select_for_update().select_related("patient").get(pk=case.pk)
+    require(locked.patient.holder_id == actor.pk, _("Only the account holder can submit this."))
+    if locked.status != CaseStatus.DRAFT:
+        return locked
+    problems = case_submit_problems(case=locked, user=actor)
+    if problems:
+        raise CaseIncomplete(problems)
+    public_id = str(locked.public_id)
+    locked = case_transition(
+        case=locked,
+        to=CaseStatus.TRIAGE,
+        actor=actor,
+        on_commit=lambda: logger.info("case submitted", extra={"case": public_id}),
+    )
+    subject, body = _acknowledgement(locked)
+    outbox_enqueue(
+        to=actor.email,
+        subject=subject,
+        body_text=body,
+        dedupe_key=f"case-submitted:{locked.public_id}",
+        recipient=actor,
+    )
+    case.status = locked.status
+    case.submitted_at = locked.submitted_at
+    return locked

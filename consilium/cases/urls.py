@@ -1,13 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from consilium.cases import views
 
 app_name = "cases"
 
-# Placeholder routes; the intake work replaces them with the real views.
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="core/home.html"), name="my_cases"),
-    path("triage/", TemplateView.as_view(template_name="core/home.html"), name="triage_queue"),
-    path(
-        "<uuid:public_id>/", TemplateView.as_view(template_name="core/home.html"), name="detail"
-    ),
+    path("", views.my_cases, name="my_cases"),
+    path("new/", views.start, name="start"),
+    path("triage/", views.triage, name="triage_queue"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/intake/<slug:step>/", views.intake, name="intake"),
+    path("<uuid:public_id>/emergency/", views.emergency, name="emergency"),
+    path("<uuid:public_id>/submit/", views.submit, name="submit"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +55,10 @@ class Patient(BaseModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Age in whole years on `day`, or None while the date of birth is not given."""
+        born = self.date_of_birth
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

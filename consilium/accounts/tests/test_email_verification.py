@@ -146,7 +146,7 @@ def test_signing_in_unverified_shows_a_reminder(client: Any, newcomer: User) -> 
     client.logout()
 
     response = client.post(
-        reverse("accounts:login"),
+        reverse("accounts:login") + "?next=" + reverse("accounts:settings"),
         {"email": "sunita@example.com", "password": "Monsoon-Rain-42"},
         follow=True,
     )

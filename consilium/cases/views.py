@@ -1,0 +1,319 @@
+"""The patient's lifetime record, the guided intake, submit, the case page and the triage queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from consilium.cases import services
+from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
+from consilium.cases.models import Case, CaseStatus, IntakeStep, SecondOpinionReason
+from consilium.cases.red_flags import RedFlag
+from consilium.cases.selectors import (
+    FORM_STEPS,
+    STEP_ORDER,
+    case_get,
+    case_get_editable,
+    case_history,
+    case_next_step,
+    case_steps,
+    case_submit_problems,
+    lifetime_record,
+    step_url,
+    triage_queue,
+)
+from consilium.core.errors import DomainError
+from consilium.patients.models import Relationship
+from consilium.patients.selectors import patients_of
+from consilium.patients.services import patient_create, patient_update
+
+NEW_PATIENT = "new"
+
+
+def _patient_account_only(request: HttpRequest) -> None:
+    # Staff accounts never hold patients; for them these pages do not exist.
+    if getattr(request.user, "is_staff_role", False):
+        raise Http404
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.is_staff_role:
+        return redirect(user.home_url())
+    patients = lifetime_record(user=user)
+    rows = [
+        (patient, [(case, case_next_step(case=case)) for case in patient.cases.all()])
+        for patient in patients
+    ]
+    return render(request, "cases/my_cases.html", {"rows": rows})
+
+
+def _registration_relationship(request: HttpRequest) -> str:
+    """The relationship chosen at registration, if the account or session kept it."""
+    for source in (request.session.get("registration_relationship"),
+                   getattr(request.user, "registration_relationship", None)):
+        if source in Relationship.values:
+            return str(source)
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    _patient_account_only(request)
+    user: Any = request.user
+    patients = list(patients_of(user=user))
+    has_self = any(p.relationship == Relationship.SELF for p in patients)
+    chosen = request.POST.get("patient", "")
+    relationship = request.POST.get("relationship", "") or _registration_relationship(request)
+    if not relationship and not has_self:
+        relationship = Relationship.SELF
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        patient = next((p for p in patients if str(p.public_id) == chosen), None)
+        if patient is None and chosen != NEW_PATIENT:
+            errors["patient"] = _("Choose who the request is for.")
+        elif patient is None and relationship not in Relationship.values:
+            errors["relationship"] = _("Tell us who the patient is to you.")
+        if not errors:
+            try:
+                if patient is None:
+                    patient = patient_create(holder=user, relationship=relationship)
+                case = services.case_create(
+                    patient=patient, actor=user, requester_relationship=patient.relationship
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                return redirect("cases:intake", public_id=case.public_id, step=IntakeStep.PATIENT)
+    return render(
+        request,
+        "cases/start.html",
+        {
+            "patients": patients,
+            "chosen": chosen or (str(patients[0].public_id) if len(patients) == 1 else ""),
+            "relationship": relationship,
+            "relationships": Relationship.choices,
+            "errors": errors,
+            "NEW_PATIENT": NEW_PATIENT,
+        },
+        status=400 if errors else 200,
+    )
+
+
+STEP_FORMS: dict[str, type[Any]] = {
+    IntakeStep.PATIENT: PatientStepForm,
+    IntakeStep.CONDITION: ConditionForm,
+    IntakeStep.HISTORY: HistoryForm,
+    IntakeStep.QUESTIONS: QuestionsForm,
+}
+
+
+def _initial(case: Case, step: str) -> dict[str, Any]:
+    form_class = STEP_FORMS[step]
+    if step == IntakeStep.QUESTIONS:
+        return QuestionsForm.initial_from([q.text for q in case.questions.all()])
+    source: Any = case.patient if step == IntakeStep.PATIENT else case
+    initial = {name: getattr(source, name) for name in form_class.model_fields}
+    if step == IntakeStep.PATIENT:
+        initial["requester_relationship"] = case.requester_relationship
+    if step == IntakeStep.CONDITION:
+        initial["red_flag_answers"] = case.red_flag_answers
+    return initial
+
+
+def _save_step(case: Case, step: str, form: Any, actor: Any) -> None:
+    """Saves every field that is valid; an invalid one keeps its previous value (and the page
+    shows what was typed, with the error)."""
+    data = dict(form.cleaned_data)
+    if step == IntakeStep.PATIENT:
+        relationship = data.pop("requester_relationship", "")
+        if relationship:
+            services.case_save_requester(
+                case=case, actor=actor, data={"requester_relationship": relationship}
+            )
+            data["relationship"] = relationship
+        patient_update(patient=case.patient, actor=actor, data=data)
+    elif step == IntakeStep.CONDITION:
+        services.case_save_condition(case=case, actor=actor, data=data)
+    elif step == IntakeStep.HISTORY:
+        services.case_save_history(case=case, actor=actor, data=data)
+    elif form.is_valid():
+        # Questions are replaced as a whole, so they are saved only when all are valid.
+        services.case_set_questions(case=case, actor=actor, texts=form.texts())
+
+
+def _neighbour(step: str, offset: int) -> str | None:
+    index = STEP_ORDER.index(step) + offset
+    return STEP_ORDER[index] if 0 <= index < len(STEP_ORDER) else None
+
+
+def _destination(case: Case, step: str, action: str) -> str:
+    if action == "later":
+        return reverse("cases:my_cases")
+    target = _neighbour(step, -1 if action == "back" else 1)
+    url = step_url(case=case, step=target) if target else None
+    return url or reverse("cases:submit", kwargs={"public_id": case.public_id})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
+    if step not in FORM_STEPS:
+        raise Http404
+    user: Any = request.user
+    case = case_get_editable(user=user, public_id=public_id, action="case.intake")
+    form_class = STEP_FORMS[step]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        valid = form.is_valid()
+        action = request.POST.get("action", "continue")
+        try:
+            _save_step(case, step, form, user)
+            next_step = _neighbour(step, 1) if action == "continue" else step
+            services.case_mark_step(case=case, actor=user, step=next_step or step)
+        except DomainError as error:
+            messages.error(request, error.message)
+            valid = False
+        if not valid:
+            messages.warning(
+                request, _("We saved your answers except the ones marked below. Please check them.")
+            )
+        else:
+            destination = _destination(case, step, action)
+            if step == IntakeStep.CONDITION and case.red_flags:
+                # The emergency advice comes first, whichever button was pressed.
+                return redirect(
+                    reverse("cases:emergency", kwargs={"public_id": case.public_id})
+                    + "?"
+                    + urlencode({"next": destination})
+                )
+            if action == "later":
+                messages.success(
+                    request,
+                    _("Saved. You can continue any time from “My cases”, on this or any device."),
+                )
+            return redirect(destination)
+    else:
+        form = form_class(initial=_initial(case, step))
+    context: dict[str, Any] = {
+        "case": case,
+        "form": form,
+        "step": step,
+        "step_label": IntakeStep(step).label,
+        "step_number": STEP_ORDER.index(step) + 1,
+        "step_total": len(STEP_ORDER),
+        "previous_step": _neighbour(step, -1),
+        "red_flag_labels": [RedFlag(code).label for code in case.red_flags],
+    }
+    if step == IntakeStep.QUESTIONS:
+        context["shown_questions"], context["spare_questions"] = form.visible_fields_first()
+    return render(request, f"cases/intake_{step}.html", context, status=200)
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+@login_required
+def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = case_get_editable(user=request.user, public_id=public_id, action="case.red_flags_view")
+    return render(
+        request,
+        "cases/emergency.html",
+        {
+            "case": case,
+            "red_flag_labels": [RedFlag(code).label for code in case.red_flags],
+            "next_url": _safe_next(request)
+            or step_url(case=case, step=IntakeStep.HISTORY),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    case = case_get(user=user, public_id=public_id, action="case.submit_view")
+    if case.patient.holder_id != user.pk:
+        raise Http404
+    if case.status != CaseStatus.DRAFT:
+        # A second click or a second tab: the first submit already did everything.
+        if request.method == "POST":
+            messages.info(request, _("This request was already sent. Here is where it stands."))
+        return redirect(case.get_absolute_url())
+    if request.method == "POST":
+        try:
+            services.case_submit(case=case, actor=user)
+        except services.CaseIncomplete as incomplete:
+            for problem in incomplete.problems:
+                messages.error(request, problem.message)
+            return redirect("cases:submit", public_id=case.public_id)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("cases:submit", public_id=case.public_id)
+        messages.success(
+            request,
+            _("Your request %(reference)s has been sent. We have emailed you what happens next.")
+            % {"reference": case.reference},
+        )
+        return redirect(case.get_absolute_url())
+    return render(
+        request,
+        "cases/submit.html",
+        {
+            "case": case,
+            "patient": case.patient,
+            "questions": list(case.questions.all()),
+            "problems": case_submit_problems(case=case, user=user),
+            "steps": {s.key: s for s in case_steps(case=case)},
+            "red_flag_labels": [RedFlag(code).label for code in case.red_flags],
+            "reason_labels": _reason_labels(case),
+        },
+    )
+
+
+def _reason_labels(case: Case) -> list[str]:
+    return [str(SecondOpinionReason(r).label) for r in case.reasons if r in SecondOpinionReason]
+
+
+@login_required
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    case = case_get(user=user, public_id=public_id)
+    is_holder = case.patient.holder_id == user.pk
+    context: dict[str, Any] = {
+        "case": case,
+        "patient": case.patient,
+        "is_holder": is_holder,
+        "history": list(case_history(case=case)),
+        "red_flag_labels": [RedFlag(code).label for code in case.red_flags],
+        "age": case.patient.age_on(timezone.localdate()),
+        "reason_labels": _reason_labels(case),
+    }
+    if case.status == CaseStatus.DRAFT and is_holder:
+        context["next_step"] = case_next_step(case=case)
+    if user.is_coordinator:
+        context["questions"] = list(case.questions.all())
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+def triage(request: HttpRequest) -> HttpResponse:
+    queue = triage_queue(user=request.user)
+    return render(
+        request, "cases/triage_queue.html", {"queue": queue, "today": timezone.localdate()}
+    )
