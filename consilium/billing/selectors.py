@@ -1,9 +1,114 @@
+"""Reads of prices and payments, by who is asking."""
+
 from __future__ import annotations
 
-from consilium.billing.models import Payment, PaymentStatus
-from consilium.cases.models import Case
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from consilium.audit.services import record
+from consilium.billing.models import OfflinePaymentDetails, Payment, PaymentStatus, Price
+from consilium.cases.models import Case, ReviewType
+
+_SETTING_FOR = {
+    ReviewType.SINGLE: "PRICE_SINGLE",
+    ReviewType.DOUBLE: "PRICE_DOUBLE",
+    ReviewType.BOARD: "PRICE_BOARD",
+    ReviewType.PLATFORM: "PRICE_PLATFORM",
+}
 
 
 def case_is_paid(*, case: Case) -> bool:
     """True when a payment for this case has been received (and not refunded)."""
     return Payment.objects.filter(case=case, status=PaymentStatus.PAID).exists()
+
+
+def price_for(*, review_type: str) -> Price:
+    """The price of a review type; created from settings the first time it is needed."""
+    price, _ = Price.objects.get_or_create(
+        review_type=review_type,
+        defaults={
+            "amount": Decimal(getattr(settings, _SETTING_FOR[ReviewType(review_type)])),
+            "currency": settings.CURRENCY,
+        },
+    )
+    return price
+
+
+def prices_all() -> list[Price]:
+    """One price per review type, in the order the choices are offered."""
+    existing = {p.review_type: p for p in Price.objects.all()}
+    return [existing.get(value) or price_for(review_type=value) for value in ReviewType.values]
+
+
+def payment_open_for_case(*, case: Case) -> Payment | None:
+    """The payment the holder is asked to complete now (the caller has checked access)."""
+    return (
+        Payment.objects.filter(case=case, status=PaymentStatus.CREATED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def payment_paid_for_case(*, case: Case) -> Payment | None:
+    return Payment.objects.filter(case=case, status=PaymentStatus.PAID).first()
+
+
+def payments_visible_to(*, user: Any) -> QuerySet[Payment]:
+    """Coordinators see every payment; a holder sees their patients'; specialists none."""
+    if not getattr(user, "is_authenticated", False) or user.is_specialist:
+        return Payment.objects.none()
+    if user.is_coordinator:
+        return Payment.objects.all()
+    return Payment.objects.filter(case__patient__holder=user)
+
+
+def payment_get(
+    *, user: Any, public_id: UUID | str, action: str = "payment.view",
+    coordinator_only: bool = False,
+) -> Payment:
+    """One payment the user may see, or 404. Audited."""
+    if coordinator_only and not getattr(user, "is_coordinator", False):
+        raise Http404
+    try:
+        payment = (
+            payments_visible_to(user=user)
+            .select_related("case", "case__patient", "case__patient__holder")
+            .get(public_id=public_id)
+        )
+    except (Payment.DoesNotExist, ValueError):
+        raise Http404 from None
+    record(actor=user, action=action, target=payment, detail={"case": str(payment.case.public_id)})
+    return payment
+
+
+def payments_awaiting_offline(*, user: Any) -> QuerySet[Payment]:
+    """Offline payments a coordinator may confirm, oldest first. Patients' names stay out of it:
+    the case reference is what payers quote on transfers."""
+    if not getattr(user, "is_coordinator", False):
+        raise Http404
+    return (
+        Payment.objects.filter(provider="offline", status=PaymentStatus.CREATED)
+        .select_related("case")
+        .order_by("created_at")
+    )
+
+
+def payments_awaiting_refund_transfer(*, user: Any) -> QuerySet[Payment]:
+    """Refunds a coordinator still has to send back by bank or UPI."""
+    if not getattr(user, "is_coordinator", False):
+        raise Http404
+    return (
+        Payment.objects.filter(status=PaymentStatus.REFUND_PENDING)
+        .select_related("case")
+        .order_by("refund_requested_at")
+    )
+
+
+def offline_details() -> OfflinePaymentDetails | None:
+    """The newest bank and UPI details the admin has entered."""
+    return OfflinePaymentDetails.objects.order_by("-created_at").first()

@@ -1,9 +1,72 @@
+"""Reads of consent texts and signatures, by who is asking."""
+
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from consilium.audit.services import record
 from consilium.cases.models import Case
-from consilium.consent.models import ConsentSignature
+from consilium.consent.models import ConsentSignature, ConsentText
+
+FALLBACK_LANGUAGE = "en"
 
 
 def consent_is_active(*, case: Case) -> bool:
     """True when a signature for this case exists and has not been withdrawn."""
     return ConsentSignature.objects.filter(case=case, withdrawn_at__isnull=True).exists()
+
+
+def consent_text_current(*, language: str) -> ConsentText | None:
+    """The active text in the reader's language, else the active English text, else None."""
+    texts = {
+        text.language: text
+        for text in ConsentText.objects.filter(
+            is_active=True, language__in={language, FALLBACK_LANGUAGE}
+        )
+    }
+    return texts.get(language) or texts.get(FALLBACK_LANGUAGE)
+
+
+def consent_signature_active(*, case: Case) -> ConsentSignature | None:
+    """The case's signature that is still in force (the caller has already checked access)."""
+    return (
+        ConsentSignature.objects.filter(case=case, withdrawn_at__isnull=True)
+        .select_related("consent_text")
+        .first()
+    )
+
+
+def signatures_visible_to(*, user: Any) -> QuerySet[ConsentSignature]:
+    """Coordinators see every signature; an account holder sees those of their patients' cases;
+    specialists see none (the consent carries the patient's identity)."""
+    if not getattr(user, "is_authenticated", False) or user.is_specialist:
+        return ConsentSignature.objects.none()
+    if user.is_coordinator:
+        return ConsentSignature.objects.all()
+    return ConsentSignature.objects.filter(case__patient__holder=user)
+
+
+def consent_signature_get(
+    *, user: Any, public_id: UUID | str, action: str = "consent.view", holder_only: bool = False
+) -> ConsentSignature:
+    """One signature the user may see (or, with `holder_only`, act on), or 404. Audited."""
+    queryset = signatures_visible_to(user=user)
+    if holder_only:
+        queryset = queryset.filter(case__patient__holder=user)
+    try:
+        signature = queryset.select_related(
+            "consent_text", "case", "case__patient", "signer"
+        ).get(public_id=public_id)
+    except (ConsentSignature.DoesNotExist, ValueError):
+        raise Http404 from None
+    record(actor=user, action=action, target=signature, detail={"case": str(signature.case.public_id)})
+    return signature
+
+
+def consent_text_is_signed(*, text: ConsentText) -> bool:
+    """True once anyone has signed this version; from then on it must never change."""
+    return ConsentSignature.objects.filter(consent_text=text).exists()
