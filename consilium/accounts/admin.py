@@ -5,18 +5,34 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consilium.accounts.models import SpecialistProfile, User
 from consilium.accounts.services import specialist_profile_verify
 
-# The admin's own sign-in page would bypass our throttle and two-step sign-in; send anonymous
-# visitors through accounts:login instead (the pattern django-allauth documents).
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+
+def _admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin's own sign-in form would bypass our throttle and two-step sign-in, so it is
+    never shown: visitors sign in through accounts:login, and a signed-in account the admin
+    refused (not staff) gets 404 rather than a password form."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, login_url=reverse("accounts:login"))
+    if request.user.is_active and request.user.is_staff:
+        return redirect(next_url)
+    raise Http404
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):

@@ -128,3 +128,12 @@ def test_the_admin_sign_in_page_sends_visitors_through_our_throttled_sign_in(
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_signed_in_patient_gets_no_admin_password_form(client: Client, patient: Any) -> None:
+    client.force_login(patient.holder)
+
+    assert client.get(reverse("admin:login")).status_code == 404
+    assert client.post(
+        reverse("admin:login"), {"username": "admin@example.com", "password": "x"}
+    ).status_code == 404
