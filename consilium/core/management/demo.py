@@ -1,0 +1,377 @@
+"""The demo deployment's people: fictional staff, specialists and a patient with a draft case.
+
+`manage.py seed_demo` writes them (idempotent, run on every start of the demo) and
+`manage.py demo_logins` prints how to sign in as each of them. Every person, registration number
+and hospital here is invented.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
+
+DEMO_PASSWORD = "Consilium-Demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+DEMO_DOMAIN = "demo.consilium.local"
+ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
+PATIENT_EMAIL = f"patient@{DEMO_DOMAIN}"
+# One-time backup codes every demo staff account gets back on each start of the demo.
+DEMO_BACKUP_CODES = tuple(f"2026{n:04d}" for n in range(1, 11))
+# A shared authenticator secret, so a demo user can also add the account to an app.
+DEMO_TOTP_KEY = b"consilium-demo-totp!"
+DEVICE_NAME = "Demo"
+
+
+def demo_totp_secret() -> str:
+    """The demo authenticator secret in base32, as authenticator apps ask for it."""
+    return base64.b32encode(DEMO_TOTP_KEY).decode()
+
+
+@dataclass(frozen=True)
+class StaffSeed:
+    email: str
+    full_name: str
+    role: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SpecialistSeed:
+    email: str
+    full_name: str
+    specialty: str
+    qualifications: str
+    registration_number: str
+    registration_council: str
+    languages: str
+    years_experience: int
+    sub_specialties: str
+    hospital: str
+    bio: str
+    capacity: int = 5
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ADMIN = StaffSeed(ADMIN_EMAIL, "Farah Siddiqui", Role.ADMIN, "+919800000001")
+COORDINATORS = (
+    StaffSeed(f"coordinator@{DEMO_DOMAIN}", "Dr Neha Kulkarni", Role.COORDINATOR, "+919800000002"),
+    StaffSeed(f"coordinator2@{DEMO_DOMAIN}", "Dr Arjun Menon", Role.COORDINATOR, "+919800000003"),
+)
+
+NMC = "National Medical Commission"
+SPECIALISTS = (
+    SpecialistSeed(
+        f"oncology@{DEMO_DOMAIN}", "Dr Ananya Rao", Specialty.MEDICAL_ONCOLOGY,
+        "MBBS, MD (General Medicine), DM (Medical Oncology)", "KMC-78231",
+        "Karnataka Medical Council", "English, Hindi, Kannada, Telugu", 17,
+        "Breast cancer, gynaecological cancers, immunotherapy",
+        "Kaveri Cancer Institute, Bengaluru",
+        "Leads the breast and gynaecological cancer clinic; runs the weekly tumour board.", 6,
+    ),
+    SpecialistSeed(
+        f"oncology2@{DEMO_DOMAIN}", "Dr Vikram Sethi", Specialty.MEDICAL_ONCOLOGY,
+        "MBBS, MD (Internal Medicine), DM (Medical Oncology), ECMO", "DMC-41877",
+        "Delhi Medical Council", "English, Hindi, Punjabi", 21,
+        "Lung cancer, gastrointestinal cancers, targeted therapy",
+        "Yamuna Oncology Centre, New Delhi",
+        "Treats thoracic and gastrointestinal cancers; interest in molecular testing.", 5,
+    ),
+    SpecialistSeed(
+        f"surgical.oncology@{DEMO_DOMAIN}", "Dr Meenakshi Iyer", Specialty.SURGICAL_ONCOLOGY,
+        "MBBS, MS (General Surgery), MCh (Surgical Oncology)", "TNMC-66120",
+        "Tamil Nadu Medical Council", "English, Tamil, Malayalam", 19,
+        "Head and neck cancers, breast-conserving surgery, oncoplastic surgery",
+        "Adyar Riverside Cancer Hospital, Chennai",
+        "Head and neck and breast surgeon; trained in reconstructive techniques.", 4,
+    ),
+    SpecialistSeed(
+        f"radiation.oncology@{DEMO_DOMAIN}", "Dr Rohan Deshpande", Specialty.RADIATION_ONCOLOGY,
+        "MBBS, MD (Radiation Oncology), DNB (Radiotherapy)", "MMC-2005-03417",
+        "Maharashtra Medical Council", "English, Hindi, Marathi", 16,
+        "IMRT and IGRT, stereotactic radiosurgery, brachytherapy",
+        "Sahyadri Valley Cancer Centre, Pune",
+        "Plans stereotactic and image-guided radiotherapy for brain and prostate tumours.", 5,
+    ),
+    SpecialistSeed(
+        f"pathology@{DEMO_DOMAIN}", "Dr Sangeeta Bose", Specialty.PATHOLOGY,
+        "MBBS, MD (Pathology), PDF (Oncopathology)", "WBMC-59310",
+        "West Bengal Medical Council", "English, Bengali, Hindi", 18,
+        "Oncopathology, immunohistochemistry, haematopathology",
+        "Hooghly Diagnostics and Research Institute, Kolkata",
+        "Reviews biopsy slides and IHC panels; second reads for lymphoma and sarcoma.", 8,
+    ),
+    SpecialistSeed(
+        f"radiology@{DEMO_DOMAIN}", "Dr Imran Qureshi", Specialty.RADIOLOGY,
+        "MBBS, MD (Radiodiagnosis), FRCR", "TSMC-32544",
+        "Telangana State Medical Council", "English, Hindi, Urdu, Telugu", 14,
+        "Oncologic imaging, PET-CT, body MRI",
+        "Deccan Imaging and Cancer Hospital, Hyderabad",
+        "Reads CT, MRI and PET-CT for staging and response assessment.", 8,
+    ),
+    SpecialistSeed(
+        f"cardiology@{DEMO_DOMAIN}", "Dr Kavita Nair", Specialty.CARDIOLOGY,
+        "MBBS, MD (General Medicine), DM (Cardiology)", "TCMC-41952",
+        "Travancore-Cochin Medical Council", "English, Malayalam, Hindi, Tamil", 20,
+        "Interventional cardiology, heart failure, cardio-oncology",
+        "Periyar Heart Institute, Kochi",
+        "Interventional cardiologist; advises on angioplasty versus bypass decisions.", 5,
+    ),
+    SpecialistSeed(
+        f"neurology@{DEMO_DOMAIN}", "Dr Aditya Chaturvedi", Specialty.NEUROLOGY,
+        "MBBS, MD (General Medicine), DM (Neurology)", "UPMC-50718",
+        "Uttar Pradesh Medical Council", "English, Hindi", 15,
+        "Epilepsy, stroke, movement disorders",
+        "Gomti Neurosciences Hospital, Lucknow",
+        "Runs the epilepsy clinic and acute stroke service.", 5,
+    ),
+    SpecialistSeed(
+        f"orthopaedics@{DEMO_DOMAIN}", "Dr Harpreet Gill", Specialty.ORTHOPAEDICS,
+        "MBBS, MS (Orthopaedics), DNB (Orthopaedics), MCh (Orth)", "PMC-27764",
+        "Punjab Medical Council", "English, Hindi, Punjabi", 22,
+        "Joint replacement, spine surgery, bone tumours",
+        "Sutlej Bone and Joint Hospital, Ludhiana",
+        "Hip and knee replacement and spine surgeon; second opinions on surgery versus rehab.", 5,
+    ),
+    SpecialistSeed(
+        f"endocrinology@{DEMO_DOMAIN}", "Dr Priya Venkatesh", Specialty.ENDOCRINOLOGY,
+        "MBBS, MD (General Medicine), DM (Endocrinology)", "KMC-91406",
+        "Karnataka Medical Council", "English, Kannada, Tamil, Hindi", 12,
+        "Diabetes, thyroid disorders and thyroid cancer, pituitary disease",
+        "Nandi Hills Diabetes and Endocrine Centre, Bengaluru",
+        "Manages complex diabetes and thyroid nodules; works with the thyroid cancer team.", 7,
+    ),
+    SpecialistSeed(
+        f"gastroenterology@{DEMO_DOMAIN}", "Dr Sameer Joshi", Specialty.GASTROENTEROLOGY,
+        "MBBS, MD (General Medicine), DM (Gastroenterology)", "GMC-G-22871",
+        "Gujarat Medical Council", "English, Hindi, Gujarati, Marathi", 16,
+        "Hepatology, therapeutic endoscopy, inflammatory bowel disease",
+        "Sabarmati Digestive Diseases Hospital, Ahmedabad",
+        "Hepatologist and endoscopist; liver disease and pancreatic conditions.", 6,
+    ),
+    SpecialistSeed(
+        f"general.medicine@{DEMO_DOMAIN}", "Dr Lakshmi Pillai", Specialty.GENERAL_MEDICINE,
+        "MBBS, MD (General Medicine), FICP", "NMC-2011-0094412", NMC,
+        "English, Hindi, Malayalam, Tamil", 13,
+        "Internal medicine, multiple long-term conditions, medicines review",
+        "Arabian Sea Multispeciality Hospital, Thiruvananthapuram",
+        "Physician for patients with several conditions at once; reviews medicine lists.", 8,
+    ),
+)
+
+DEMO_PATIENT = {
+    "full_name": "Sunita Deshmukh",
+    "phone": "+919822012345",
+}
+DEMO_PATIENT_DETAILS = {
+    "date_of_birth": dt.date(1968, 3, 14),
+    "sex": "female",
+    "phone": "+919822012345",
+    "email": PATIENT_EMAIL,
+    "address": "14 Gulmohar Lane, Kothrud",
+    "city": "Pune",
+    "state": "Maharashtra",
+    "country": "India",
+}
+DEMO_CONDITION = {
+    "medical_area": "cancer",
+    "diagnosis_so_far": (
+        "Invasive ductal carcinoma of the left breast, grade 2, found on biopsy in October. "
+        "ER and PR positive, HER2 equivocal (2+), FISH result awaited."
+    ),
+    "reasons": ["options", "reassurance"],
+    "symptoms": "A painless lump in the left breast for about three months. No other symptoms.",
+    "symptom_timeline": (
+        "Noticed the lump in August; mammogram and ultrasound in September; core biopsy in "
+        "October."
+    ),
+}
+DEMO_HISTORY = {
+    "allergies": "None known",
+    "current_medicines": "Metformin 500 mg twice a day; amlodipine 5 mg once a day",
+    "past_history": "Type 2 diabetes for 8 years; high blood pressure for 5 years",
+}
+DEMO_QUESTIONS = (
+    "Should I have chemotherapy before surgery, or surgery first?",
+    "Can the breast be saved, or is removal of the whole breast better in my case?",
+    "Is the HER2 result important, and should the test be repeated?",
+)
+
+
+def _user_ensure(
+    *, email: str, full_name: str, role: str, password_hash: str, phone: str = ""
+) -> User:
+    """Creates the account, or brings a changed one back to the demo values."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, username=email)
+    user.full_name = full_name
+    user.role = role
+    user.phone = phone
+    user.email_verified = True
+    user.is_active = True
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    # Set on every start, so the printed demo password always works. One hash shared by every
+    # demo account keeps the start fast (the hasher is deliberately slow).
+    user.password = password_hash
+    user.save()
+    return user
+
+
+def _two_factor_ensure(*, user: User) -> None:
+    """A confirmed authenticator with the shared demo secret, and the demo backup codes (the
+    ones used since the last start come back)."""
+    TOTPDevice.objects.update_or_create(
+        user=user, name=DEVICE_NAME,
+        defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True},
+    )
+    static, _ = StaticDevice.objects.get_or_create(
+        user=user, name=DEVICE_NAME, defaults={"confirmed": True}
+    )
+    have = set(static.token_set.values_list("token", flat=True))
+    StaticToken.objects.bulk_create(
+        StaticToken(device=static, token=code) for code in DEMO_BACKUP_CODES if code not in have
+    )
+
+
+def _specialist_ensure(
+    *, seed: SpecialistSeed, verified_by: User, password_hash: str
+) -> SpecialistProfile:
+    user = _user_ensure(
+        email=seed.email, full_name=seed.full_name, role=Role.SPECIALIST,
+        password_hash=password_hash,
+    )
+    _two_factor_ensure(user=user)
+    profile, _ = SpecialistProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "specialty": seed.specialty,
+            "sub_specialties": seed.sub_specialties,
+            "qualifications": seed.qualifications,
+            "registration_number": seed.registration_number,
+            "registration_council": seed.registration_council,
+            "languages": seed.languages,
+            "years_experience": seed.years_experience,
+            "hospital": seed.hospital,
+            "bio": seed.bio + " (Fictional demo profile.)",
+            "capacity": seed.capacity,
+            "accepting_cases": True,
+        },
+    )
+    if profile.verified_at is None:
+        profile.verified_at = timezone.now()
+        profile.verified_by = verified_by
+        profile.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    return profile
+
+
+def _demo_case_ensure(*, holder: User) -> Any:
+    """The patient's half-finished request: details and condition filled, history in part, three
+    questions; documents, consent and payment still to do."""
+    from consilium.cases import services as cases
+    from consilium.cases.models import Case, IntakeStep
+    from consilium.patients.models import Relationship
+    from consilium.patients.services import patient_create
+
+    existing = Case.objects.filter(patient__holder=holder).order_by("created_at").first()
+    if existing is not None:
+        return existing
+    patient = holder.patients.order_by("created_at").first() or patient_create(
+        holder=holder, relationship=Relationship.SELF, full_name=DEMO_PATIENT["full_name"],
+        **DEMO_PATIENT_DETAILS,
+    )
+    case = cases.case_create(patient=patient, actor=holder)
+    cases.case_save_condition(case=case, actor=holder, data=dict(DEMO_CONDITION))
+    cases.case_save_history(case=case, actor=holder, data=dict(DEMO_HISTORY))
+    cases.case_set_questions(case=case, actor=holder, texts=DEMO_QUESTIONS)
+    cases.case_mark_step(case=case, actor=holder, step=IntakeStep.DOCUMENTS)
+    return case
+
+
+@dataclass
+class SeedResult:
+    admin: User
+    coordinators: list[User]
+    specialists: list[SpecialistProfile]
+    patient: User
+    case: Any
+    document_attached: bool
+
+
+@transaction.atomic
+def demo_seed() -> SeedResult:
+    """Writes (or restores) every demo account and the demo case; safe to run on every start."""
+    password_hash = make_password(DEMO_PASSWORD)
+    admin = _user_ensure(
+        email=ADMIN.email, full_name=ADMIN.full_name, role=ADMIN.role, phone=ADMIN.phone,
+        password_hash=password_hash,
+    )
+    _two_factor_ensure(user=admin)
+    coordinators = []
+    for seed in COORDINATORS:
+        user = _user_ensure(
+            email=seed.email, full_name=seed.full_name, role=seed.role, phone=seed.phone,
+            password_hash=password_hash,
+        )
+        _two_factor_ensure(user=user)
+        coordinators.append(user)
+    specialists = [
+        _specialist_ensure(seed=seed, verified_by=admin, password_hash=password_hash)
+        for seed in SPECIALISTS
+    ]
+    patient = _user_ensure(
+        email=PATIENT_EMAIL, full_name=DEMO_PATIENT["full_name"], role=Role.PATIENT,
+        phone=DEMO_PATIENT["phone"], password_hash=password_hash,
+    )
+    case = _demo_case_ensure(holder=patient)
+    document_attached = _demo_document_ensure(case=case, holder=patient)
+    return SeedResult(admin, coordinators, specialists, patient, case, document_attached)
+
+
+def _demo_document_ensure(*, case: Any, holder: User) -> bool:
+    """Attaches a small generated pathology report when the documents app can store one from
+    bytes; returns whether the case has a document."""
+    if case.documents.exists():
+        return True
+    try:
+        from consilium.documents import services as documents
+    except ImportError:
+        return False
+    store = getattr(documents, "document_store_bytes", None)
+    if store is None:
+        return False
+    store(
+        case=case, actor=holder, data=demo_report_pdf(), filename="biopsy-report.pdf",
+        category="pathology",
+    )
+    return True
+
+
+def demo_report_pdf() -> bytes:
+    """A one-page fictional pathology report, generated so the repository holds no PDF."""
+    from weasyprint import HTML
+
+    html = """
+    <html><body style="font-family: sans-serif; font-size: 11pt">
+    <h1 style="font-size: 16pt">Kaveri Diagnostics (fictional) — Histopathology report</h1>
+    <p>Patient: Sunita Deshmukh · Age/Sex: 57/F · Specimen: core biopsy, left breast</p>
+    <h2 style="font-size: 13pt">Microscopy</h2>
+    <p>Invasive ductal carcinoma, Nottingham grade 2 (tubules 3, pleomorphism 2, mitoses 1).
+    No lymphovascular invasion seen in the cores.</p>
+    <h2 style="font-size: 13pt">Immunohistochemistry</h2>
+    <p>ER: positive (Allred 8/8). PR: positive (Allred 6/8). HER2: equivocal (2+). Ki-67: 18%.</p>
+    <p>Comment: HER2 FISH advised.</p>
+    <p>Demo document generated by Consilium; every detail is invented.</p>
+    </body></html>
+    """
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
