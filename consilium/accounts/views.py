@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -28,12 +30,31 @@ from consilium.accounts.forms import (
     RegistrationForm,
     TokenForm,
 )
-from consilium.accounts.middleware import OTP_REQUIRED_SESSION_KEY
+from consilium.accounts.middleware import (
+    OTP_REQUIRED_SESSION_KEY,
+    needs_two_factor,
+    two_factor_redirect,
+)
 from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.core.errors import DomainError
 
 BACKUP_CODES_SESSION_KEY = "accounts_new_backup_codes"
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def two_factor_required(view: ViewFunc) -> ViewFunc:
+    """Signed in, and past two-step sign-in when the account needs it. The middleware leaves
+    /accounts/ open so people can reach the sign-in steps; every other page here uses this."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if needs_two_factor(request):
+            return two_factor_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -183,7 +204,7 @@ def verify_email_resend(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:settings")
 
 
-@login_required
+@two_factor_required
 def account_settings(request: HttpRequest) -> HttpResponse:
     user = _current_user(request)
     form = ProfileForm(
@@ -296,7 +317,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:settings")
 
 
-@login_required
+@two_factor_required
 def specialist_home(request: HttpRequest) -> HttpResponse:
     profile = selectors.specialist_profile_for(user=_current_user(request))
     return render(request, "accounts/specialist_home.html", {"profile": profile})
@@ -323,6 +344,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:settings")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # A stolen password alone must not be enough to change it and lock the owner out.
+        if needs_two_factor(request):
+            return two_factor_redirect(request)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

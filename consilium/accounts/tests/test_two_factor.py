@@ -52,7 +52,22 @@ def test_staff_who_have_not_passed_two_step_sign_in_are_redirected_everywhere_bu
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.url == f"{TWO_FACTOR}?next={quote(path, safe='')}", path
-    assert client.get(reverse("accounts:settings")).status_code == 200
+    assert client.get(TWO_FACTOR).status_code == 302  # on to setup: no device yet
+    assert client.get(SETUP).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["accounts:settings", "accounts:specialist_home", "accounts:password_change"]
+)
+def test_account_pages_beyond_the_sign_in_steps_also_need_two_step_sign_in(
+    client: Client, specialist: Any, name: str
+) -> None:
+    client.force_login(specialist)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response.url.startswith(TWO_FACTOR)
 
 
 def test_a_coordinator_passes_with_a_real_code_and_reaches_the_page_they_asked_for(
