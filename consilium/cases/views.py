@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -132,10 +133,21 @@ def _initial(case: Case, step: str) -> dict[str, Any]:
     return initial
 
 
-def _save_step(case: Case, step: str, form: Any, actor: Any) -> None:
+def _posted(form: Any, posted: Any) -> dict[str, Any]:
+    """The valid answers the request actually carried. A field missing from the request (a
+    partial autosave, an older page) keeps its saved value; unticked checkboxes are never sent,
+    so a checkbox list counts as answered whenever the form is posted."""
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in posted or isinstance(form.fields[name].widget, forms.CheckboxSelectMultiple)
+    }
+
+
+def _save_step(case: Case, step: str, form: Any, actor: Any, posted: Any) -> None:
     """Saves every field that is valid; an invalid one keeps its previous value (and the page
     shows what was typed, with the error)."""
-    data = dict(form.cleaned_data)
+    data = _posted(form, posted)
     if step == IntakeStep.PATIENT:
         relationship = data.pop("requester_relationship", "")
         if relationship:
@@ -179,7 +191,7 @@ def intake(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
         valid = form.is_valid()
         action = request.POST.get("action", "continue")
         try:
-            _save_step(case, step, form, user)
+            _save_step(case, step, form, user, request.POST)
             next_step = _neighbour(step, 1) if action == "continue" else step
             services.case_mark_step(case=case, actor=user, step=next_step or step)
         except DomainError as error:
