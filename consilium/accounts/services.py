@@ -258,6 +258,26 @@ def user_authenticate(*, email: str, password: str, ip: str) -> User:
     return user
 
 
+RESET_PER_ADDRESS_PER_HOUR = 3
+RESET_PER_IP_PER_HOUR = 10
+
+
+def password_reset_allowed(*, email: str, ip: str) -> bool:
+    """Counts one reset request; False once this address or this IP asked too often in an hour.
+    The caller shows the same page either way, so the answer reveals no account."""
+    allowed = True
+    for key, limit in (
+        (f"accounts:reset:email:{_hash(email.strip().lower())}", RESET_PER_ADDRESS_PER_HOUR),
+        (f"accounts:reset:ip:{_hash(ip)}", RESET_PER_IP_PER_HOUR),
+    ):
+        count = int(cache.get(key, 0))
+        if count >= limit:
+            allowed = False
+        else:
+            cache.set(key, count + 1, 3600)
+    return allowed
+
+
 # --- profile ---------------------------------------------------------------------------------
 
 

@@ -328,6 +328,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        if services.password_reset_allowed(
+            email=form.cleaned_data["email"], ip=client_ip(self.request)
+        ):
+            return super().form_valid(form)
+        return redirect(self.get_success_url())
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"

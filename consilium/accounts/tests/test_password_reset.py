@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD
+from consilium.accounts.services import password_reset_allowed
 from consilium.audit.models import AuditEvent
 from consilium.notifications.models import OutboxMessage
 
@@ -81,3 +82,24 @@ def test_a_signed_in_person_changes_their_password_and_stays_signed_in(
     assert client.get(reverse("accounts:settings")).status_code == 200
     patient.holder.refresh_from_db()
     assert patient.holder.check_password("Monsoon-Rain-42")
+
+
+def test_reset_emails_to_one_address_are_limited_without_saying_so(
+    client: Client, patient: Any
+) -> None:
+    answers = [
+        password_reset_allowed(email="asha@example.com", ip=f"198.51.100.{n}") for n in range(5)
+    ]
+
+    assert answers == [True, True, True, False, False]
+    response = client.post(reverse("accounts:password_reset"), {"email": "asha@example.com"})
+    assert response.url == reverse("accounts:password_reset_done")
+    assert not OutboxMessage.objects.exists()
+
+
+def test_reset_requests_from_one_ip_are_limited(db: None) -> None:
+    answers = [
+        password_reset_allowed(email=f"p{n}@example.com", ip="203.0.113.9") for n in range(12)
+    ]
+
+    assert answers.count(True) == 10
