@@ -55,7 +55,7 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder picks a review type with its price shown, then goes on to pay."""
     case = case_get_editable(user=request.user, public_id=public_id, action="billing.choose")
     paid = payment_paid_for_case(case=case)
-    form = ReviewTypeForm(request.POST or None, initial={"review_type": case.review_type})
+    form = ReviewTypeForm(request.POST if request.method == "POST" else None, initial={"review_type": case.review_type})
     if request.method == "POST" and paid is None and form.is_valid():
         try:
             case_set_review_type(
@@ -156,7 +156,7 @@ def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records a bank or UPI transfer that has arrived."""
     payment = payment_get(user=request.user, public_id=public_id, action="payment.record_form",
                           coordinator_only=True)
-    form = OfflinePaymentForm(request.POST or None)
+    form = OfflinePaymentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             payment_record_offline(
@@ -180,7 +180,7 @@ def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
                           coordinator_only=True)
     if payment.status != PaymentStatus.REFUND_PENDING:
         raise Http404
-    form = RefundTransferForm(request.POST or None)
+    form = RefundTransferForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             payment_record_refund_transfer(

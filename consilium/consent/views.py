@@ -46,7 +46,7 @@ def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "relationship": relationship,
             "text_id": text.public_id,
         }
-        form = ConsentSignForm(request.POST or None, initial=initial)
+        form = ConsentSignForm(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 shown = ConsentText.objects.get(public_id=form.cleaned_data["text_id"])
