@@ -30,8 +30,15 @@ class OfflinePaymentDetailsAdmin(admin.ModelAdmin):
 class PaymentAdmin(admin.ModelAdmin):
     """Payments change only through billing's services (coordinator pages, webhooks)."""
 
-    list_display = ["public_id", "provider", "amount", "currency", "status", "receipt_number",
-                    "created_at"]
+    list_display = [
+        "public_id",
+        "provider",
+        "amount",
+        "currency",
+        "status",
+        "receipt_number",
+        "created_at",
+    ]
     list_filter = ["provider", "status"]
     search_fields = ["receipt_number", "provider_order_id", "provider_payment_id"]
 

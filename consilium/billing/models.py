@@ -41,13 +41,19 @@ class Payment(BaseModel):
     receipt_number = models.CharField(max_length=32, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text=_("The coordinator who recorded an offline payment"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The coordinator who recorded an offline payment"),
     )
     offline_reference = models.CharField(_("bank or UPI reference"), max_length=100, blank=True)
     refund_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     refund_reference = models.CharField(
-        _("refund reference"), max_length=100, blank=True,
+        _("refund reference"),
+        max_length=100,
+        blank=True,
         help_text=_("The provider's refund id, or the bank or UPI reference of the transfer back"),
     )
     refund_requested_at = models.DateTimeField(null=True, blank=True)

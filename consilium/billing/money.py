@@ -11,7 +11,7 @@ def _group_indian(whole: str) -> str:
     if len(whole) <= 3:
         return whole
     head, tail = whole[:-3], whole[-3:]
-    pairs = []
+    pairs: list[str] = []
     while len(head) > 2:
         pairs.insert(0, head[-2:])
         head = head[:-2]

@@ -68,7 +68,10 @@ def payments_visible_to(*, user: Any) -> QuerySet[Payment]:
 
 
 def payment_get(
-    *, user: Any, public_id: UUID | str, action: str = "payment.view",
+    *,
+    user: Any,
+    public_id: UUID | str,
+    action: str = "payment.view",
     coordinator_only: bool = False,
 ) -> Payment:
     """One payment the user may see, or 404. Audited."""

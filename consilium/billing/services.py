@@ -47,7 +47,10 @@ def payment_start(*, case: Case, actor: Any) -> Payment:
     open_payments = list(Payment.objects.filter(case=locked, status=PaymentStatus.CREATED))
     for payment in open_payments:
         if (payment.provider, payment.review_type, payment.amount, payment.currency) == (
-            provider.name, locked.review_type, price.amount, price.currency
+            provider.name,
+            locked.review_type,
+            price.amount,
+            price.currency,
         ):
             return payment
     # Only one open payment per case, so a coordinator never confirms a superseded amount.
@@ -55,8 +58,11 @@ def payment_start(*, case: Case, actor: Any) -> Payment:
         status=PaymentStatus.FAILED, updated_at=timezone.now()
     )
     payment = Payment.objects.create(
-        case=locked, provider=provider.name, review_type=locked.review_type,
-        amount=price.amount, currency=price.currency,
+        case=locked,
+        provider=provider.name,
+        review_type=locked.review_type,
+        amount=price.amount,
+        currency=price.currency,
     )
     try:
         order = provider.create_order(payment)
@@ -67,8 +73,12 @@ def payment_start(*, case: Case, actor: Any) -> Payment:
         ) from None
     payment.provider_order_id = str(order.get("id", ""))[:64]
     payment.save(update_fields=["provider_order_id", "updated_at"])
-    record(actor=actor, action="payment.start", target=payment,
-           detail={"case": str(locked.public_id), "provider": provider.name})
+    record(
+        actor=actor,
+        action="payment.start",
+        target=payment,
+        detail={"case": str(locked.public_id), "provider": provider.name},
+    )
     return payment
 
 
@@ -91,14 +101,20 @@ def _notify_paid(payment: Payment) -> None:
             "url": receipt_url,
         }
     outbox_enqueue(
-        to=holder.email, subject=subject, body_text=body,
-        dedupe_key=f"payment-paid:{payment.public_id}", recipient=holder,
+        to=holder.email,
+        subject=subject,
+        body_text=body,
+        dedupe_key=f"payment-paid:{payment.public_id}",
+        recipient=holder,
     )
 
 
 @transaction.atomic
 def payment_mark_paid(
-    *, payment: Payment, actor: Any, provider_payment_id: str = "",
+    *,
+    payment: Payment,
+    actor: Any,
+    provider_payment_id: str = "",
     offline_reference: str = "",
 ) -> bool:
     """Moves an open payment to paid exactly once (a conditional UPDATE, so concurrent webhooks,
@@ -106,7 +122,9 @@ def payment_mark_paid(
     open any more."""
     now = timezone.now()
     fields: dict[str, Any] = {
-        "status": PaymentStatus.PAID, "paid_at": now, "updated_at": now,
+        "status": PaymentStatus.PAID,
+        "paid_at": now,
+        "updated_at": now,
         "receipt_number": _receipt_number(payment),
     }
     if provider_payment_id:
@@ -119,8 +137,12 @@ def payment_mark_paid(
     if changed != 1:
         return False
     payment.refresh_from_db()
-    record(actor=actor, action="payment.paid", target=payment,
-           detail={"case": str(payment.case.public_id), "provider": payment.provider})
+    record(
+        actor=actor,
+        action="payment.paid",
+        target=payment,
+        detail={"case": str(payment.case.public_id), "provider": payment.provider},
+    )
     _notify_paid(payment)
     return True
 
@@ -135,10 +157,14 @@ def payment_record_offline(
     require(payment.status == PaymentStatus.CREATED, _("This payment is not awaiting money."))
     require(
         amount == payment.amount,
-        _("The amount received (%(got)s) is not the amount due (%(due)s). Contact the payer "
-          "before recording it.")
-        % {"got": format_money(amount, payment.currency),
-           "due": format_money(payment.amount, payment.currency)},
+        _(
+            "The amount received (%(got)s) is not the amount due (%(due)s). Contact the payer "
+            "before recording it."
+        )
+        % {
+            "got": format_money(amount, payment.currency),
+            "due": format_money(payment.amount, payment.currency),
+        },
     )
     require(reference.strip(), _("Enter the bank or UPI reference of the transfer."))
     applied = payment_mark_paid(payment=payment, actor=actor, offline_reference=reference.strip())
@@ -153,11 +179,13 @@ def payment_confirm_callback(
     """Applies Razorpay Checkout's browser callback after checking its signature."""
     provider = RazorpayProvider()
     require(
-        payment.provider == provider.name and order_id == payment.provider_order_id
-        and provider.verify_callback(order_id=order_id, payment_id=payment_id,
-                                     signature=signature),
-        _("We could not confirm this payment. If money left your account, it will be matched "
-          "automatically within an hour; otherwise please try again."),
+        payment.provider == provider.name
+        and order_id == payment.provider_order_id
+        and provider.verify_callback(order_id=order_id, payment_id=payment_id, signature=signature),
+        _(
+            "We could not confirm this payment. If money left your account, it will be matched "
+            "automatically within an hour; otherwise please try again."
+        ),
     )
     payment_mark_paid(payment=payment, actor=actor, provider_payment_id=payment_id)
     payment.refresh_from_db()
@@ -179,8 +207,10 @@ def payment_webhook_receive(
         try:
             with transaction.atomic():
                 PaymentEvent.objects.create(
-                    provider=provider.name, event_id=event.event_id,
-                    event_type=event.event_type, payload=event.payload,
+                    provider=provider.name,
+                    event_id=event.event_id,
+                    event_type=event.event_type,
+                    payload=event.payload,
                 )
         except IntegrityError:
             return "duplicate"
@@ -195,15 +225,22 @@ def payment_webhook_receive(
             logger.warning("webhook for an unknown order, event %s", event.event_id)
             return "ignored"
         if event.amount_minor != payment.amount_minor or event.currency != payment.currency:
-            record(actor=None, action="payment.amount_mismatch", target=payment,
-                   detail={"event": event.event_id})
+            record(
+                actor=None,
+                action="payment.amount_mismatch",
+                target=payment,
+                detail={"event": event.event_id},
+            )
             return "ignored"
-        if not payment_mark_paid(payment=payment, actor=None,
-                                 provider_payment_id=event.payment_id):
+        if not payment_mark_paid(payment=payment, actor=None, provider_payment_id=event.payment_id):
             if payment.status != PaymentStatus.PAID:
                 # Money arrived on a payment we had abandoned: a coordinator must refund it.
-                record(actor=None, action="payment.capture_unmatched", target=payment,
-                       detail={"event": event.event_id, "status": payment.status})
+                record(
+                    actor=None,
+                    action="payment.capture_unmatched",
+                    target=payment,
+                    detail={"event": event.event_id, "status": payment.status},
+                )
             return "duplicate"
         return "applied"
 
@@ -214,19 +251,24 @@ def payment_refund(
 ) -> Payment:
     """Refunds a paid payment: through the provider at once (Razorpay), or marked for a
     coordinator to transfer back (offline). `reason` is a short code, never health data."""
-    locked = Payment.objects.select_for_update().select_related(
-        "case", "case__patient__holder"
-    ).get(pk=payment.pk)
+    locked = (
+        Payment.objects.select_for_update()
+        .select_related("case", "case__patient__holder")
+        .get(pk=payment.pk)
+    )
     require(locked.status == PaymentStatus.PAID, _("Only a paid payment can be refunded."))
     amount = locked.amount if amount is None else amount
-    require(Decimal("0") < amount <= locked.amount, _("The refund must be more than zero and at "
-                                                      "most the amount paid."))
+    require(
+        Decimal("0") < amount <= locked.amount,
+        _("The refund must be more than zero and at most the amount paid."),
+    )
     try:
         result = get_provider(locked.provider).refund(locked, amount)
     except ProviderError:
         logger.warning("refund failed", exc_info=True)
-        raise DomainError(_("The payment service did not accept the refund. Try again later.")) \
-            from None
+        raise DomainError(
+            _("The payment service did not accept the refund. Try again later.")
+        ) from None
     now = timezone.now()
     locked.refund_amount = amount
     locked.refund_requested_at = now
@@ -236,11 +278,22 @@ def payment_refund(
         locked.refunded_at = now
     else:
         locked.status = PaymentStatus.REFUND_PENDING
-    locked.save(update_fields=["refund_amount", "refund_requested_at", "refund_reference",
-                               "status", "refunded_at", "updated_at"])
-    record(actor=actor, action="payment.refund", target=locked,
-           detail={"case": str(locked.case.public_id), "status": locked.status,
-                   "reason": reason[:50]})
+    locked.save(
+        update_fields=[
+            "refund_amount",
+            "refund_requested_at",
+            "refund_reference",
+            "status",
+            "refunded_at",
+            "updated_at",
+        ]
+    )
+    record(
+        actor=actor,
+        action="payment.refund",
+        target=locked,
+        detail={"case": str(locked.case.public_id), "status": locked.status, "reason": reason[:50]},
+    )
     if locked.status == PaymentStatus.REFUNDED:
         _notify_refunded(locked)
     payment.status = locked.status
@@ -253,14 +306,20 @@ def payment_record_refund_transfer(*, payment: Payment, actor: Any, reference: s
     require(getattr(actor, "is_coordinator", False), _("Only coordinators record refunds."))
     require(reference.strip(), _("Enter the bank or UPI reference of the transfer."))
     now = timezone.now()
-    changed = Payment.objects.filter(
-        pk=payment.pk, status=PaymentStatus.REFUND_PENDING
-    ).update(status=PaymentStatus.REFUNDED, refunded_at=now, updated_at=now,
-             refund_reference=reference.strip()[:100])
+    changed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.REFUND_PENDING).update(
+        status=PaymentStatus.REFUNDED,
+        refunded_at=now,
+        updated_at=now,
+        refund_reference=reference.strip()[:100],
+    )
     require(changed == 1, _("This refund has already been recorded."))
     payment.refresh_from_db()
-    record(actor=actor, action="payment.refund_transferred", target=payment,
-           detail={"case": str(payment.case.public_id)})
+    record(
+        actor=actor,
+        action="payment.refund_transferred",
+        target=payment,
+        detail={"case": str(payment.case.public_id)},
+    )
     _notify_refunded(payment)
     return payment
 
@@ -268,9 +327,7 @@ def payment_record_refund_transfer(*, payment: Payment, actor: Any, reference: s
 def _notify_refunded(payment: Payment) -> None:
     holder = payment.case.patient.holder
     with translation.override(getattr(holder, "preferred_language", None) or "en"):
-        subject = _("Refund for your request %(reference)s") % {
-            "reference": payment.case.reference
-        }
+        subject = _("Refund for your request %(reference)s") % {"reference": payment.case.reference}
         body = _(
             "Hello,\n\nWe have refunded %(amount)s for request %(reference)s. It goes back the "
             "way you paid and can take 5 to 7 working days to reach you.\n"
@@ -279,6 +336,9 @@ def _notify_refunded(payment: Payment) -> None:
             "reference": payment.case.reference,
         }
     outbox_enqueue(
-        to=holder.email, subject=subject, body_text=body,
-        dedupe_key=f"payment-refunded:{payment.public_id}", recipient=holder,
+        to=holder.email,
+        subject=subject,
+        body_text=body,
+        dedupe_key=f"payment-refunded:{payment.public_id}",
+        recipient=holder,
     )

@@ -38,14 +38,20 @@ from consilium.consent.selectors import consent_is_active
 from consilium.core.errors import DomainError
 
 REVIEW_EXPLANATIONS = {
-    ReviewType.SINGLE: gettext_lazy("One specialist in the right field reads your case and writes the "
-                         "opinion."),
-    ReviewType.DOUBLE: gettext_lazy("Two specialists review your case independently; you get both views "
-                         "in one report."),
-    ReviewType.BOARD: gettext_lazy("Three or more specialists from different fields (for example surgery, "
-                        "medicine and radiation for cancer) agree on one opinion."),
-    ReviewType.PLATFORM: gettext_lazy("Not sure? Our coordinator reads your case and chooses. You pay this "
-                           "price; we never ask for more later."),
+    ReviewType.SINGLE: gettext_lazy(
+        "One specialist in the right field reads your case and writes the opinion."
+    ),
+    ReviewType.DOUBLE: gettext_lazy(
+        "Two specialists review your case independently; you get both views in one report."
+    ),
+    ReviewType.BOARD: gettext_lazy(
+        "Three or more specialists from different fields (for example surgery, "
+        "medicine and radiation for cancer) agree on one opinion."
+    ),
+    ReviewType.PLATFORM: gettext_lazy(
+        "Not sure? Our coordinator reads your case and chooses. You pay this "
+        "price; we never ask for more later."
+    ),
 }
 
 
@@ -55,7 +61,10 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder picks a review type with its price shown, then goes on to pay."""
     case = case_get_editable(user=request.user, public_id=public_id, action="billing.choose")
     paid = payment_paid_for_case(case=case)
-    form = ReviewTypeForm(request.POST if request.method == "POST" else None, initial={"review_type": case.review_type})
+    form = ReviewTypeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"review_type": case.review_type},
+    )
     if request.method == "POST" and paid is None and form.is_valid():
         try:
             case_set_review_type(
@@ -67,15 +76,25 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             return redirect("billing:checkout", public_id=case.public_id)
     options = [
-        {"price": price, "label": ReviewType(price.review_type).label,
-         "explanation": REVIEW_EXPLANATIONS[ReviewType(price.review_type)],
-         "checked": str(form["review_type"].value() or "") == price.review_type}
+        {
+            "price": price,
+            "label": ReviewType(price.review_type).label,
+            "explanation": REVIEW_EXPLANATIONS[ReviewType(price.review_type)],
+            "checked": str(form["review_type"].value() or "") == price.review_type,
+        }
         for price in prices_all()
     ]
-    return render(request, "billing/choose.html", {
-        "case": case, "form": form, "options": options, "paid": paid,
-        "consent_missing": not consent_is_active(case=case),
-    })
+    return render(
+        request,
+        "billing/choose.html",
+        {
+            "case": case,
+            "form": form,
+            "options": options,
+            "paid": paid,
+            "consent_missing": not consent_is_active(case=case),
+        },
+    )
 
 
 @login_required
@@ -86,11 +105,17 @@ def checkout(request: HttpRequest, public_id: UUID) -> HttpResponse:
     payment = None if paid else payment_open_for_case(case=case)
     if paid is None and payment is None:
         return redirect("billing:choose", public_id=case.public_id)
-    return render(request, "billing/checkout.html", {
-        "case": case, "paid": paid, "payment": payment,
-        "details": offline_details() if payment and payment.provider == "offline" else None,
-        "razorpay_options": _razorpay_options(request, payment) if payment else None,
-    })
+    return render(
+        request,
+        "billing/checkout.html",
+        {
+            "case": case,
+            "paid": paid,
+            "payment": payment,
+            "details": offline_details() if payment and payment.provider == "offline" else None,
+            "razorpay_options": _razorpay_options(request, payment) if payment else None,
+        },
+    )
 
 
 def _razorpay_options(request: HttpRequest, payment: Payment) -> dict[str, object] | None:
@@ -116,7 +141,8 @@ def razorpay_callback(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404
     try:
         payment_confirm_callback(
-            payment=payment, actor=request.user,
+            payment=payment,
+            actor=request.user,
             order_id=request.POST.get("razorpay_order_id", ""),
             payment_id=request.POST.get("razorpay_payment_id", ""),
             signature=request.POST.get("razorpay_signature", ""),
@@ -154,20 +180,26 @@ def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records a bank or UPI transfer that has arrived."""
-    payment = payment_get(user=request.user, public_id=public_id, action="payment.record_form",
-                          coordinator_only=True)
+    payment = payment_get(
+        user=request.user, public_id=public_id, action="payment.record_form", coordinator_only=True
+    )
     form = OfflinePaymentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             payment_record_offline(
-                payment=payment, actor=request.user,
-                amount=form.cleaned_data["amount"], reference=form.cleaned_data["reference"],
+                payment=payment,
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                reference=form.cleaned_data["reference"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Payment recorded for %(reference)s. The payer has been "
-                                        "emailed a receipt.") % {"reference": payment.case.reference})
+            messages.success(
+                request,
+                _("Payment recorded for %(reference)s. The payer has been emailed a receipt.")
+                % {"reference": payment.case.reference},
+            )
             return redirect("billing:pending_offline")
     return render(request, "billing/record_offline.html", {"payment": payment, "form": form})
 
@@ -176,8 +208,9 @@ def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records the transfer back of an offline refund."""
-    payment = payment_get(user=request.user, public_id=public_id, action="payment.refund_form",
-                          coordinator_only=True)
+    payment = payment_get(
+        user=request.user, public_id=public_id, action="payment.refund_form", coordinator_only=True
+    )
     if payment.status != PaymentStatus.REFUND_PENDING:
         raise Http404
     form = RefundTransferForm(request.POST if request.method == "POST" else None)
@@ -199,5 +232,6 @@ def pending_offline(request: HttpRequest) -> HttpResponse:
     """Coordinators' list of transfers to confirm and refunds to send."""
     awaiting = list(payments_awaiting_offline(user=request.user)[:200])
     refunds = list(payments_awaiting_refund_transfer(user=request.user)[:200])
-    return render(request, "billing/pending_offline.html",
-                  {"awaiting": awaiting, "refunds": refunds})
+    return render(
+        request, "billing/pending_offline.html", {"awaiting": awaiting, "refunds": refunds}
+    )

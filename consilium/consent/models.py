@@ -27,7 +27,8 @@ class ConsentText(BaseModel):
             # Publishing swaps the active version; two active texts would make "which one did the
             # patient read?" ambiguous.
             models.UniqueConstraint(
-                fields=["language"], condition=models.Q(is_active=True),
+                fields=["language"],
+                condition=models.Q(is_active=True),
                 name="consent_one_active_per_language",
             ),
         ]
@@ -56,7 +57,8 @@ class ConsentSignature(BaseModel):
         ordering = ["-signed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case"], condition=models.Q(withdrawn_at__isnull=True),
+                fields=["case"],
+                condition=models.Q(withdrawn_at__isnull=True),
                 name="consent_one_active_signature_per_case",
             ),
         ]

@@ -35,4 +35,4 @@ def consent_pdf_render(*, signature: ConsentSignature) -> bytes:
             "SITE_NAME": settings.SITE_NAME,
         },
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()

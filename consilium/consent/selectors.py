@@ -58,12 +58,14 @@ def consent_signature_get(
     if holder_only:
         queryset = queryset.filter(case__patient__holder=user)
     try:
-        signature = queryset.select_related(
-            "consent_text", "case", "case__patient", "signer"
-        ).get(public_id=public_id)
+        signature = queryset.select_related("consent_text", "case", "case__patient", "signer").get(
+            public_id=public_id
+        )
     except (ConsentSignature.DoesNotExist, ValueError):
         raise Http404 from None
-    record(actor=user, action=action, target=signature, detail={"case": str(signature.case.public_id)})
+    record(
+        actor=user, action=action, target=signature, detail={"case": str(signature.case.public_id)}
+    )
     return signature
 
 

@@ -75,8 +75,11 @@ def consent_sign(
         actor=signer,
         action="consent.sign",
         target=signature,
-        detail={"case": str(locked.public_id), "version": current.version,
-                "language": current.language},
+        detail={
+            "case": str(locked.public_id),
+            "version": current.version,
+            "language": current.language,
+        },
         ip=ip or None,
     )
     return signature
@@ -86,9 +89,9 @@ def consent_sign(
 def consent_withdraw(*, signature: ConsentSignature, actor: Any) -> ConsentSignature:
     """Withdraws a signature once; the case then counts as without consent."""
     now = timezone.now()
-    changed = ConsentSignature.objects.filter(
-        pk=signature.pk, withdrawn_at__isnull=True
-    ).update(withdrawn_at=now, updated_at=now)
+    changed = ConsentSignature.objects.filter(pk=signature.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, updated_at=now
+    )
     require(changed == 1, _("This consent has already been withdrawn."))
     signature.withdrawn_at = now
     record(
@@ -105,9 +108,9 @@ def consent_text_publish(*, text: ConsentText, actor: Any) -> ConsentText:
     """Makes `text` the active version for its language and retires the one it replaces."""
     now = timezone.now()
     # Deactivate first: the database allows one active text per language.
-    ConsentText.objects.filter(language=text.language, is_active=True).exclude(
-        pk=text.pk
-    ).update(is_active=False, updated_at=now)
+    ConsentText.objects.filter(language=text.language, is_active=True).exclude(pk=text.pk).update(
+        is_active=False, updated_at=now
+    )
     ConsentText.objects.filter(pk=text.pk).update(
         is_active=True, published_at=text.published_at or now, updated_at=now
     )
@@ -119,4 +122,3 @@ def consent_text_publish(*, text: ConsentText, actor: Any) -> ConsentText:
         detail={"version": text.version, "language": text.language},
     )
     return text
-

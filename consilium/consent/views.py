@@ -70,8 +70,13 @@ def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(
         request,
         "consent/sign.html",
-        {"case": case, "text": text, "paragraphs": paragraphs, "signature": signature,
-         "form": form},
+        {
+            "case": case,
+            "text": text,
+            "paragraphs": paragraphs,
+            "signature": signature,
+            "form": form,
+        },
     )
 
 
@@ -106,5 +111,6 @@ def withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if signature.case.status == CaseStatus.DRAFT:
             return redirect("consent:sign", public_id=signature.case.public_id)
         return redirect(signature.case.get_absolute_url())
-    return render(request, "consent/withdraw.html", {"signature": signature,
-                                                      "case": signature.case})
+    return render(
+        request, "consent/withdraw.html", {"signature": signature, "case": signature.case}
+    )

@@ -95,12 +95,14 @@ class RazorpayProvider:
             return None
         event_type = str(data.get("event", ""))
         payload = data.get("payload") or {}
-        entity = ((payload.get("payment") or {}).get("entity") or {}) if isinstance(
-            payload, dict
-        ) else {}
-        order = ((payload.get("order") or {}).get("entity") or {}) if isinstance(
-            payload, dict
-        ) else {}
+        entity = (
+            ((payload.get("payment") or {}).get("entity") or {})
+            if isinstance(payload, dict)
+            else {}
+        )
+        order = (
+            ((payload.get("order") or {}).get("entity") or {}) if isinstance(payload, dict) else {}
+        )
         # Razorpay sends the same X-Razorpay-Event-Id on every retry of one event.
         event_id = headers.get("X-Razorpay-Event-Id", "") or hashlib.sha256(raw_body).hexdigest()
         try:
@@ -122,7 +124,10 @@ class RazorpayProvider:
             raise ProviderError("razorpay refund: payment has no provider payment id")
         refund = self._post(
             f"payments/{payment.provider_payment_id}/refund",
-            {"amount": int((amount * 100).to_integral_value()), "speed": "normal",
-             "notes": {"payment": str(payment.public_id)}},
+            {
+                "amount": int((amount * 100).to_integral_value()),
+                "speed": "normal",
+                "notes": {"payment": str(payment.public_id)},
+            },
         )
         return {"status": "refunded", "id": str(refund.get("id", ""))}

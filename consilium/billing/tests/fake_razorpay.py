@@ -39,41 +39,80 @@ def fake_razorpay(key_id: str, key_secret: str) -> Iterator[FakeRazorpay]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
-            state.requests.append({"path": self.path, "body": body,
-                                   "auth": self.headers.get("Authorization")})
+            state.requests.append(
+                {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+            )
             if self.headers.get("Authorization") != expected_auth:
-                self._reply(401, {"error": {"code": "BAD_REQUEST_ERROR",
-                                            "description": "Authentication failed"}})
+                self._reply(
+                    401,
+                    {
+                        "error": {
+                            "code": "BAD_REQUEST_ERROR",
+                            "description": "Authentication failed",
+                        }
+                    },
+                )
                 return
             if state.fail_with:
-                self._reply(state.fail_with, {"error": {"code": "SERVER_ERROR",
-                                                        "description": "down"}})
+                self._reply(
+                    state.fail_with, {"error": {"code": "SERVER_ERROR", "description": "down"}}
+                )
                 return
             if self.path == "/v1/orders":
                 number = len(state.requests)
-                self._reply(200, {
-                    "id": f"order_TEST{number:010d}", "entity": "order",
-                    "amount": body["amount"], "amount_paid": 0, "amount_due": body["amount"],
-                    "currency": body["currency"], "receipt": body["receipt"], "offer_id": None,
-                    "status": "created", "attempts": 0, "notes": body.get("notes", {}),
-                    "created_at": 1700000000,
-                })
+                self._reply(
+                    200,
+                    {
+                        "id": f"order_TEST{number:010d}",
+                        "entity": "order",
+                        "amount": body["amount"],
+                        "amount_paid": 0,
+                        "amount_due": body["amount"],
+                        "currency": body["currency"],
+                        "receipt": body["receipt"],
+                        "offer_id": None,
+                        "status": "created",
+                        "attempts": 0,
+                        "notes": body.get("notes", {}),
+                        "created_at": 1700000000,
+                    },
+                )
                 return
             if self.path.startswith("/v1/payments/") and self.path.endswith("/refund"):
                 payment_id = self.path.split("/")[3]
-                self._reply(200, {
-                    "id": "rfnd_TEST0000000001", "entity": "refund", "amount": body["amount"],
-                    "currency": "INR", "payment_id": payment_id, "notes": {},
-                    "receipt": None, "acquirer_data": {"arn": None}, "created_at": 1700000100,
-                    "batch_id": None, "status": "processed", "speed_processed": "normal",
-                    "speed_requested": "normal",
-                })
+                self._reply(
+                    200,
+                    {
+                        "id": "rfnd_TEST0000000001",
+                        "entity": "refund",
+                        "amount": body["amount"],
+                        "currency": "INR",
+                        "payment_id": payment_id,
+                        "notes": {},
+                        "receipt": None,
+                        "acquirer_data": {"arn": None},
+                        "created_at": 1700000100,
+                        "batch_id": None,
+                        "status": "processed",
+                        "speed_processed": "normal",
+                        "speed_requested": "normal",
+                    },
+                )
                 return
-            self._reply(404, {"error": {"code": "BAD_REQUEST_ERROR",
-                                        "description": "The requested URL was not found"}})
+            self._reply(
+                404,
+                {
+                    "error": {
+                        "code": "BAD_REQUEST_ERROR",
+                        "description": "The requested URL was not found",
+                    }
+                },
+            )
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     try:

@@ -26,14 +26,22 @@ def test_the_checkout_page_shows_the_bank_details_the_amount_and_the_reference(
     client: Any, patient: Patient
 ) -> None:
     OfflinePaymentDetails.objects.create(
-        payee_name="Consilium Health Services", upi_id="consilium@upi", ifsc="HDFC0001234",
-        account_number="50100012345678", bank_name="HDFC Bank, Pune",
+        payee_name="Consilium Health Services",
+        upi_id="consilium@upi",
+        ifsc="HDFC0001234",
+        account_number="50100012345678",
+        bank_name="HDFC Bank, Pune",
     )
     payment = _open_payment(patient)
     client.force_login(patient.holder)
     page = client.get(reverse("billing:checkout", args=[payment.case.public_id])).content.decode()
-    for text in ["consilium@upi", "HDFC0001234", "₹2,500", payment.case.reference,
-                 "a coordinator confirms it"]:
+    for text in [
+        "consilium@upi",
+        "HDFC0001234",
+        "₹2,500",
+        payment.case.reference,
+        "a coordinator confirms it",
+    ]:
         assert text in page
 
 
@@ -73,8 +81,14 @@ def test_offline_payment_end_to_end(client: Any, patient: Patient, coordinator: 
     # And the holder can open the receipt
     client.force_login(patient.holder)
     receipt = client.get(reverse("billing:receipt", args=[payment.public_id])).content.decode()
-    for text in [payment.receipt_number, case.reference, "Asha Verma", "One specialist",
-                 "₹2,500", "Bank transfer or UPI"]:
+    for text in [
+        payment.receipt_number,
+        case.reference,
+        "Asha Verma",
+        "One specialist",
+        "₹2,500",
+        "Bank transfer or UPI",
+    ]:
         assert text in receipt
 
 
@@ -83,8 +97,10 @@ def test_a_wrong_amount_is_refused_and_the_form_keeps_what_was_typed(
 ) -> None:
     payment = _open_payment(patient)
     login_with_2fa(client, coordinator)
-    response = client.post(reverse("billing:record_offline", args=[payment.public_id]),
-                           {"amount": "2000", "reference": "UTR999"})
+    response = client.post(
+        reverse("billing:record_offline", args=[payment.public_id]),
+        {"amount": "2000", "reference": "UTR999"},
+    )
     assert response.status_code == 200
     assert "is not the amount due" in response.content.decode()
     assert 'value="UTR999"' in response.content.decode()
@@ -115,8 +131,10 @@ def test_the_receipt_is_404_for_another_patient_and_for_specialists(
 ) -> None:
     payment = _open_payment(patient)
     login_with_2fa(client, coordinator)
-    client.post(reverse("billing:record_offline", args=[payment.public_id]),
-                {"amount": "2500", "reference": "UTR1"})
+    client.post(
+        reverse("billing:record_offline", args=[payment.public_id]),
+        {"amount": "2500", "reference": "UTR1"},
+    )
     url = reverse("billing:receipt", args=[payment.public_id])
     assert client.get(url).status_code == 200
     client.force_login(other_patient.holder)
@@ -146,8 +164,10 @@ def test_an_offline_refund_waits_for_a_coordinator_to_transfer_it_back(
 ) -> None:
     payment = _open_payment(patient)
     login_with_2fa(client, coordinator)
-    client.post(reverse("billing:record_offline", args=[payment.public_id]),
-                {"amount": "2500", "reference": "UTR1"})
+    client.post(
+        reverse("billing:record_offline", args=[payment.public_id]),
+        {"amount": "2500", "reference": "UTR1"},
+    )
     payment.refresh_from_db()
     payment_refund(payment=payment, actor=None, reason="turnaround_breach")
     payment.refresh_from_db()
@@ -155,8 +175,9 @@ def test_an_offline_refund_waits_for_a_coordinator_to_transfer_it_back(
     assert payment.refund_amount == Decimal("2500")
     assert not case_is_paid(case=payment.case)
     assert payment.case.reference in client.get(reverse("billing:pending_offline")).content.decode()
-    client.post(reverse("billing:record_refund", args=[payment.public_id]),
-                {"reference": "UTR-BACK-1"})
+    client.post(
+        reverse("billing:record_refund", args=[payment.public_id]), {"reference": "UTR-BACK-1"}
+    )
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.REFUNDED
     assert payment.refund_reference == "UTR-BACK-1"

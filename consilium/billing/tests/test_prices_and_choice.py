@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_prices_are_seeded_from_the_settings(db: None) -> None:
     assert {p.review_type: p.amount for p in Price.objects.all()} == {
-        "single": Decimal("2500"), "double": Decimal("3500"), "board": Decimal("5000"),
+        "single": Decimal("2500"),
+        "double": Decimal("3500"),
+        "board": Decimal("5000"),
         "platform": Decimal("2500"),
     }
     assert price_for(review_type="board").currency == "INR"
@@ -30,10 +32,15 @@ def test_a_missing_price_is_created_from_the_settings(settings: Any) -> None:
     assert price_for(review_type="double").amount == Decimal("4200")
 
 
-@pytest.mark.parametrize(("amount", "text"), [
-    (Decimal("2500"), "₹2,500"), (Decimal("125000"), "₹1,25,000"), (Decimal("999.5"), "₹999.50"),
-    (Decimal("10000000"), "₹1,00,00,000"),
-])
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (Decimal("2500"), "₹2,500"),
+        (Decimal("125000"), "₹1,25,000"),
+        (Decimal("999.5"), "₹999.50"),
+        (Decimal("10000000"), "₹1,00,00,000"),
+    ],
+)
 def test_amounts_are_written_the_indian_way(amount: Decimal, text: str) -> None:
     assert format_money(amount, "INR") == text
 
@@ -45,8 +52,15 @@ def test_the_holder_sees_every_review_type_with_its_price_before_paying(
     Price.objects.filter(review_type="board").update(amount=Decimal("5500"))
     client.force_login(patient.holder)
     page = client.get(reverse("billing:choose", args=[case.public_id])).content.decode()
-    for text in ["One specialist", "Two specialists", "A board of three or more specialists",
-                 "Let the platform choose", "₹2,500", "₹3,500", "₹5,500"]:
+    for text in [
+        "One specialist",
+        "Two specialists",
+        "A board of three or more specialists",
+        "Let the platform choose",
+        "₹2,500",
+        "₹3,500",
+        "₹5,500",
+    ]:
         assert text in page
     assert not Payment.objects.exists()
 
@@ -56,15 +70,19 @@ def test_choosing_a_type_saves_it_and_opens_a_payment_at_that_price(
 ) -> None:
     case = make_case(patient)
     client.force_login(patient.holder)
-    response = client.post(reverse("billing:choose", args=[case.public_id]),
-                           {"review_type": "double"})
+    response = client.post(
+        reverse("billing:choose", args=[case.public_id]), {"review_type": "double"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("billing:checkout", args=[case.public_id])
     case.refresh_from_db()
     assert case.review_type == "double"
     payment = Payment.objects.get(case=case)
     assert (payment.amount, payment.status, payment.provider) == (
-        Decimal("3500"), PaymentStatus.CREATED, "offline")
+        Decimal("3500"),
+        PaymentStatus.CREATED,
+        "offline",
+    )
 
 
 def test_changing_the_type_replaces_the_open_payment(client: Any, patient: Patient) -> None:
@@ -100,6 +118,7 @@ def test_another_patient_and_staff_cannot_open_the_choice_page(
 def test_a_submitted_case_cannot_change_its_review_type(client: Any, patient: Patient) -> None:
     case = make_case(patient, status=CaseStatus.TRIAGE, review_type="single")
     client.force_login(patient.holder)
-    response = client.post(reverse("billing:choose", args=[case.public_id]),
-                           {"review_type": "board"})
+    response = client.post(
+        reverse("billing:choose", args=[case.public_id]), {"review_type": "board"}
+    )
     assert response.status_code == 404

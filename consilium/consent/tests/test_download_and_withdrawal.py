@@ -22,8 +22,12 @@ pytestmark = pytest.mark.django_db
 
 def _signed(patient: Patient, name: str = "Asha Verma") -> ConsentSignature:
     return consent_sign(
-        case=make_case(patient), signer=patient.holder, signer_name=name, relationship="self",
-        ip="198.51.100.4", user_agent="Mozilla/5.0 (Linux; Android 12) TestPhone",
+        case=make_case(patient),
+        signer=patient.holder,
+        signer_name=name,
+        relationship="self",
+        ip="198.51.100.4",
+        user_agent="Mozilla/5.0 (Linux; Android 12) TestPhone",
     )
 
 
@@ -59,8 +63,9 @@ def test_the_downloaded_pdf_is_a_real_pdf_with_the_signer_and_the_evidence(
     assert "198.51.100.4" in text
     assert "IST" in text and "UTC" in text
     assert signature.text_sha256 in text.replace("\n", "").replace("\r", "")
-    assert AuditEvent.objects.filter(action="consent.download",
-                                     target_id=str(signature.public_id)).exists()
+    assert AuditEvent.objects.filter(
+        action="consent.download", target_id=str(signature.public_id)
+    ).exists()
 
 
 def test_a_devanagari_name_renders_in_the_pdf(client: Any, patient: Patient) -> None:
@@ -72,8 +77,9 @@ def test_a_devanagari_name_renders_in_the_pdf(client: Any, patient: Patient) -> 
     assert any("Devanagari" in name for name in _font_names(response.content))
 
 
-def test_a_coordinator_may_download_the_consent(client: Any, patient: Patient,
-                                                coordinator: Any) -> None:
+def test_a_coordinator_may_download_the_consent(
+    client: Any, patient: Patient, coordinator: Any
+) -> None:
     signature = _signed(patient)
     login_with_2fa(client, coordinator)
     assert client.get(reverse("consent:download", args=[signature.public_id])).status_code == 200

@@ -19,19 +19,33 @@ pytestmark = pytest.mark.django_db
 
 def _sign(client: Any, case: Any, name: str = "Asha Verma", **extra: Any) -> Any:
     text = ConsentText.objects.get(language="en", is_active=True)
-    data = {"signer_name": name, "relationship": "self", "agree": "on",
-            "text_id": str(text.public_id), **extra}
+    data = {
+        "signer_name": name,
+        "relationship": "self",
+        "agree": "on",
+        "text_id": str(text.public_id),
+        **extra,
+    }
     return client.post(
-        reverse("consent:sign", args=[case.public_id]), data,
-        REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="TestPhone/1.0 (Android 12)",
+        reverse("consent:sign", args=[case.public_id]),
+        data,
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_USER_AGENT="TestPhone/1.0 (Android 12)",
     )
 
 
 def test_the_seeded_english_text_is_active_and_plain(db: None) -> None:
     text = ConsentText.objects.get(language="en", is_active=True)
     assert text.version == 1
-    for phrase in ["not a diagnosis", "112", "Telemedicine Practice Guidelines", "withdraw",
-                   "erase", "encrypted", "refund"]:
+    for phrase in [
+        "not a diagnosis",
+        "112",
+        "Telemedicine Practice Guidelines",
+        "withdraw",
+        "erase",
+        "encrypted",
+        "refund",
+    ]:
         assert phrase in text.body
 
 
@@ -126,8 +140,14 @@ def test_a_submitted_case_can_no_longer_be_signed(client: Any, patient: Patient)
 
 def test_a_case_holds_one_active_signature(patient: Patient) -> None:
     case = make_case(patient)
-    args = {"case": case, "signer": patient.holder, "signer_name": "Asha Verma",
-            "relationship": "self", "ip": "127.0.0.1", "user_agent": "x"}
+    args = {
+        "case": case,
+        "signer": patient.holder,
+        "signer_name": "Asha Verma",
+        "relationship": "self",
+        "ip": "127.0.0.1",
+        "user_agent": "x",
+    }
     consent_sign(**args)
     with pytest.raises(DomainError):
         consent_sign(**args)
@@ -158,8 +178,12 @@ def test_a_text_replaced_while_the_signer_was_reading_is_not_signed(
     consent_text_publish(text=new, actor=admin_user)
     response = client.post(
         reverse("consent:sign", args=[case.public_id]),
-        {"signer_name": "Asha Verma", "relationship": "self", "agree": "on",
-         "text_id": str(old.public_id)},
+        {
+            "signer_name": "Asha Verma",
+            "relationship": "self",
+            "agree": "on",
+            "text_id": str(old.public_id),
+        },
     )
     assert response.status_code == 200
     assert "updated" in response.content.decode()
