@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
+
+logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "Consilium-Demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 DEMO_DOMAIN = "demo.consilium.local"
@@ -338,21 +341,33 @@ def demo_seed() -> SeedResult:
 
 
 def _demo_document_ensure(*, case: Any, holder: User) -> bool:
-    """Attaches a small generated pathology report when the documents app can store one from
-    bytes; returns whether the case has a document."""
+    """Attaches a small generated pathology report through the documents app's own service (as
+    if the patient had uploaded it); returns whether the case has a document."""
     if case.documents.exists():
         return True
     try:
-        from consilium.documents import services as documents
+        from consilium.core.crypto import patient_data_key
+        from consilium.core.storage import encrypted_write_bytes
+        from consilium.documents.services import document_create
+        from consilium.documents.upload import ReceivedFile
     except ImportError:
+        # The documents app is not there yet in this checkout; the demo works without it.
         return False
-    store = getattr(documents, "document_store_bytes", None)
-    if store is None:
-        return False
-    store(
-        case=case, actor=holder, data=demo_report_pdf(), filename="biopsy-report.pdf",
-        category="pathology",
+    data = demo_report_pdf()
+    storage_key, size, sha256 = encrypted_write_bytes(
+        data=data, data_key=patient_data_key(patient=case.patient)
     )
+    received = ReceivedFile(
+        original_name="biopsy-report.pdf", content_type="application/pdf",
+        storage_key=storage_key, size=size, sha256=sha256,
+    )
+    try:
+        with transaction.atomic():
+            document_create(case=case, actor=holder, category="pathology", received=received)
+    except Exception as exc:
+        # The demo must start even if the documents app refuses the report; say why and go on.
+        logger.warning("Demo report not attached: %s: %s", type(exc).__name__, exc)
+        return False
     return True
 
 

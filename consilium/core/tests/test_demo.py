@@ -86,12 +86,31 @@ def test_the_demo_patient_has_a_half_finished_draft_case() -> None:
     assert not case.payments.exists()
 
 
+def test_the_demo_case_has_a_generated_biopsy_report_stored_encrypted() -> None:
+    from consilium.documents.models import Document
+
+    _seed()
+    document = Document.objects.get(case__patient__holder__email=PATIENT_EMAIL)
+    assert document.category == "pathology"
+    assert document.content_type == "application/pdf"
+    assert document.original_name == "biopsy-report.pdf"
+    assert document.size > 0
+
+
 def test_seeding_twice_changes_nothing() -> None:
     _seed()
-    counts = (User.objects.count(), SpecialistProfile.objects.count(), Case.objects.count())
+    from consilium.documents.models import Document
+
+    def counts() -> tuple[int, ...]:
+        return (
+            User.objects.count(), SpecialistProfile.objects.count(), Case.objects.count(),
+            Document.objects.count(),
+        )
+
+    before = counts()
     reference = Case.objects.get().reference
     _seed()
-    assert (User.objects.count(), SpecialistProfile.objects.count(), Case.objects.count()) == counts
+    assert counts() == before
     assert Case.objects.get().reference == reference
     assert StaticToken.objects.filter(device__user__email=ADMIN_EMAIL).count() == len(
         DEMO_BACKUP_CODES

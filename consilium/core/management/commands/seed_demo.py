@@ -20,8 +20,8 @@ class Command(BaseCommand):
             f"{len(result.specialists)} verified specialists, 1 patient with draft case "
             f"{result.case.reference}."
         )
-        if not result.document_attached:
-            self.stdout.write(
-                "The demo case has no report attached (the documents app cannot store one yet)."
-            )
+        if result.document_attached:
+            self.stdout.write("The demo case has a generated biopsy report attached.")
+        else:
+            self.stdout.write("The demo case has no report attached (no documents app).")
         self.stdout.write(f"Demo password for every account: {DEMO_PASSWORD}")
