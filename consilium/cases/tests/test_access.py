@@ -35,7 +35,9 @@ def test_another_patients_account_cannot_open_any_page_of_a_case(
         assert client.post(url, {"symptoms": "x"}).status_code == 404, url
 
 
-def test_a_specialist_cannot_open_any_page_of_a_case(client: Client, draft: Case, specialist) -> None:
+def test_a_specialist_cannot_open_any_page_of_a_case(
+    client: Client, draft: Case, specialist
+) -> None:
     login_with_2fa(client, specialist)
     for url in case_pages(draft):
         assert client.get(url).status_code == 404, url
