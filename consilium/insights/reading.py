@@ -155,8 +155,8 @@ def _pdf_words(page: Any, page_height: float) -> list[Word]:
 
 def _read_image(data: bytes, *, number: int) -> Page:
     try:
-        image = Image.open(io.BytesIO(data))
-        image = ImageOps.exif_transpose(image)  # phones store the turn in EXIF
+        opened = Image.open(io.BytesIO(data))
+        image: Image.Image = ImageOps.exif_transpose(opened)  # phones store the turn in EXIF
         image.load()
     except Exception as exc:  # Pillow raises many types for broken files
         raise UnreadableDocument(str(exc)) from exc
@@ -301,10 +301,11 @@ def estimate_skew(gray: Image.Image) -> float:
         rows = turned.sum(axis=1)
         return float(np.sum(np.diff(rows) ** 2))
 
-    coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 1.0)
+    coarse = [float(a) for a in np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 1.0)]
     best = max(coarse, key=score)
-    fine = np.arange(best - 1.0, best + 1.01, 0.1)
-    return float(round(max(fine, key=score), 2))
+    fine = [float(a) for a in np.arange(best - 1.0, best + 1.01, 0.1)]
+    found: float = max(fine, key=score)
+    return round(found, 2)
 
 
 def _ocr_words(api: Any) -> list[Word]:

@@ -1,0 +1,137 @@
+"""Reasons a case should jump the queue: critical lab values and red-flag findings.
+
+Red flags are the oncological emergencies of the UK NICE guideline NG151 (metastatic spinal cord
+compression, neutropenic sepsis) and the standard lists (superior vena cava obstruction, acute
+leukaemia, hypercalcaemia, tumour lysis). A phrase inside a negation ("no evidence of cord
+compression") does not count, NegEx-style: a negation cue shortly before, or "ruled out" after.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from django.utils.translation import gettext as _
+
+from consilium.insights.labs import LabResult
+
+RED_FLAGS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?:spinal )?cord compression|compressi\w+ (?:of|on) the (?:spinal )?cord|cauda equina",
+        "spinal cord compression",
+    ),
+    (
+        r"acute (?:myeloid|lymphoblastic|lymphocytic|promyelocytic|myelogenous)? ?leuk(?:a)?emia"
+        r"|\bAML\b|\bAPML\b|\bB-ALL\b|\bT-ALL\b",
+        "acute leukaemia",
+    ),
+    (
+        r"superior vena cava (?:obstruction|syndrome|compression)"
+        r"|\bSVCO? (?:obstruction|syndrome)|\bSVCO\b",
+        "superior vena cava obstruction",
+    ),
+    (r"febrile neutropenia|neutropenic (?:fever|sepsis)", "febrile neutropenia"),
+    (
+        r"(?:\d+(?:\.\d+)?\s*%\s*)?blasts?(?:\s*(?:cells?)?\s*[:\-]?\s*(?:seen|present|noted|\d+(?:\.\d+)?"
+        r"\s*%))?",
+        "blasts in the blood",
+    ),
+    (r"tumou?r lysis syndrome", "tumour lysis syndrome"),
+    (r"hypercalca?emia", "high calcium (hypercalcaemia)"),
+    (
+        r"(?:raised|increased) intracranial pressure|midline shift|brain herniation",
+        "raised pressure in the skull",
+    ),
+    (r"cardiac tamponade|pericardial tamponade", "cardiac tamponade"),
+    (r"massive ha?emoptysis", "massive coughing of blood"),
+    (r"(?:bowel|intestinal) obstruction", "bowel obstruction"),
+    (r"pulmonary embol(?:ism|us)", "pulmonary embolism"),
+    (r"hyperviscosity", "hyperviscosity"),
+    (r"disseminated intravascular coagulation|\bDIC\b", "disseminated intravascular coagulation"),
+)
+_FLAG_RE = re.compile("|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(RED_FLAGS)), re.I)
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:\bno\b|\bnot\b|\bnil\b|negative for|free of|without|absence of|absent|ruled? out|"
+    r"rule out|r/o|exclude[ds]?|unlikely|no evidence of|no signs? of|no features of)"
+    r"(?:[^.;:\n]{0,40})$",
+    re.I,
+)
+_NEGATION_AFTER = re.compile(
+    r"^[^.;\n]{0,25}?(?:ruled out|excluded|not seen|not (?:present|noted|identified|detected)|"
+    r"absent|: ?(?:nil|none|absent|negative|0\s*%?)\b)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class UrgentReason:
+    reason: str
+    kind: str  # "lab" or "finding"
+    page: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def red_flags(text: str, *, page: int | None = None) -> list[UrgentReason]:
+    """Finds red-flag phrases that are not negated."""
+    reasons: list[UrgentReason] = []
+    seen: set[str] = set()
+    for match in _FLAG_RE.finditer(text):
+        label = RED_FLAGS[int(next(k for k, v in match.groupdict().items() if v)[1:])][1]
+        if label in seen:
+            continue
+        before = text[max(0, match.start() - 60) : match.start()]
+        after = text[match.end() : match.end() + 40]
+        uncertain = re.match(r"[^.;\n]{0,15}?can ?not be (?:ruled out|excluded)", after, re.I)
+        if not uncertain and (_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after)):
+            continue
+        if label == "blasts in the blood" and not _blasts_present(match.group(0)):
+            continue
+        seen.add(label)
+        reasons.append(
+            UrgentReason(_("Report mentions %(finding)s") % {"finding": _(label)}, "finding", page)
+        )
+    return reasons
+
+
+def _blasts_present(phrase: str) -> bool:
+    numbers = re.findall(r"(\d+(?:\.\d+)?)\s*%", phrase)
+    if numbers:
+        return any(float(n) > 0 for n in numbers)
+    return bool(re.search(r"seen|present|noted", phrase, re.I))
+
+
+def critical_labs(labs: Sequence[LabResult]) -> list[UrgentReason]:
+    reasons = []
+    for lab in labs:
+        if lab.flag in ("critical_low", "critical_high"):
+            template = (
+                _("%(name)s %(value)s %(unit)s is critically low")
+                if lab.flag == "critical_low"
+                else _("%(name)s %(value)s %(unit)s is critically high")
+            )
+            reasons.append(
+                UrgentReason(
+                    template % {"name": lab.name, "value": f"{lab.value:g}", "unit": lab.unit},
+                    "lab",
+                    lab.page,
+                )
+            )
+    return reasons
+
+
+def urgent_reasons(
+    *, pages: Sequence[tuple[int | None, str]], labs: Sequence[LabResult]
+) -> list[UrgentReason]:
+    """Critical lab values first, then red-flag findings, each once."""
+    reasons = critical_labs(labs)
+    seen: set[str] = set()
+    for number, text in pages:
+        for reason in red_flags(text, page=number):
+            if reason.reason not in seen:
+                seen.add(reason.reason)
+                reasons.append(reason)
+    return reasons
