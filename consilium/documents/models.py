@@ -37,6 +37,9 @@ class Document(BaseModel):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(help_text=_("Bytes of the stored (cleaned) file"))
+    # What the patient sent, before photos were re-encoded without their metadata: the 75 MB per
+    # case limit counts these bytes, the sizes the patient sees on their phone.
+    uploaded_size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
     storage_key = models.CharField(max_length=255, unique=True)
     status = models.CharField(

@@ -1,0 +1,122 @@
+"""What we do to an uploaded file before we keep it: photos lose their metadata (a phone photo's
+EXIF often holds the GPS position of the patient's home), PDFs that could run code are refused.
+
+Both read the plaintext through the decrypting reader, so it never touches disk in the clear.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pikepdf
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from consilium.core.crypto import DecryptingReader
+from consilium.core.errors import DomainError
+from consilium.core.storage import encrypted_open_write
+from consilium.documents.upload import JPEG, PNG
+
+# A 48-megapixel phone photo passes; a decompression bomb (a small file that decodes to gigabytes)
+# does not. Decoding 50 MP of RGB takes about 150 MB.
+MAX_IMAGE_PIXELS = 50_000_000
+
+# Keys whose mere presence means active content or a file hidden inside the PDF.
+FORBIDDEN_KEYS = frozenset({"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/RichMedia", "/XFA"})
+FORBIDDEN_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/Rendition"})
+FORBIDDEN_TYPES = frozenset({"/EmbeddedFile"})
+
+
+def image_strip_metadata(
+    *, source: DecryptingReader, content_type: str, data_key: bytes
+) -> tuple[str, int, str]:
+    """Re-encodes a JPEG or PNG without EXIF, XMP or text chunks, upright (the EXIF orientation
+    applied first). Returns the new encrypted file's (key, size, SHA-256)."""
+    fmt = "JPEG" if content_type == JPEG else "PNG"
+    unreadable = _("This photo could not be opened. Please take the photo again or upload a PDF.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source, formats=[fmt]) as original:
+                if original.width * original.height > MAX_IMAGE_PIXELS:
+                    raise DomainError(
+                        _("This photo is too large (more than 50 megapixels). Please upload a "
+                          "smaller photo.")
+                    )
+                image = ImageOps.exif_transpose(original)
+                icc_profile = original.info.get("icc_profile")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DomainError(_("This photo is too large to open safely.")) from None
+    except (OSError, SyntaxError, ValueError):
+        raise DomainError(unreadable) from None
+    options: dict[str, Any] = {"icc_profile": icc_profile} if icc_profile else {}
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        options |= {"quality": 90}
+    pending = encrypted_open_write(data_key=data_key)
+    try:
+        image.save(pending, format=fmt, **options)  # type: ignore[arg-type]
+        size, sha256 = pending.commit()
+    except BaseException:
+        pending.abort()
+        raise
+    finally:
+        image.close()
+    return pending.key, size, sha256
+
+
+def _walk(obj: Any) -> str | None:
+    """The first forbidden thing found in `obj` and its direct children; indirect children are
+    visited from the object table."""
+    if isinstance(obj, pikepdf.Stream):
+        obj = obj.stream_dict
+    if isinstance(obj, pikepdf.Dictionary):
+        keys = set(obj.keys())
+        if keys & FORBIDDEN_KEYS:
+            return sorted(keys & FORBIDDEN_KEYS)[0]
+        if str(obj.get("/S", "")) in FORBIDDEN_ACTIONS:
+            return str(obj.get("/S"))
+        if str(obj.get("/Type", "")) in FORBIDDEN_TYPES:
+            return str(obj.get("/Type"))
+        children: Any = obj.values()
+    elif isinstance(obj, pikepdf.Array):
+        children = obj
+    else:
+        return None
+    for child in children:
+        if not isinstance(child, pikepdf.Object) or child.is_indirect:
+            continue
+        found = _walk(child)
+        if found:
+            return found
+    return None
+
+
+def pdf_check(*, source: DecryptingReader) -> None:
+    """Refuses a PDF that needs a password, is damaged beyond repair, or carries JavaScript,
+    launch actions or embedded files."""
+    try:
+        with pikepdf.open(source) as pdf:
+            found = _walk(pdf.trailer)
+            for obj in pdf.objects:
+                found = found or _walk(obj)
+                if found:
+                    break
+    except pikepdf.PasswordError:
+        raise DomainError(
+            _("This PDF is protected by a password, so our doctors could not open it. Please "
+              "upload a copy without a password (many labs send the password by SMS; open the "
+              "file and save or print it again as PDF).")
+        ) from None
+    except (pikepdf.PdfError, ValueError, OSError):
+        raise DomainError(
+            _("This PDF is damaged and could not be opened. Please download it again from the "
+              "lab or hospital, or upload a photo of the report.")
+        ) from None
+    if found:
+        raise DomainError(
+            _("This PDF contains scripts, actions or attached files, which we do not accept for "
+              "safety. Please print it again as a plain PDF, or upload a photo of the report.")
+        )

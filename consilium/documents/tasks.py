@@ -1,0 +1,17 @@
+"""Background work on documents. Thin: load by id, call a service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from consilium.documents.models import Document
+from consilium.documents.services import document_process
+
+
+@task()
+def document_process_task(*, document_id: int) -> None:
+    document = Document.objects.select_related("case__patient").filter(pk=document_id).first()
+    if document is None:
+        # Deleted before the worker got to it.
+        return
+    document_process(document=document)

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consilium.audit.services import record
+from consilium.cases.models import Case, CaseStatus
+from consilium.cases.selectors import case_get, case_get_editable
+from consilium.core.crypto import TamperedFileError, patient_data_key
+from consilium.core.errors import DomainError
+from consilium.documents.checklist import checklist_for
+from consilium.documents.files import document_stream
+from consilium.documents.forms import UploadForm
+from consilium.documents.models import Document, DocumentStatus
+from consilium.documents.selectors import (
+    case_upload_room,
+    document_get,
+    document_get_deletable,
+    documents_of_case,
+)
+from consilium.documents.services import (
+    document_create,
+    document_delete,
+    document_upload_refused,
+    limit_message,
+    megabytes,
+)
+from consilium.documents.upload import EXTENSIONS, EncryptingUploadHandler
+
+logger = logging.getLogger(__name__)
+
+
+def _optional_url(name: str, public_id: UUID) -> str:
+    """The next step's address, or "" while that part of the intake is not built yet."""
+    try:
+        return reverse(name, kwargs={"public_id": public_id})
+    except NoReverseMatch:
+        return ""
+
+
+def _page_context(
+    request: HttpRequest, case: Case, documents: list[Document], form: UploadForm | None = None
+) -> dict[str, Any]:
+    editable = case.status == CaseStatus.DRAFT and case.patient.holder_id == request.user.pk
+    used = sum(document.uploaded_size for document in documents)
+    limit = settings.CASE_UPLOAD_LIMIT_BYTES
+    return {
+        "case": case,
+        "documents": documents,
+        "editable": editable,
+        "form": form or UploadForm(),
+        "used_mb": megabytes(used),
+        "limit_mb": megabytes(limit),
+        "left_mb": megabytes(max(0, limit - used)),
+        "room_bytes": max(0, limit - used),
+        "used_percent": min(100, round(100 * used / limit)) if limit else 100,
+        "checklist": checklist_for(case=case, documents=documents),
+        "processing": any(
+            document.status in (DocumentStatus.UPLOADED, DocumentStatus.PROCESSING)
+            for document in documents
+        ),
+        "consent_url": _optional_url("consent:sign", case.public_id),
+    }
+
+
+@login_required
+@require_GET
+def case_documents(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The reports of a case: upload and remove while it is a draft, read-only afterwards."""
+    case = case_get(user=request.user, public_id=public_id, action="document.list")
+    context = _page_context(request, case, documents_of_case(case=case))
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/_document_list.html", context)
+    return render(request, "documents/case_documents.html", context)
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Receives files straight into encrypted storage. The upload handler has to be installed
+    before anything reads the body, so the CSRF check runs afterwards, in the inner view (the
+    pattern Django's documentation gives for changing upload handlers)."""
+    case = case_get_editable(user=request.user, public_id=public_id, action="document.upload")
+    handler = EncryptingUploadHandler(
+        request, data_key=patient_data_key(patient=case.patient), room=case_upload_room(case=case)
+    )
+    request.upload_handlers = [handler]
+    try:
+        return _document_upload_checked(request, case=case, handler=handler)
+    finally:
+        # Files of a request that failed the CSRF check or the form never become documents.
+        handler.discard()
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@csrf_protect
+def _document_upload_checked(
+    request: HttpRequest, *, case: Case, handler: EncryptingUploadHandler
+) -> HttpResponse:
+    form = UploadForm(request.POST)
+    request.FILES  # noqa: B018 (the body is parsed, and every file stored, by this point)
+    saved: list[str] = []
+    errors: list[str] = []
+    for refused in handler.refused:
+        errors.append(refused.reason)
+        document_upload_refused(case=case, actor=request.user, reason="type")
+    form_valid = form.is_valid()
+    if form_valid:
+        for received in handler.received:
+            try:
+                document_create(
+                    case=case, actor=request.user, category=form.cleaned_data["category"],
+                    received=received,
+                )
+            except DomainError as error:
+                errors.append(f"“{received.original_name}”: {error.message}")
+                document_upload_refused(case=case, actor=request.user, reason="content")
+            else:
+                saved.append(received.original_name)
+    if handler.over_limit:
+        errors.append(limit_message(name=handler.over_limit, room=case_upload_room(case=case)))
+        document_upload_refused(case=case, actor=request.user, reason="limit")
+    if not (saved or errors or handler.received):
+        errors.append(_("Please choose at least one file."))
+
+    if _wants_json(request):
+        room = case_upload_room(case=case)
+        return JsonResponse(
+            {
+                "saved": saved,
+                "errors": errors if form_valid else [*errors, *form.errors.get("category", [])],
+                "left_mb": megabytes(room),
+            },
+            status=200 if saved else 400,
+        )
+    if not form_valid:
+        for error in errors:
+            messages.error(request, error)
+        messages.error(request, _("The files were not saved. Choose the kind of report and send "
+                                  "them again."))
+        context = _page_context(request, case, documents_of_case(case=case), form)
+        return render(request, "documents/case_documents.html", context, status=400)
+    for name in saved:
+        messages.success(request, _("“%(name)s” was saved.") % {"name": name})
+    for error in errors:
+        messages.error(request, error)
+    return redirect("documents:case_documents", public_id=case.public_id)
+
+
+def _download_name(document: Document) -> str:
+    stem, dot, extension = document.original_name.rpartition(".")
+    expected = EXTENSIONS.get(document.content_type, "")
+    if dot and f".{extension.lower()}" in {expected, ".jpeg" if expected == ".jpg" else expected}:
+        return document.original_name
+    return f"{stem if dot else document.original_name}{expected}"
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The decrypted file, streamed a chunk at a time, only to someone allowed to see it."""
+    document = document_get(user=request.user, public_id=public_id, action="document.download")
+    try:
+        stream = document_stream(document=document)
+    except TamperedFileError:
+        logger.error("document %s failed its integrity check", document.public_id)
+        record(actor=request.user, action="document.integrity_failed", target=document)
+        return render(request, "documents/damaged.html", {"document": document}, status=500)
+    response = StreamingHttpResponse(stream, content_type=document.content_type)
+    response["Content-Length"] = str(document.size)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_download_name(document)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, private, max-age=0"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_delete_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Asks first; removes the report and its file only while the request is a draft."""
+    document = document_get_deletable(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        try:
+            document_delete(document=document, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("“%(name)s” was removed.") % {"name": document.original_name}
+            )
+        return redirect("documents:case_documents", public_id=document.case.public_id)
+    return render(request, "documents/document_confirm_delete.html", {"document": document})
