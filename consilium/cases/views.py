@@ -60,12 +60,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 def _registration_relationship(request: HttpRequest) -> str:
-    """The relationship chosen at registration, if the account or session kept it."""
-    for source in (request.session.get("registration_relationship"),
-                   getattr(request.user, "registration_relationship", None)):
-        if source in Relationship.values:
-            return str(source)
-    return ""
+    """What the person said at registration ("who is the request for"), if anything."""
+    chosen = getattr(request.user, "relationship_to_patient", "")
+    return str(chosen) if chosen in Relationship.values else ""
 
 
 @login_required
@@ -76,8 +73,11 @@ def start(request: HttpRequest) -> HttpResponse:
     patients = list(patients_of(user=user))
     has_self = any(p.relationship == Relationship.SELF for p in patients)
     chosen = request.POST.get("patient", "")
-    relationship = request.POST.get("relationship", "") or _registration_relationship(request)
-    if not relationship and not has_self:
+    relationship = request.POST.get("relationship", "")
+    if request.method == "GET" and not patients:
+        # The first request usually is for the person named at registration.
+        relationship = _registration_relationship(request) or Relationship.SELF
+    elif request.method == "GET" and not has_self:
         relationship = Relationship.SELF
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -170,6 +170,24 @@ def _neighbour(step: str, offset: int) -> str | None:
     return STEP_ORDER[index] if 0 <= index < len(STEP_ORDER) else None
 
 
+def _autosave(request: HttpRequest, case: Case, step: str, form: Any, valid: bool) -> HttpResponse:
+    """htmx saves the step in the background as the patient types (the buttons still work
+    without JavaScript); an emergency found meanwhile shows its advice right away."""
+    try:
+        _save_step(case, step, form, request.user, request.POST)
+    except DomainError as error:
+        return HttpResponse(error.message)
+    return render(
+        request,
+        "cases/_autosave_status.html",
+        {
+            "valid": valid,
+            "at": timezone.localtime(),
+            "red_flag_labels": [RedFlag(code).label for code in case.red_flags],
+        },
+    )
+
+
 def _destination(case: Case, step: str, action: str) -> str:
     if action == "later":
         return reverse("cases:my_cases")
@@ -190,6 +208,8 @@ def intake(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
         form = form_class(request.POST)
         valid = form.is_valid()
         action = request.POST.get("action", "continue")
+        if action == "autosave":
+            return _autosave(request, case, step, form, valid)
         try:
             _save_step(case, step, form, user, request.POST)
             next_step = _neighbour(step, 1) if action == "continue" else step

@@ -157,3 +157,19 @@ def test_a_submitted_case_can_no_longer_be_edited_in_the_intake(
     assert client.get(intake_url(complete_draft, "condition")).status_code == 404
     response = client.post(intake_url(complete_draft, "condition"), {"symptoms": "changed"})
     assert response.status_code == 404
+
+
+def test_the_background_autosave_keeps_what_was_typed_without_leaving_the_page(
+    client: Client, patient: Patient, draft: Case
+) -> None:
+    client.force_login(patient.holder)
+    response = client.post(
+        intake_url(draft, "history"),
+        {"current_medicines": "Metformin 500 mg twice a day", "action": "autosave"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Saved at" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.current_medicines == "Metformin 500 mg twice a day"
+    assert draft.intake_step == IntakeStep.PATIENT  # autosave does not move the patient on

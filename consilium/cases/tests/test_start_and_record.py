@@ -138,3 +138,16 @@ def test_the_record_costs_the_same_queries_whatever_its_size(
     # own bookkeeping from the accounts middleware)
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_the_first_request_prefills_the_relationship_chosen_at_registration(
+    client: Client,
+) -> None:
+    from conftest import make_user
+
+    user = make_user("son@example.com", full_name="Arjun Singh")
+    user.relationship_to_patient = Relationship.CHILD
+    user.save()
+    client.force_login(user)
+    page = client.get(reverse("cases:start")).content.decode()
+    assert 'value="child" selected' in page
