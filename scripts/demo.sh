@@ -13,8 +13,9 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+# No control socket: its default path is shared by every gunicorn of this user on the machine.
 uv run --frozen gunicorn consilium.config.wsgi:application --bind "$HOST:$PORT" \
-  --workers "${CONSILIUM_WEB_WORKERS:-2}" --timeout 120 --access-logfile - &
+  --workers "${CONSILIUM_WEB_WORKERS:-2}" --timeout 120 --access-logfile - --no-control-socket &
 pids+=($!)
 $PY manage.py db_worker --queue-name default --interval 1 &
 pids+=($!)
@@ -23,5 +24,5 @@ pids+=($!)
 
 echo
 echo "Consilium is running on http://$HOST:$PORT  (Ctrl-C stops web server, worker and scheduler)"
-$PY manage.py demo_logins
+$PY manage.py demo_logins --url "http://$HOST:$PORT"
 wait -n "${pids[@]}"
