@@ -1,0 +1,175 @@
+"""Identifiers recognised by their shape: numbers with checksums, phones, emails, dates, ages."""
+
+from __future__ import annotations
+
+import re
+
+Span = tuple[int, int, str]
+
+# Verhoeff tables (dihedral group D5), used by UIDAI for the Aadhaar check digit.
+_D = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6), (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4), (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_P = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2), (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+
+
+def verhoeff_valid(digits: str) -> bool:
+    """True when the last digit is the Verhoeff check digit of the others."""
+    check = 0
+    for i, char in enumerate(reversed(digits)):
+        check = _D[check][_P[i % 8][int(char)]]
+    return check == 0
+
+
+def aadhaar_valid(number: str) -> bool:
+    digits = re.sub(r"\D", "", number)
+    return len(digits) == 12 and digits[0] not in "01" and verhoeff_valid(digits)
+
+
+# The 4th character of a PAN says who holds it: Person, Company, HUF, Firm, AOP, Trust,
+# BOI, Local authority, artificial Juridical person, Government.
+PAN_HOLDER_TYPES = "PCHFATBLJG"
+PAN = re.compile(rf"\b[A-Z]{{3}}[{PAN_HOLDER_TYPES}][A-Z]\d{{4}}[A-Z]\b")
+AADHAAR = re.compile(r"(?<![\d-])[2-9]\d{3}([ -]?)\d{4}\1\d{4}(?![\d-])")
+ABHA_NUMBER = re.compile(r"(?<![\d-])\d{2}([ -]?)\d{4}\1\d{4}\1\d{4}(?![\d-])")
+ABHA_ADDRESS = re.compile(r"\b[\w.]{3,}@(?:abdm|sbx)\b", re.IGNORECASE)
+EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
+URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+
+_SEP = r"[ .\-]?"
+INDIAN_MOBILE = re.compile(
+    rf"(?<![\w+])(?:(?:\+|00)?91{_SEP}|0)?[6-9]\d{{4}}{_SEP}\d{{5}}(?![\d])"
+    rf"|(?<![\w+])(?:(?:\+|00)?91{_SEP}|0)?[6-9]\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{4}}(?!\d)"
+)
+INDIAN_LANDLINE = re.compile(r"(?<![\w/])0\d{2,4}[ -]\d{6,8}(?!\d)")
+US_PHONE = re.compile(
+    r"(?<![\w/])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\d{3}[ .\-/])\d{3}[ .\-/]\d{4}(?!\d)"
+)
+PAGER = re.compile(
+    r"\b(?:pager|beeper|pg|bpr|ext|extension|cell|tel|ph|phone)\b\.?\s*(?:no\.?|number)?"
+    r"\s*[#:]?\s*[:#]?\s*(\d[\d-]{3,6}\d)(?!\d)",
+    re.IGNORECASE,
+)
+PIN_LABELLED = re.compile(
+    r"\b(?:pin|pincode|pin\s*code|postal\s*code|zip)\b\.?\s*[:\-]?\s*([1-9]\d{2}\s?\d{3})(?!\d)",
+    re.IGNORECASE,
+)
+# Six digits closing an address line ("..., Lucknow - 226001") count as a PIN only next to
+# words that addresses use, so lab values such as a platelet count of 250000 stay.
+ADDRESS_WORDS = (
+    r"road|rd|street|st|marg|nagar|colony|sector|lane|gali|mohalla|village|vill|post|po|"
+    r"tehsil|district|dist|taluk|taluka|block|phase|apartment|apartments|apt|flat|house|"
+    r"near|opp|opposite|behind|chowk|bazar|bazaar|city|town|pur|puram|abad|layout|cross|main|"
+    r"extension|enclave|vihar|bagh|ganj|garh|pet|halli|wadi|society|complex|tower|floor|plot"
+)
+PIN_IN_ADDRESS = re.compile(
+    rf"(?i:\b(?:{ADDRESS_WORDS})\b)[^\n]{{0,60}}?[,\-–]\s*([1-9]\d{{2}}\s?\d{{3}})(?![\d.])"
+)
+
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19\d\d|20\d\d|\d\d)"
+DATE_PATTERNS = [
+    # 2024-03-12, 12/03/2024, 12-03-24, 12.03.2024, 3/12/91
+    re.compile(rf"(?<![\d/.\-])(?:19|20)\d\d[-/.]{_MONTH}[-/.]{_DAY}(?![\d/])"),
+    re.compile(rf"(?<![\d/.\-]){_DAY}([-/.]){_DAY}\1{_YEAR}(?![\d/]|\.\d)"),
+    # 12 March 2024, 12th Mar, 12-Mar-2024
+    re.compile(
+        rf"(?<![\w]){_DAY}(?:st|nd|rd|th)?[\s\-/.]*(?i:{MONTHS})\b\.?(?:[\s\-/,.]*{_YEAR}\b)?"
+    ),
+    # March 12, 2024; Mar 12th; March 2024
+    re.compile(
+        rf"\b(?i:{MONTHS})\b\.?[\s\-/]*{_DAY}(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR}\b)?"
+    ),
+    re.compile(rf"\b(?i:{MONTHS})\b\.?,?\s*'?(?:19|20)\d\d\b"),
+    # Whole month names written out (capitalised, since "may" and "march" are also words).
+    re.compile(
+        r"\b(?:January|February|March|April|June|July|August|September|October|November|"
+        r"December)\b"
+    ),
+]
+# 10/12 in nursing notes is a date; 120/80, 5/10 pain, 3/6 murmur and 4/5 strength are not.
+SHORT_DATE = re.compile(rf"(?<![\w/.\-]){_MONTH}/{_DAY}(?![\w/%]|\.\d)")
+NOT_DATE_BEFORE = re.compile(
+    r"(?i:\b(?:bp|pain|murmur|strength|grade|score|allred|hscore|gleason|tps|cps|gcs|scale|ratio|x|abp|nbp|art|cvp|pap|"
+    r"rating|level|sbp|dbp|map|ps|peep|vs|vt|ie|i:e|sats?|o2|of|inr|cmh2o|ns|flow|pressure|"
+    r"mm|mmhg|motor|power|gcs|apgar|ecog|rass|cam|rate|dose|heart|breath|lungs?|rhythm|"
+    r"upper|lower|left|right|mental|pupils?|perrla|ett)\W{0,3}$)"
+)
+NOT_DATE_AFTER = re.compile(
+    r"^\s?(?i:strength|murmur|pain|ns|normal|scale|str|units?|mg|mcg|ml|cc|l|%|power|"
+    r"grade|sem|hsm|systolic|holosystolic|score|of|nts|lungs?|ratio|mmhg|ttp|tenderness)\b"
+)
+YEAR = re.compile(r"(?<![\w/.\-])(?:19[5-9]\d|20[0-4]\d)(?![\w/%]|\.\d)")
+NOT_YEAR_AFTER = re.compile(
+    r"^\s?(?i:mg|mcg|ml|cc|cal|kcal|units?|u|g|gm|hrs?|hours?|h|am|pm|min|k|x|%|ft|lbs?|"
+    r"kg|calories|cal/day|ml/hr|hrs\b)"
+)
+NOT_YEAR_BEFORE = re.compile(
+    r"(?i:(?:at|@|~|by|until|till|from|to|since|after|before|x|is|was|of|=|\+|-|/|"
+    r"bolus|total|intake|output|i&o|uo|u/o|ivf|in|out|neg|pos|net|balance|ebl|dose|wbc|"
+    r"plt|platelets?|glucose|bs|fs)\W{0,2}$)"
+)
+TWO_DIGIT_YEAR = re.compile(
+    r"(?i)\b(?:in|since|s/p|dx|dx'd|diagnosed|year|yr|circa|c\.)\s+'?(\d\d)(?![\w/%.])"
+)
+APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)(?![\w'])")
+OLD_AGE = re.compile(
+    r"(?i)\b(?:9\d|1[0-2]\d)(?=\s*(?:-|\s)?(?:yo|y/o|y\.o\.|yr|yrs|year|years|yoM|yoF)\b)"
+)
+
+
+def _date_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for pattern in DATE_PATTERNS:
+        spans += [(m.start(), m.end(), "DATE") for m in pattern.finditer(text)]
+    for match in SHORT_DATE.finditer(text):
+        before = text[max(0, match.start() - 12) : match.start()]
+        after = text[match.end() : match.end() + 14]
+        if NOT_DATE_BEFORE.search(before) or NOT_DATE_AFTER.match(after):
+            continue
+        spans.append((match.start(), match.end(), "DATE"))
+    for match in YEAR.finditer(text):
+        before = text[max(0, match.start() - 12) : match.start()]
+        after = text[match.end() : match.end() + 10]
+        if NOT_YEAR_AFTER.match(after):
+            continue
+        if NOT_YEAR_BEFORE.search(before) and not re.search(r"(?i)\b(in|since|from)\W*$", before):
+            continue
+        spans.append((match.start(), match.end(), "DATE"))
+    for pattern in (TWO_DIGIT_YEAR, APOSTROPHE_YEAR):
+        spans += [(m.start(1), m.end(1), "DATE") for m in pattern.finditer(text)]
+    return spans
+
+
+def find(text: str) -> list[Span]:
+    """Spans of identifiers recognisable by their shape alone."""
+    spans: list[Span] = []
+    spans += [(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
+    spans += [(m.start(), m.end(), "ABHA") for m in ABHA_ADDRESS.finditer(text)]
+    spans += [(m.start(), m.end(), "ID") for m in URL.finditer(text)]
+    spans += [(m.start(), m.end(), "PAN") for m in PAN.finditer(text)]
+    spans += [(m.start(), m.end(), "AADHAAR") for m in AADHAAR.finditer(text)
+              if aadhaar_valid(m.group())]
+    spans += [(m.start(), m.end(), "ABHA") for m in ABHA_NUMBER.finditer(text)]
+    for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE):
+        spans += [(m.start(), m.end(), "PHONE") for m in pattern.finditer(text)]
+    spans += [(m.start(1), m.end(1), "PHONE") for m in PAGER.finditer(text)]
+    spans += [(m.start(1), m.end(1), "PIN") for m in PIN_LABELLED.finditer(text)]
+    spans += [(m.start(1), m.end(1), "PIN") for m in PIN_IN_ADDRESS.finditer(text)]
+    spans += _date_spans(text)
+    spans += [(m.start(), m.end(), "AGE") for m in OLD_AGE.finditer(text)]
+    return spans

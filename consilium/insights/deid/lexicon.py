@@ -1,0 +1,87 @@
+"""Word lists: people's names, ordinary English words, and clinical words that are never PHI.
+
+Sources (all shipped inside PyPI packages, loaded once, nothing downloaded at run time):
+- `names` (MIT): the 1990 US Census lists of first names (5,163) and surnames (88,799);
+- `faker` (MIT): the Indian (en_IN) first names and surnames of its person provider;
+- `english-words` (MIT): the GCIDE dictionary (114,029 lower-case words), used to tell a name
+  that is also a word ("Bean", "King", "Rob") from one that is not ("Healey").
+The clinical allow-list below is ours.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle  # noqa: S403 — the pickles are data files shipped inside a pinned PyPI package
+from importlib import resources
+
+
+def _census(filename: str) -> set[str]:
+    text = resources.files("names").joinpath(filename).read_text(encoding="ascii")
+    return {line.split()[0].lower() for line in text.splitlines() if line.strip()}
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    from faker.providers.person.en_IN import Provider as Indian
+
+    found = _census("dist.male.first") | _census("dist.female.first")
+    found |= {n.lower() for n in (*Indian.first_names_male, *Indian.first_names_female)}
+    return frozenset(found - CLINICAL - FUNCTION_WORDS)
+
+
+@functools.cache
+def surnames() -> frozenset[str]:
+    from faker.providers.person.en_IN import Provider as Indian
+
+    found = _census("dist.all.last") | {n.lower() for n in Indian.last_names}
+    return frozenset(found - CLINICAL - FUNCTION_WORDS)
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    data = resources.files("english_words").joinpath("data/gcide_alpha_lower.pickle")
+    words: set[str] = pickle.loads(data.read_bytes())  # noqa: S301 — shipped data, see above
+    return frozenset(words)
+
+
+def is_name(word: str) -> bool:
+    lower = word.lower()
+    return lower in first_names() or lower in surnames()
+
+
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+             ("ing", "e"), ("ly", ""), ("er", ""), ("ers", ""), ("'s", ""), ("d", ""))
+
+
+@functools.cache
+def is_word(word: str) -> bool:
+    """An ordinary English or clinical word, inflections included (so a name only in context)."""
+    lower = word.lower()
+    if lower in CLINICAL or lower in FUNCTION_WORDS:
+        return True
+    words = english_words()
+    if lower in words:
+        return True
+    for suffix, replacement in _SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            stem = lower[: -len(suffix)] + replacement
+            if stem in words or stem in CLINICAL:
+                return True
+            doubled = len(stem) > 3 and stem[-1] == stem[-2]
+            if suffix in ("ed", "ing", "er", "ers") and doubled and stem[:-1] in words:
+                return True  # "stopped", "running"
+    return False
+
+
+def is_clinical(word: str) -> bool:
+    return word.lower() in CLINICAL or word.lower() in FUNCTION_WORDS
+
+
+def _load(filename: str) -> frozenset[str]:
+    text = resources.files(__package__).joinpath("data", filename).read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(word for line in lines for word in line.split())
+
+
+FUNCTION_WORDS = _load("function_words.txt")
+CLINICAL = _load("clinical.txt")

@@ -1,0 +1,187 @@
+"""Names of people: after titles and relation words, before credentials, and from name lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from consilium.insights.deid.lexicon import first_names, is_clinical, is_name, is_word
+
+Span = tuple[int, int, str]
+
+WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
+# Context patterns end where the name they announce begins, on the same line.
+TITLE = re.compile(
+    r"(?i)\b(?:dr|drs|doctor|docter|mr|mrs|miss|mister|prof|professor|smt|shri|shrimati|"
+    r"sri|kumari)\b\.?[ \t]*"
+)
+WEAK_TITLE = re.compile(r"(?i)\b(?:ms|master|baby|sister|nurse|madam|sir)\b\.?[ \t]*")
+LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|/)\s*$")
+INITIAL_NAME = re.compile(r"(?<![\w'/&.])[A-Z]\.\s?([A-Za-z][a-z']+|[A-Z][A-Z']+)\b")
+RELATION = re.compile(
+    r"(?i)\b(?:wife|husband|spouse|son|sons|daughter|daughters|dtr|dau|child|children|kids?|"
+    r"mother|mom|mum|father|dad|brother|bro|sister|sis|sibling|niece|nephew|aunt|uncle|"
+    r"cousin|grandson|granddaughter|grandchild|grandmother|grandfather|grandma|grandpa|"
+    r"in-law|in\s+law|stepson|stepdaughter|step\s+daughter|step\s+son|fiance|fiancee|"
+    r"girlfriend|boyfriend|partner|friend|neighbou?r|proxy|hcp|poa|guardian|lawyer|"
+    r"attorney|caseworker|case\s+manager|social\s+worker|sw|chaplain|interpreter|"
+    r"pcp|attending|resident|fellow|intern|nurse|np|therapist|cardiologist|surgeon|"
+    r"oncologist|physician|doctor|docter|consultant|s/o|d/o|w/o)(?:'s)?[ \t]*[,:\-(]*[ \t]*"
+)
+SPEECH = re.compile(
+    r"(?i)\b(?:spoke|spoken|speak|talked|talk|met|meet|discussed|called|phoned|paged|page|"
+    r"notified|notify|update|updated|informed|per|seen\s+by|followed\s+by|visit\s+from|"
+    r"visited\s+by|call\s+from|message\s+from|work|worked|contact|contacted|ask\s+for|"
+    r"ask\s+to\s+page)(?:\s+(?:with|to|w/|w|by|from|for))?[ \t]*"
+)
+CREDENTIAL = re.compile(
+    r"(?:,\s*|\s+)(?:RN|R\.N\.|RRT|CRT|MD|M\.D\.|NP|PA|PA-C|LPN|MSW|LICSW|LCSW|BSN|CNS|"
+    r"RD|PharmD|SRNA|CRNA|MBBS|DNB|MCh|FRCS|MRCP|DCH|DGO|DPB)\b",
+    re.IGNORECASE,
+)
+INITIAL_BEFORE = re.compile(r"\b[A-Za-z]\.\s?$")
+INITIAL_AFTER = re.compile(r"^\s[A-Z]\.(?!\w)")
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower().removesuffix("'s")
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+def _name_like(token: Token, *, upper: bool = True, strong: bool = False) -> bool:
+    """Could be a name given its context: a word no dictionary knows, a first name, or any
+    listed name when the context is strong (a title) or the word is capitalised in mixed case."""
+    word = token.lower
+    if len(word) < 2 or is_clinical(word):
+        return False
+    if not is_word(word) or word in first_names():
+        return True
+    return is_name(word) and (strong or (token.text[0].isupper() and not upper))
+
+
+def _same_phrase(text: str, left: Token, right: Token) -> bool:
+    gap = text[left.end : right.start]
+    return gap in (" ", "  ") or re.fullmatch(r"\.?\s?", gap) is not None and (
+        len(left.text) == 1
+    )
+
+
+def find(text: str) -> list[Span]:
+    tokens = [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    upper = _mostly_upper(text)
+    flagged = [False] * len(tokens)
+
+    def take_following(index: int, limit: int = 3, strong: bool = False) -> None:
+        """Flags tokens from index on while they look like parts of one name, and goes on
+        through lists ("sons Smokey, Morris and Roger")."""
+        count = 0
+        while index < len(tokens) and count < limit:
+            token = tokens[index]
+            listed = False
+            if count and not _same_phrase(text, tokens[index - 1], token):
+                gap = text[tokens[index - 1].end : token.start]
+                one_line = "\n" not in gap
+                listed = bool(LIST_GAP.fullmatch(gap)) or (one_line and gap.strip() in (",", "&"))
+                listed = listed or gap.strip().lower() == "and"
+                if not listed:
+                    break
+            if len(token.text) == 1 and text[token.end : token.end + 1] == ".":
+                flagged[index] = True  # an initial: "Dr. A. Verma"
+            elif listed and token.lower == "and":
+                index += 1
+                continue
+            elif _name_like(token, upper=upper, strong=strong and not listed):
+                flagged[index] = True
+            elif strong and count == 0 and not is_clinical(token.lower) and len(token.lower) > 2:
+                flagged[index] = True  # "Dr Tyro": after a doctor's title, any non-clinical word
+            else:
+                break
+            if listed:
+                count = 0
+                limit = 2
+            index += 1
+            count += 1
+
+    def ends(pattern: re.Pattern[str]) -> set[int]:
+        return {m.end() for m in pattern.finditer(text)}
+
+    after_title, after_speech = ends(TITLE), ends(SPEECH)
+    after_relation = ends(RELATION) | ends(WEAK_TITLE)
+    for i, token in enumerate(tokens):
+        if token.start in after_title:
+            take_following(i, strong=True)
+        elif token.start in after_relation:
+            take_following(i)
+        elif token.start in after_speech and is_name(token.lower) and not is_clinical(token.lower):
+            if not is_word(token.lower) or (token.text[0].isupper() and not upper):
+                take_following(i)
+        elif len(token.lower) >= 3 and is_name(token.lower) and not is_word(token.lower):
+            flagged[i] = _name_like(token)
+        credential = CREDENTIAL.match(text, token.end)
+        if credential and "\n" not in text[token.end : credential.end()]:
+            tail = text[credential.end() : credential.end() + 2]
+            if not tail or not tail[0].isalnum():
+                j = i
+                while j >= 0 and i - j < 3 and (
+                    _name_like(tokens[j], upper=upper)
+                    or (len(tokens[j].text) == 1 and text[tokens[j].end : tokens[j].end + 1] == ".")
+                ):
+                    if j < i and not _same_phrase(text, tokens[j], tokens[j + 1]):
+                        break
+                    flagged[j] = True
+                    j -= 1
+
+    starts = {token.start: i for i, token in enumerate(tokens)}
+    for match in INITIAL_NAME.finditer(text):
+        word = match.group(1).lower()
+        if not is_clinical(word) and (is_name(word) or not is_word(word)):
+            i = starts[match.start(1)]
+            flagged[i] = True
+            flagged[i - 1] = True
+
+    # Grow each name over neighbouring name parts: "Mary Hulse", "KATIE MAHONEY", "A. Verma".
+    changed = True
+    while changed:
+        changed = False
+        for i, token in enumerate(tokens):
+            if flagged[i]:
+                continue
+            neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(tokens) and flagged[j]]
+            for j in neighbours:
+                left, right = (tokens[i], tokens[j]) if j > i else (tokens[j], tokens[i])
+                if not _same_phrase(text, left, right):
+                    continue
+                word = token.lower
+                if len(token.text) == 1 and token.text.isupper():
+                    grow = True
+                elif is_clinical(word) or len(word) < 2:
+                    grow = False
+                elif not is_word(word):
+                    grow = True
+                else:
+                    capital = token.text[0].isupper() and not upper
+                    grow = (word in first_names() and j > i) or (is_name(word) and capital)
+                if grow:
+                    flagged[i] = True
+                    changed = True
+                    break
+
+    spans: list[Span] = []
+    for i, token in enumerate(tokens):
+        if flagged[i]:
+            end = token.end
+            if len(token.text) == 1 and text[end : end + 1] == ".":
+                end += 1
+            spans.append((token.start, end, "NAME"))
+    return spans

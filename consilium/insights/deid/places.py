@@ -1,0 +1,154 @@
+"""Places: institutions named before a facility word, saints' hospitals, states and big cities,
+and unknown acronyms a patient is sent to or from ("transferred to GH")."""
+
+from __future__ import annotations
+
+import re
+
+from consilium.insights.deid.lexicon import is_clinical, is_name, is_word
+
+Span = tuple[int, int, str]
+
+WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
+# The facility word itself is kept unless it is part of the proper name ("Harford Memorial").
+FACILITY = re.compile(
+    r"(?i)\b(?:hospital|hosp|hospitals|medical\s+cent(?:er|re)|med\s+ctr|medical\s+ctr|"
+    r"clinic|nursing\s+home|nursing\s+facility|health\s+cent(?:er|re)|cancer\s+cent(?:er|re)|"
+    r"hospice|institute|nursing\s+cent(?:er|re)|care\s+cent(?:er|re)|rehab\s+cent(?:er|re)|"
+    r"diagnostics?|laboratory|laboratories|pathology|imaging|scans?|nursing|ew|er)\b"
+)
+PROPER_FACILITY = re.compile(
+    r"(?i)\b(?:memorial|general|regional|adventist|rehab|rehabilitation|infirmary|manor|"
+    r"vamc|healthcare)\b"
+)
+NOT_A_PLACE = frozenset(
+    """
+    outside other another local same previous prior this that the a an our your his her their
+    community county state private public psychiatric psych children's childrens chronic acute
+    referring receiving home ho day night rehab nursing general medical osh nh
+    """.split()  # noqa: SIM905 — a word list reads better as text
+)
+SAINT = re.compile(r"\b(?:St|ST|st|Saint|SAINT|saint)\.?\s+([A-Za-z]+'[sS]|[A-Z][a-z]+)\b")
+UNIVERSITY = re.compile(
+    r"(?i)\b(?:university|univ|u)\.?\s+(?:of\s+)?([A-Za-z]+)(?:\s+(?:medical|hospital|hosp))?\b"
+)
+MOVED = re.compile(
+    r"(?i)\b(?:from|to|at|in|@|by|the|leave|transferred\s+to|tx\s+to|trans\s+to|"
+    r"followed\s+at)\s+([A-Za-z]{2,5})\b"
+)
+# A ward or unit: an unknown word followed by a floor number ("transferred to Quartermain 3").
+UNIT = re.compile(
+    r"(?i)\b(?:from|to|on|at|per|in)\s+(?:the\s+)?([A-Za-z]{3,})\s?(\d{1,2})"
+    r"(?![\d.:/]|\s*(?:mg|mcg|ml|cc|l|u|units?|hrs?|am|pm|%|x)\b)"
+)
+# In mixed-case text, capitalised words after "to/at/from" name a place ("went to Holy Cross").
+CAPITALISED_AFTER = re.compile(
+    r"\b(?:to|at|from|in)\s+((?:[A-Z][a-z]+(?:'s)?)(?:\s+[A-Z][a-z]+(?:'s)?){0,2})\b"
+)
+
+STATES = (
+    "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
+    "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts "
+    "michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon "
+    "pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming "
+    "new_hampshire new_jersey new_mexico new_york north_carolina north_dakota rhode_island "
+    "south_carolina south_dakota west_virginia "
+    # States and union territories of India
+    "andhra_pradesh arunachal_pradesh assam bihar chhattisgarh goa gujarat haryana "
+    "himachal_pradesh jharkhand karnataka kerala madhya_pradesh maharashtra manipur meghalaya "
+    "mizoram nagaland odisha orissa punjab rajasthan sikkim tamil_nadu telangana tripura "
+    "uttar_pradesh uttarakhand west_bengal delhi chandigarh puducherry pondicherry ladakh "
+    "jammu kashmir lakshadweep"
+)
+CITIES = (
+    # The largest cities of the United States and of India, and the capitals of Indian states.
+    "new_york los_angeles chicago houston phoenix philadelphia san_antonio san_diego dallas "
+    "san_jose austin jacksonville columbus charlotte indianapolis seattle denver boston "
+    "el_paso nashville detroit oklahoma_city portland las_vegas memphis louisville baltimore "
+    "milwaukee albuquerque tucson fresno sacramento atlanta miami cleveland pittsburgh "
+    "cincinnati minneapolis tampa orlando st_louis new_orleans "
+    "mumbai bombay delhi new_delhi bengaluru bangalore hyderabad ahmedabad chennai madras "
+    "kolkata calcutta surat pune jaipur lucknow kanpur nagpur indore thane bhopal "
+    "visakhapatnam vizag patna vadodara baroda ghaziabad ludhiana agra nashik faridabad meerut "
+    "rajkot varanasi srinagar aurangabad dhanbad amritsar allahabad prayagraj ranchi howrah "
+    "coimbatore jabalpur gwalior vijayawada jodhpur madurai raipur kota guwahati gurgaon "
+    "gurugram noida mysore mysuru bhubaneswar dehradun shimla gangtok imphal shillong aizawl "
+    "kohima agartala itanagar dispur panaji trivandrum thiruvananthapuram kochi cochin "
+    "mangalore mangaluru vellore manipal udaipur ajmer bikaner jammu"
+)
+PLACE_NAMES = frozenset(p.replace("_", " ") for p in (STATES + " " + CITIES).split())
+
+
+def _place_spans(text: str) -> list[Span]:
+    """States and big cities, matched one, two or three words at a time."""
+    words = list(WORD.finditer(text))
+    spans: list[Span] = []
+    for i in range(len(words)):
+        for size in (3, 2, 1):
+            if i + size > len(words):
+                continue
+            phrase = " ".join(w.group().lower() for w in words[i : i + size])
+            gaps = (text[words[j].end() : words[j + 1].start()] for j in range(i, i + size - 1))
+            if phrase in PLACE_NAMES and all(g.isspace() for g in gaps):
+                spans.append((words[i].start(), words[i + size - 1].end(), "LOCATION"))
+                break
+    return spans
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
+def _place_word(word: str, *, capitalised: bool) -> bool:
+    lower = word.lower().removesuffix("'s")
+    if lower in NOT_A_PLACE or is_clinical(lower) or len(lower) < 2:
+        return False
+    return capitalised or not is_word(lower) or is_name(lower)
+
+
+def find(text: str) -> list[Span]:
+    spans: list[Span] = []
+    upper = _mostly_upper(text)
+    for facility in (FACILITY, PROPER_FACILITY):
+        for match in facility.finditer(text):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            before = list(WORD.finditer(text, line_start, match.start()))[-3:]
+            taken: list[re.Match[str]] = []
+            for word in reversed(before):
+                following = taken[-1].start() if taken else match.start()
+                if text[word.end() : following].strip(" -"):
+                    break
+                capitalised = (
+                    word.group()[0].isupper() and match.group()[0].isupper() and not upper
+                )
+                if not _place_word(word.group(), capitalised=capitalised):
+                    break
+                taken.append(word)
+            if taken:
+                end = match.end() if facility is PROPER_FACILITY else taken[0].end()
+                spans.append((taken[-1].start(), end, "LOCATION"))
+    for match in SAINT.finditer(text):
+        spans.append((match.start(), match.end(), "LOCATION"))
+    for match in UNIVERSITY.finditer(text):
+        place = match.group(1)
+        if place.lower() in PLACE_NAMES or (len(place) == 2 and place.isupper()):
+            spans.append((match.start(), match.end(), "LOCATION"))
+    spans += _place_spans(text)
+    for match in MOVED.finditer(text):
+        word = match.group(1)
+        acronym = word.isupper() if not upper else True
+        if acronym and not is_word(word) and not is_clinical(word) and not word.isdigit():
+            spans.append((match.start(1), match.end(1), "LOCATION"))
+    for match in UNIT.finditer(text):
+        word = match.group(1)
+        if not is_word(word) and not is_clinical(word):
+            spans.append((match.start(1), match.end(2), "LOCATION"))
+    if not upper:
+        for match in CAPITALISED_AFTER.finditer(text):
+            words = match.group(1).split()
+            if all(not is_clinical(w.lower().removesuffix("'s")) for w in words) and not all(
+                is_word(w) and not is_name(w) for w in words
+            ):
+                spans.append((match.start(1), match.end(1), "LOCATION"))
+    return spans
