@@ -49,8 +49,7 @@ REVIEW_EXPLANATIONS = {
         "medicine and radiation for cancer) agree on one opinion."
     ),
     ReviewType.PLATFORM: gettext_lazy(
-        "Not sure? Our coordinator reads your case and chooses. You pay this "
-        "price; we never ask for more later."
+        "Not sure? A coordinator reads your case and chooses the right specialists for you."
     ),
 }
 

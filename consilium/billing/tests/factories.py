@@ -19,4 +19,3 @@ def make_case(patient: Patient, **fields: Any) -> Case:
         created_by=patient.holder,
         **fields,
     )
-

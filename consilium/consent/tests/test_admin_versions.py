@@ -18,8 +18,14 @@ def test_a_signed_version_is_read_only_in_the_admin(
     client: Any, admin_user: Any, patient: Patient
 ) -> None:
     text = ConsentText.objects.get(language="en", is_active=True)
-    consent_sign(case=make_case(patient), signer=patient.holder, signer_name="Asha Verma",
-                 relationship="self", ip=None, user_agent="")
+    consent_sign(
+        case=make_case(patient),
+        signer=patient.holder,
+        signer_name="Asha Verma",
+        relationship="self",
+        ip=None,
+        user_agent="",
+    )
     login_with_2fa(client, admin_user)
     url = reverse("admin:consent_consenttext_change", args=[text.pk])
     page = client.get(url).content.decode()
@@ -27,8 +33,9 @@ def test_a_signed_version_is_read_only_in_the_admin(
     client.post(url, {"version": 1, "language": "en", "title": "Changed", "body": "Changed"})
     text.refresh_from_db()
     assert text.title != "Changed"
-    delete = client.post(reverse("admin:consent_consenttext_delete", args=[text.pk]),
-                         {"post": "yes"})
+    delete = client.post(
+        reverse("admin:consent_consenttext_delete", args=[text.pk]), {"post": "yes"}
+    )
     assert delete.status_code == 403
     assert ConsentText.objects.filter(pk=text.pk).exists()
 
@@ -49,8 +56,10 @@ def test_publishing_activates_the_new_version_and_retires_the_old_one(
     old = ConsentText.objects.get(language="en", is_active=True)
     new = ConsentText.objects.create(version=2, language="en", title="Consent v2", body="Words")
     login_with_2fa(client, admin_user)
-    client.post(reverse("admin:consent_consenttext_changelist"),
-                {"action": "publish", "_selected_action": [new.pk]})
+    client.post(
+        reverse("admin:consent_consenttext_changelist"),
+        {"action": "publish", "_selected_action": [new.pk]},
+    )
     old.refresh_from_db()
     new.refresh_from_db()
     assert (old.is_active, new.is_active) == (False, True)
