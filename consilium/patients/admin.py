@@ -13,7 +13,8 @@ class PatientAdmin(admin.ModelAdmin):
     """Read-mostly: patients change their own details through the intake, which audits it."""
 
     # No names or health data in the list: the list is what shoulder-surfers see.
-    list_display = ("public_id", "holder", "relationship", "created_at")
+    list_display = ("public_id", "holder_email", "relationship", "created_at")
+    list_select_related = ("holder",)
     list_filter = ("relationship",)
     search_fields = ("public_id", "holder__email")
     exclude = ("wrapped_data_key",)
@@ -21,6 +22,10 @@ class PatientAdmin(admin.ModelAdmin):
         "public_id", "holder", "relationship", "full_name", "date_of_birth", "sex", "phone",
         "email", "address", "city", "state", "country", "abha_number", "created_at", "updated_at",
     )
+
+    @admin.display(description="account", ordering="holder__email")
+    def holder_email(self, obj: Patient) -> str:
+        return obj.holder.email
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
