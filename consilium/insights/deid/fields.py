@@ -48,6 +48,9 @@ NEXT_LABEL = re.compile(
     rf"|(?:\s+|\s*,\s*)(?:{_ANY_LABEL}|{_OTHER_LABELS})\s*[:=/])"
 )
 
+# An identifier or phone value: one code, possibly in digit groups ("2345 6789 0124").
+CODE = re.compile(r"\+?[A-Za-z0-9(][A-Za-z0-9/\-.()]*(?:[ ]?[0-9][0-9/\-.]*)*")
+
 _COMPILED = [
     (
         re.compile(
@@ -89,6 +92,9 @@ def find(text: str) -> list[Span]:
             following = NEXT_LABEL.search(text, start, line_end)
             end = following.start() if following else line_end
             value = text[start:end].rstrip(" \t.,;|:-")
+            if kind in ("ID", "PHONE"):
+                code = CODE.match(value)
+                value = code.group() if code else ""
             if value and _plausible(kind, value):
                 spans.append((start, start + len(value), kind))
     return spans

@@ -107,10 +107,10 @@ NOT_DATE_BEFORE = re.compile(
     r"(?i:\b(?:bp|pain|murmur|strength|grade|score|allred|hscore|gleason|tps|cps|gcs|scale|ratio|x|abp|nbp|art|cvp|pap|"
     r"rating|level|sbp|dbp|map|ps|peep|vs|vt|ie|i:e|sats?|o2|of|inr|cmh2o|ns|flow|pressure|"
     r"mm|mmhg|motor|power|gcs|apgar|ecog|rass|cam|rate|dose|heart|breath|lungs?|rhythm|"
-    r"upper|lower|left|right|mental|pupils?|perrla|ett)\W{0,3}$)"
+    r"upper|lower|left|right|mental|pupils?|perrla|ett|nodes?|cores?|positive|negative)\W{0,3}$)"
 )
 NOT_DATE_AFTER = re.compile(
-    r"^\s?(?i:strength|murmur|pain|ns|normal|scale|str|units?|mg|mcg|ml|cc|l|%|power|"
+    r"^\s?(?i:positive|negative|pos|neg|nodes?|lymph|involved|cores?|fields?|hpf|strength|murmur|pain|ns|normal|scale|str|units?|mg|mcg|ml|cc|l|%|power|"
     r"grade|sem|hsm|systolic|holosystolic|score|of|nts|lungs?|ratio|mmhg|ttp|tenderness)\b"
 )
 YEAR = re.compile(r"(?<![\w/.\-])(?:19[5-9]\d|20[0-4]\d)(?![\w/%]|\.\d)")
@@ -138,6 +138,8 @@ def _date_spans(text: str) -> list[Span]:
         spans += [(m.start(), m.end(), "DATE") for m in pattern.finditer(text)]
     for match in SHORT_DATE.finditer(text):
         before = text[max(0, match.start() - 12) : match.start()]
+        if re.search(r"[=+]\s*$", before):
+            continue
         after = text[match.end() : match.end() + 14]
         if NOT_DATE_BEFORE.search(before) or NOT_DATE_AFTER.match(after):
             continue

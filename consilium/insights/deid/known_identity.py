@@ -39,6 +39,14 @@ def _name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
     for part in sorted(parts, key=len, reverse=True):
         for match in re.finditer(rf"(?i)(?<!\w){re.escape(part)}(?!\w)", text):
             spans.append((match.start(), match.end(), "NAME"))
+    # Initials alone, in order: "A.V." for Asha Verma.
+    for name in names:
+        letters_in_order = [p[0] for p in re.findall(r"[^\W\d_]+", name)
+                            if p.lower() not in HONORIFICS]
+        if len(letters_in_order) >= 2:
+            pattern = r"\.\s?".join(letters_in_order) + r"\."
+            for match in re.finditer(rf"(?<!\w){pattern}", text):
+                spans.append((match.start(), match.end(), "NAME"))
     if not spans or not initials:
         return spans
     # An initial written next to a found name part: "A. Verma", "Asha V.", "VERMA A".
@@ -53,14 +61,6 @@ def _name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
         after = re.match(rf"\s*{initial}", text[end : end + 4])
         if after:
             spans.append((end, end + after.end(), "NAME"))
-    # Initials alone, in order: "A.V." for Asha Verma.
-    for name in names:
-        letters_in_order = [p[0] for p in re.findall(r"[^\W\d_]+", name)
-                            if p.lower() not in HONORIFICS]
-        if len(letters_in_order) >= 2:
-            pattern = r"\.\s?".join(letters_in_order) + r"\."
-            for match in re.finditer(rf"(?<!\w){pattern}", text):
-                spans.append((match.start(), match.end(), "NAME"))
     return spans
 
 

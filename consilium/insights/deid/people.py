@@ -9,7 +9,7 @@ from consilium.insights.deid.lexicon import first_names, is_clinical, is_name, i
 
 Span = tuple[int, int, str]
 
-WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:-[A-Za-z0-9]+)*")
 # Context patterns end where the name they announce begins, on the same line.
 TITLE = re.compile(
     r"(?i)\b(?:dr|drs|doctor|docter|mr|mrs|miss|mister|prof|professor|smt|shri|shrimati|"
@@ -63,7 +63,7 @@ def _name_like(token: Token, *, upper: bool = True, strong: bool = False) -> boo
     """Could be a name given its context: a word no dictionary knows, a first name, or any
     listed name when the context is strong (a title) or the word is capitalised in mixed case."""
     word = token.lower
-    if len(word) < 2 or is_clinical(word):
+    if len(word) < 2 or is_clinical(word) or not word.replace("'", "").isalpha():
         return False
     if not is_word(word) or word in first_names():
         return True
@@ -134,7 +134,7 @@ def find(text: str) -> list[Span]:
             if not tail or not tail[0].isalnum():
                 j = i
                 while j >= 0 and i - j < 3 and (
-                    _name_like(tokens[j], upper=upper)
+                    _name_like(tokens[j], upper=upper, strong=True)
                     or (len(tokens[j].text) == 1 and text[tokens[j].end : tokens[j].end + 1] == ".")
                 ):
                     if j < i and not _same_phrase(text, tokens[j], tokens[j + 1]):
