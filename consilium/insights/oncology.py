@@ -423,7 +423,8 @@ def extract_biomarkers(text: str, *, page: int | None = None) -> list[Biomarker]
     for i, (name, start, end) in enumerate(mentions):
         nxt = mentions[i + 1][1] if i + 1 < len(mentions) else len(text)
         stop = _window_end(text, end, nxt)
-        window = text[end:stop]
+        # "MSI-High", "dMMR" and "MSS" carry their status in the name itself.
+        window = text[start if name == "MSI/MMR" else end : stop]
         before = text[max(0, start - 40) : start]
         result = _status_of(name, window, before)
         if result is None:

@@ -219,13 +219,7 @@ def _ocr_page(image: Image.Image, *, number: int) -> Page:
     gray = clean_photo(image)
     with _api_lock:
         api = _tesseract()
-        rotation = _detect_rotation(gray)
-        if rotation:
-            # Tesseract reports the angle to turn counter-clockwise; PIL rotates counter-clockwise.
-            gray = gray.rotate(rotation, expand=True, fillcolor=255)
-        skew = estimate_skew(gray)
-        if abs(skew) >= 0.3:
-            gray = gray.rotate(skew, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+        gray, rotation, skew = straighten(gray)
         api.SetPageSegMode(tesserocr.PSM.AUTO)
         api.SetImage(gray)
         dpi = image.info.get("dpi", (0, 0))[0]
@@ -262,17 +256,17 @@ def clean_photo(image: Image.Image) -> Image.Image:
 
 
 def _detect_rotation(gray: Image.Image) -> int:
-    """Returns 0, 90, 180 or 270: the counter-clockwise turn that makes the text upright."""
+    """Returns 0, 90, 180 or 270: the counter-clockwise turn Tesseract's OSD proposes."""
     api = _orientation_detector()
     if api is None:
         return 0
-    api.SetImage(_downscale(gray, 1600))
+    api.SetImage(_downscale(gray, 3000))
     try:
         result = api.DetectOrientationScript()
     except RuntimeError:
         result = None
     api.Clear()
-    if not result or result.get("orient_conf", 0) < 1.5:
+    if not result or result.get("orient_conf", 0) < 0.5:
         return 0
     return int(result["orient_deg"]) % 360
 
@@ -285,27 +279,57 @@ def _downscale(image: Image.Image, longest: int) -> Image.Image:
     return image.resize(size, Image.Resampling.LANCZOS)
 
 
-def estimate_skew(gray: Image.Image) -> float:
-    """Finds the small tilt (degrees, counter-clockwise to undo) by projection profiles.
-
-    Text lines make the row sums of ink spiky when they are level, so the angle whose rotation
-    gives the spikiest profile wins: a coarse 1-degree search, then 0.1 degree around the best.
-    """
+def _ink(gray: Image.Image) -> Image.Image:
     small = _downscale(gray, 900)
     arr = np.asarray(small, dtype=np.uint8)
     threshold = min(200, int(arr.mean()) - 30) if arr.mean() > 60 else 128
-    ink = Image.fromarray(((arr < threshold) * 255).astype(np.uint8))
+    return Image.fromarray(((arr < threshold) * 255).astype(np.uint8))
+
+
+def _skew_search(ink: Image.Image) -> tuple[float, float]:
+    """Returns the tilt that makes rows of ink spikiest, and how spiky (per row) they are."""
 
     def score(angle: float) -> float:
         turned = np.asarray(ink.rotate(angle, expand=False, fillcolor=0), dtype=np.float32)
         rows = turned.sum(axis=1)
-        return float(np.sum(np.diff(rows) ** 2))
+        return float(np.sum(np.diff(rows) ** 2)) / max(1, turned.shape[0])
 
     coarse = [float(a) for a in np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 1.0)]
     best = max(coarse, key=score)
     fine = [float(a) for a in np.arange(best - 1.0, best + 1.01, 0.1)]
     found: float = max(fine, key=score)
-    return round(found, 2)
+    return round(found, 2), score(found)
+
+
+def estimate_skew(gray: Image.Image) -> float:
+    """Finds the small tilt (degrees, counter-clockwise to undo) by projection profiles.
+
+    Level text lines make the row sums of ink spiky, so the angle whose rotation gives the
+    spikiest profile wins: a coarse 1-degree search, then 0.1 degree around the best.
+    """
+    return _skew_search(_ink(gray))[0]
+
+
+def straighten(gray: Image.Image) -> tuple[Image.Image, int, float]:
+    """Turns a page upright and level; returns it with the quarter turn and tilt removed.
+
+    Tesseract's orientation detection is unsure on tilted or sparse pages (a three-row lab
+    table), so profiles decide first whether the lines run across or down the page and how much
+    they tilt; OSD, run on the levelled page, then only has to tell upright from upside down.
+    """
+    ink = _ink(gray)
+    angle, spiky = _skew_search(ink)
+    side_angle, side_spiky = _skew_search(ink.rotate(90, expand=True))
+    rotation = 0
+    if side_spiky > spiky * 1.5:
+        rotation, angle = 90, side_angle
+        gray = gray.rotate(90, expand=True, fillcolor=255)
+    if abs(angle) >= 0.3:
+        gray = gray.rotate(angle, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    if _detect_rotation(gray) == 180:
+        rotation = (rotation + 180) % 360
+        gray = gray.rotate(180, expand=True, fillcolor=255)
+    return gray, rotation, angle
 
 
 def _ocr_words(api: Any) -> list[Word]:
@@ -317,7 +341,10 @@ def _ocr_words(api: Any) -> list[Word]:
         return words
     level = tesserocr.RIL.WORD
     for item in tesserocr.iterate_level(iterator, level):
-        text = item.GetUTF8Text(level)
+        try:
+            text = item.GetUTF8Text(level)
+        except RuntimeError:  # tesserocr raises on an empty page instead of returning ""
+            break
         if not text or not text.strip():
             continue
         box = item.BoundingBox(level)

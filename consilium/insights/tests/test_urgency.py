@@ -1,0 +1,48 @@
+import pytest
+
+from consilium.insights.labs import extract_labs
+from consilium.insights.urgency import red_flags, urgent_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("MRI: metastatic spinal cord compression at D10.", "spinal cord compression"),
+        ("Peripheral smear: blasts 32%.", "blasts in the blood"),
+        ("Atypical cells, blasts seen.", "blasts in the blood"),
+        ("Impression: acute myeloid leukaemia.", "acute leukaemia"),
+        ("Acute leukemia cannot be ruled out.", "acute leukaemia"),
+        ("CT chest: SVC obstruction by a mediastinal mass.", "superior vena cava obstruction"),
+        ("Admitted with febrile neutropenia.", "febrile neutropenia"),
+    ],
+)
+def test_red_flag_findings_are_urgent(text, finding):
+    assert [r.reason for r in red_flags(text)] == [f"Report mentions {finding}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI spine: no evidence of cord compression.",
+        "Cord compression excluded on MRI.",
+        "Peripheral smear: no blasts seen.",
+        "Blasts: 0%",
+        "Blasts: Nil",
+        "Febrile neutropenia ruled out.",
+        "No features of superior vena cava obstruction.",
+    ],
+)
+def test_negated_red_flags_are_not_urgent(text):
+    assert red_flags(text) == []
+
+
+def test_critical_lab_values_come_first_with_their_value():
+    text = "Potassium 6.8 mmol/L 3.5-5.1\nPlatelet Count 0.3 lakhs/cumm\nHaemoglobin 9 g/dL 12-15"
+
+    reasons = urgent_reasons(pages=[(1, text + "\nFebrile neutropenia.")], labs=extract_labs(text))
+
+    assert [r.reason for r in reasons] == [
+        "Potassium 6.8 mmol/L is critically high",
+        "Platelet count 30 10^9/L is critically low",
+        "Report mentions febrile neutropenia",
+    ]
