@@ -18,7 +18,8 @@ def document_data_key(*, document: Document) -> bytes:
 
 def document_open(*, document: Document) -> DecryptingReader:
     """A seekable reader of the document's plaintext (each chunk authenticated as it is read)."""
-    return encrypted_open_read(key=document.storage_key, data_key=document_data_key(document=document))
+    data_key = document_data_key(document=document)
+    return encrypted_open_read(key=document.storage_key, data_key=data_key)
 
 
 def document_verify(*, document: Document) -> None:

@@ -7,7 +7,7 @@ Both read the plaintext through the decrypting reader, so it never touches disk 
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import pikepdf
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from PIL import Image, ImageOps
 from consilium.core.crypto import DecryptingReader
 from consilium.core.errors import DomainError
 from consilium.core.storage import encrypted_open_write
-from consilium.documents.upload import JPEG, PNG
+from consilium.documents.upload import JPEG
 
 # A 48-megapixel phone photo passes; a decompression bomb (a small file that decodes to gigabytes)
 # does not. Decoding 50 MP of RGB takes about 150 MB.
@@ -38,7 +38,7 @@ def image_strip_metadata(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(source, formats=[fmt]) as original:
+            with Image.open(cast(BinaryIO, source), formats=[fmt]) as original:
                 if original.width * original.height > MAX_IMAGE_PIXELS:
                     raise DomainError(
                         _("This photo is too large (more than 50 megapixels). Please upload a "
@@ -98,7 +98,7 @@ def pdf_check(*, source: DecryptingReader) -> None:
     """Refuses a PDF that needs a password, is damaged beyond repair, or carries JavaScript,
     launch actions or embedded files."""
     try:
-        with pikepdf.open(source) as pdf:
+        with pikepdf.open(cast(BinaryIO, source)) as pdf:
             found = _walk(pdf.trailer)
             for obj in pdf.objects:
                 found = found or _walk(obj)

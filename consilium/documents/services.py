@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.core.crypto import patient_data_key
-from consilium.core.errors import DomainError, require
+from consilium.core.errors import require
 from consilium.core.storage import encrypted_open_read, encrypted_write_bytes, get_storage
-from consilium.documents.files import document_data_key, document_open
+from consilium.documents.files import document_data_key, document_open, document_verify
 from consilium.documents.models import Document, DocumentCategory, DocumentStatus
 from consilium.documents.safety import image_strip_metadata, pdf_check
 from consilium.documents.selectors import case_upload_used
@@ -60,10 +60,9 @@ def document_create(
                 locked.status == CaseStatus.DRAFT,
                 _("This request has been sent, so reports can no longer be added here."),
             )
-            used = case_upload_used(case=locked)
+            room = settings.CASE_UPLOAD_LIMIT_BYTES - case_upload_used(case=locked)
             require(
-                used + received.size <= settings.CASE_UPLOAD_LIMIT_BYTES,
-                limit_message(name=received.original_name, room=settings.CASE_UPLOAD_LIMIT_BYTES - used),
+                received.size <= room, limit_message(name=received.original_name, room=room)
             )
             document = Document.objects.create(
                 case=case, uploaded_by=actor, category=category,
@@ -126,6 +125,8 @@ def document_delete(*, document: Document, actor: Any) -> None:
 
 
 def _pdf_pages_and_text(*, document: Document) -> tuple[int, str]:
+    # Verified first: pdfium reads through a callback that would swallow a TamperedFileError.
+    document_verify(document=document)
     with document_open(document=document) as reader:
         pdf = pdfium.PdfDocument(reader)
         try:

@@ -9,7 +9,7 @@ declares) and stops the upload as soon as the case would go over its limit.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -109,7 +109,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         self._current: _Current | None = None
 
     def handle_raw_input(
-        self, input_data: Any, META: dict[str, Any], content_length: int, boundary: bytes,
+        self, input_data: Any, META: dict[str, Any], content_length: int, boundary: str,
         encoding: str | None = None,
     ) -> None:
         self.body_length = content_length

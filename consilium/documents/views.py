@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
@@ -151,16 +152,16 @@ def _document_upload_checked(
             status=200 if saved else 400,
         )
     if not form_valid:
-        for error in errors:
-            messages.error(request, error)
+        for message in errors:
+            messages.error(request, message)
         messages.error(request, _("The files were not saved. Choose the kind of report and send "
                                   "them again."))
         context = _page_context(request, case, documents_of_case(case=case), form)
         return render(request, "documents/case_documents.html", context, status=400)
     for name in saved:
         messages.success(request, _("“%(name)s” was saved.") % {"name": name})
-    for error in errors:
-        messages.error(request, error)
+    for message in errors:
+        messages.error(request, message)
     return redirect("documents:case_documents", public_id=case.public_id)
 
 
@@ -174,7 +175,7 @@ def _download_name(document: Document) -> str:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def document_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """The decrypted file, streamed a chunk at a time, only to someone allowed to see it."""
     document = document_get(user=request.user, public_id=public_id, action="document.download")
     try:
@@ -187,7 +188,7 @@ def document_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
     response["Content-Length"] = str(document.size)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_download_name(document)
-    )
+    ) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, private, max-age=0"

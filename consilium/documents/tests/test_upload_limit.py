@@ -50,7 +50,8 @@ def test_the_limit_counts_the_files_already_there_and_keeps_them(
     assert "“second.pdf” was not saved" in page
     assert list(Document.objects.values_list("original_name", flat=True)) == ["first.pdf"]
     assert len(stored_files(settings)) == 1
-    assert upload(client, draft_case, ("second.pdf", sized_pdf(8_000)), json=True).status_code == 200
+    response = upload(client, draft_case, ("second.pdf", sized_pdf(8_000)), json=True)
+    assert response.status_code == 200
 
 
 def test_in_one_request_the_files_that_fit_are_kept_and_the_rest_refused(
@@ -88,7 +89,8 @@ def test_the_page_shows_how_much_room_is_left(
 def test_the_real_limit_of_75_mib_is_exact(client: Client, draft_case: Case) -> None:
     limit = 75 * 1024 * 1024
     client.force_login(draft_case.patient.holder)
-    assert upload(client, draft_case, ("big.pdf", sized_pdf(limit + 1)), json=True).status_code == 400
+    response = upload(client, draft_case, ("big.pdf", sized_pdf(limit + 1)), json=True)
+    assert response.status_code == 400
     response = upload(client, draft_case, ("big.pdf", sized_pdf(limit)), json=True)
     assert response.status_code == 200
     assert response.json()["left_mb"] == "0"

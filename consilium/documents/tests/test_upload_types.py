@@ -65,7 +65,8 @@ def test_several_files_at_once_keep_the_good_ones_and_refuse_the_bad_one(
     )
     assert response.json()["saved"] == ["cbc.pdf", "lft.png"]
     assert len(response.json()["errors"]) == 1
-    assert sorted(Document.objects.values_list("original_name", flat=True)) == ["cbc.pdf", "lft.png"]
+    names = sorted(Document.objects.values_list("original_name", flat=True))
+    assert names == ["cbc.pdf", "lft.png"]
     assert len(stored_files(settings)) == 2
 
 
