@@ -103,7 +103,6 @@ class Scheduler:
                 continue
             # Whether or not we win the claim, nobody can run it again before the next slot.
             self._next_check[job.name] = (_slot(job, current) + 1) * job.interval_seconds
-            close_old_connections()
             if not job_claim(job=job, owner=self.owner, now=current):
                 continue
             try:
@@ -111,7 +110,6 @@ class Scheduler:
                     ran.append(job.name)
             finally:
                 job_release(job=job, owner=self.owner)
-                close_old_connections()
         return ran
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
@@ -129,6 +127,8 @@ class Scheduler:
         logger.info("Scheduler started: %s", ", ".join(job.name for job in self.jobs))
         try:
             while not self._stop.is_set():
+                # A long-lived process must drop connections the database has closed.
+                close_old_connections()
                 self.run_due()
                 self._stop.wait(self.tick_seconds)
         finally:

@@ -35,7 +35,8 @@ def test_an_admin_sees_audit_events_and_filters_them_by_action(
 
 def test_audit_events_can_be_filtered_by_date(admin_client_2fa: Client, admin_user: Any) -> None:
     record(actor=admin_user, action="case.view", target=admin_user)
-    response = admin_client_2fa.get(CHANGELIST, {"at__gte": "2000-01-01", "at__lt": "2000-01-02"})
+    day = {"at__gte": "2000-01-01T00:00:00+00:00", "at__lt": "2000-01-02T00:00:00+00:00"}
+    response = admin_client_2fa.get(CHANGELIST, day)
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
 

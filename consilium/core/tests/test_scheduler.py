@@ -97,13 +97,17 @@ def test_a_failing_job_is_logged_and_does_not_stop_the_others(
     assert job_claim(job=FAILING, owner="next interval", now=NOW + 30)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_sigterm_stops_the_loop_cleanly() -> None:
     scheduler = Scheduler([COUNTING], tick_seconds=0.05)
     previous = signal.getsignal(signal.SIGTERM)
     timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGTERM))
     timer.start()
-    scheduler.run_forever()
-    timer.join()
+    try:
+        scheduler.run_forever()
+    finally:
+        # Never let a late signal reach pytest itself if the loop failed early.
+        timer.cancel()
     assert scheduler.stopping
     assert CALLS == ["ran"]
     assert signal.getsignal(signal.SIGTERM) == previous
