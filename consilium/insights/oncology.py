@@ -425,7 +425,9 @@ def extract_biomarkers(text: str, *, page: int | None = None) -> list[Biomarker]
         stop = _window_end(text, end, nxt)
         # "MSI-High", "dMMR" and "MSS" carry their status in the name itself.
         window = text[start if name == "MSI/MMR" else end : stop]
-        before = text[max(0, start - 40) : start]
+        # A negation before the marker counts only on its own line and after the previous marker.
+        previous_end = mentions[i - 1][2] if i else 0
+        before = text[max(0, start - 40, previous_end) : start].rsplit("\n", 1)[-1]
         result = _status_of(name, window, before)
         if result is None:
             if re.fullmatch(r"[\s,/&:]*(?:and|or|&)?[\s,/]*", window, re.I):
