@@ -46,7 +46,8 @@ def open_sealed(ciphertext: bytes, key: bytes = KEY) -> DecryptingReader:
 def test_a_sealed_file_reads_back_exactly_whatever_its_size(size: int) -> None:
     plaintext = os.urandom(size)
     ciphertext = seal(plaintext)
-    assert plaintext[:64] not in ciphertext or size == 0
+    if size >= 16:  # a shorter plaintext may appear in random ciphertext by chance
+        assert plaintext[:64] not in ciphertext
     reader = open_sealed(ciphertext)
     assert reader.size == size
     assert reader.read() == plaintext
