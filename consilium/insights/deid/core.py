@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -71,7 +72,31 @@ def detect(text: str, *, known: KnownIdentity | None = None) -> list[Finding]:
     spans += places.find(text)
     if known is not None:
         spans += known_identity.find(text, known)
+    spans += _repeat_elsewhere(text, spans)
     return merge(text, spans)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
+
+
+def _repeat_elsewhere(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A name or place found once through its context is masked wherever else it appears in
+    the same text ("Dr. Lavely ordered ..." then "LAVELY AWARE"), unless it is an ordinary word."""
+    from consilium.insights.deid.lexicon import is_word
+
+    kinds: dict[str, str] = {}
+    for start, end, kind in spans:
+        if kind in ("NAME", "LOCATION"):
+            for word in _WORD.findall(text, start, end):
+                lower = word.lower().removesuffix("'s")
+                if not is_word(lower):
+                    kinds.setdefault(lower, kind)
+    if not kinds:
+        return []
+    pattern = re.compile(
+        r"(?i)\b(" + "|".join(re.escape(w) for w in sorted(kinds, key=len, reverse=True)) + r")\b"
+    )
+    return [(m.start(), m.end(), kinds[m.group().lower()]) for m in pattern.finditer(text)]
 
 
 def redact(text: str, findings: list[Finding]) -> str:

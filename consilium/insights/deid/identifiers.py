@@ -52,7 +52,8 @@ INDIAN_MOBILE = re.compile(
 )
 INDIAN_LANDLINE = re.compile(r"(?<![\w/])0\d{2,4}[ -]\d{6,8}(?!\d)")
 US_PHONE = re.compile(
-    r"(?<![\w/])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\d{3}[ .\-/])\d{3}[ .\-/]\d{4}(?!\d)"
+    r"(?<![\w/])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\(?\d{3}[ .\-/]{0,2})\d{3}[ .\-/]{0,2}\d{4,5}\)?"
+    r"(?:\s?(?:x|ext\.?)\s?\d{2,5})?(?![\d/])"
 )
 PAGER = re.compile(
     r"\b(?:pager|beeper|pg|bpr|ext|extension|cell|tel|ph|phone)\b\.?\s*(?:no\.?|number)?"
@@ -85,7 +86,7 @@ _YEAR = r"(?:19\d\d|20\d\d|\d\d)"
 DATE_PATTERNS = [
     # 2024-03-12, 12/03/2024, 12-03-24, 12.03.2024, 3/12/91
     re.compile(rf"(?<![\d/.\-])(?:19|20)\d\d[-/.]{_MONTH}[-/.]{_DAY}(?![\d/])"),
-    re.compile(rf"(?<![\d/.\-]){_DAY}([-/.]){_DAY}\1{_YEAR}(?![\d/]|\.\d)"),
+    re.compile(rf"(?<![\w/.\-]){_DAY}([-/.]){_DAY}\1{_YEAR}(?![\d/%]|\.\d)"),
     # 12 March 2024, 12th Mar, 12-Mar-2024
     re.compile(
         rf"(?<![\w]){_DAY}(?:st|nd|rd|th)?[\s\-/.]*(?i:{MONTHS})\b\.?(?:[\s\-/,.]*{_YEAR}\b)?"
@@ -102,15 +103,22 @@ DATE_PATTERNS = [
     ),
 ]
 # 10/12 in nursing notes is a date; 120/80, 5/10 pain, 3/6 murmur and 4/5 strength are not.
-SHORT_DATE = re.compile(rf"(?<![\w/.\-]){_MONTH}/{_DAY}(?![\w/%]|\.\d)")
+SHORT_DATE = re.compile(
+    rf"(?<![\w/.]){_MONTH}/(?:{_DAY}|[4-9]\d)(?![\w/%]|\.\d)"  # 10/12, and month/year 8/87
+)
+# Ventilator settings (PSV 10/5), pain scores (CP 3/10) and bottle counts nearby: not dates.
+NEAR_NOT_DATE = re.compile(
+    r"(?i)\b(?:psv?|cpap|bipap|peep|settings|flowby|fio2|cp|pain|imv|simv|prvc)\b|%"
+)
 NOT_DATE_BEFORE = re.compile(
     r"(?i:\b(?:bp|pain|murmur|strength|grade|score|allred|hscore|gleason|tps|cps|gcs|scale|ratio|x|abp|nbp|art|cvp|pap|"
     r"rating|level|sbp|dbp|map|ps|peep|vs|vt|ie|i:e|sats?|o2|of|inr|cmh2o|ns|flow|pressure|"
     r"mm|mmhg|motor|power|gcs|apgar|ecog|rass|cam|rate|dose|heart|breath|lungs?|rhythm|"
-    r"upper|lower|left|right|mental|pupils?|perrla|ett|nodes?|cores?|positive|negative)\W{0,3}$)"
+    r"upper|lower|left|right|mental|pupils?|perrla|ett|ventilation|psv|cpap|bipap|simv|imv|ac|"
+    r"prvc|nodes?|cores?|positive|negative)\W{0,3}$)"
 )
 NOT_DATE_AFTER = re.compile(
-    r"^\s?(?i:positive|negative|pos|neg|nodes?|lymph|involved|cores?|fields?|hpf|strength|murmur|pain|ns|normal|scale|str|units?|mg|mcg|ml|cc|l|%|power|"
+    r"^\s?(?i:bottles?|sets?|peep|fio2|ps|positive|negative|pos|neg|nodes?|lymph|involved|cores?|fields?|hpf|strength|murmur|pain|ns|normal|scale|str|units?|mg|mcg|ml|cc|l|%|power|"
     r"grade|sem|hsm|systolic|holosystolic|score|of|nts|lungs?|ratio|mmhg|ttp|tenderness)\b"
 )
 YEAR = re.compile(r"(?<![\w/.\-])(?:19[5-9]\d|20[0-4]\d)(?![\w/%]|\.\d)")
@@ -119,14 +127,28 @@ NOT_YEAR_AFTER = re.compile(
     r"kg|calories|cal/day|ml/hr|hrs\b)"
 )
 NOT_YEAR_BEFORE = re.compile(
-    r"(?i:(?:at|@|~|by|until|till|from|to|since|after|before|x|is|was|of|=|\+|-|/|"
+    r"(?i:(?:at|@|~|by|until|till|from|to|since|after|before|x|=|\+|-|/|"
     r"bolus|total|intake|output|i&o|uo|u/o|ivf|in|out|neg|pos|net|balance|ebl|dose|wbc|"
     r"plt|platelets?|glucose|bs|fs)\W{0,2}$)"
 )
 TWO_DIGIT_YEAR = re.compile(
-    r"(?i)\b(?:in|since|s/p|dx|dx'd|diagnosed|year|yr|circa|c\.)\s+'?(\d\d)(?![\w/%.])"
+    r"(?i)\b(?:in|since|s/p|dx|dx'd|diagnosed|year|yr|circa|c\.)\s+'?(\d\d)(?![\w/%.'])"
 )
-APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)(?![\w'])")
+APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)(?![\w'])|(?<![\w'.])(\d\d)'(?![\w'])")
+# Two-digit years in a history: "MI 92", "CABG 81, redo CABG 84".
+EVENT_YEAR = re.compile(
+    r"(?i)\b(?:mi|ami|nqwmi|imi|cabg|cva|ptca|pci|avr|mvr|tia|dvt|pe|stent|surgery|fx|dx|"
+    r"cholecystectomy|appy|appendectomy|hysterectomy|mastectomy|lumpectomy|ca|cancer|"
+    r"resection|repair|replacement|bypass|ablation|pacer|ppm|aicd|icd|diagnosed|"
+    r"in|since)\s*'?(\d\d)(?=\s*[,;.)]|\s*$|\s+(?:and|with|w|s/p|c/b)\b)",
+    re.MULTILINE,
+)
+DECADE = re.compile(r"(?i)\b(?:19|20)?\d0'?s\b")
+ORDINAL_DAY = re.compile(r"(?i)\b(?:the|of)\s+((?:[12]?\d|3[01])(?:st|nd|rd|th))\b")
+MONTH_WORD = re.compile(
+    rf"(?i)\b(?:in|since|during|early|late|mid|of|last|next|this|until|till|by)\s+"
+    rf"((?:{MONTHS})\b\.?)"
+)
 OLD_AGE = re.compile(
     r"(?i)\b(?:9\d|1[0-2]\d)(?=\s*(?:-|\s)?(?:yo|y/o|y\.o\.|yr|yrs|year|years|yoM|yoF)\b)"
 )
@@ -143,6 +165,10 @@ def _date_spans(text: str) -> list[Span]:
         after = text[match.end() : match.end() + 14]
         if NOT_DATE_BEFORE.search(before) or NOT_DATE_AFTER.match(after):
             continue
+        if NEAR_NOT_DATE.search(text[max(0, match.start() - 14) : match.start()]):
+            continue
+        if match.group() in ("1/2", "1/3", "2/3", "1/4", "3/4"):
+            continue  # fractions: "rales up 1/3", "1/2 NS"
         spans.append((match.start(), match.end(), "DATE"))
     for match in YEAR.finditer(text):
         before = text[max(0, match.start() - 12) : match.start()]
@@ -152,8 +178,14 @@ def _date_spans(text: str) -> list[Span]:
         if NOT_YEAR_BEFORE.search(before) and not re.search(r"(?i)\b(in|since|from)\W*$", before):
             continue
         spans.append((match.start(), match.end(), "DATE"))
-    for pattern in (TWO_DIGIT_YEAR, APOSTROPHE_YEAR):
+    for pattern in (TWO_DIGIT_YEAR, EVENT_YEAR, ORDINAL_DAY, MONTH_WORD):
         spans += [(m.start(1), m.end(1), "DATE") for m in pattern.finditer(text)]
+    for match in APOSTROPHE_YEAR.finditer(text):
+        group = 1 if match.group(1) else 2
+        spans.append((match.start(group), match.end(group), "DATE"))
+    for match in DECADE.finditer(text):
+        if match.group()[:2] in ("19", "20") and len(match.group()) >= 5:
+            spans.append((match.start(), match.end(), "DATE"))
     return spans
 
 

@@ -15,7 +15,14 @@ TITLE = re.compile(
     r"(?i)\b(?:dr|drs|doctor|docter|mr|mrs|miss|mister|prof|professor|smt|shri|shrimati|"
     r"sri|kumari)\b\.?[ \t]*"
 )
-WEAK_TITLE = re.compile(r"(?i)\b(?:ms|master|baby|sister|nurse|madam|sir)\b\.?[ \t]*")
+WEAK_TITLE = re.compile(r"(?i)\b(?:ms|md|master|baby|sister|nurse|madam|sir)\b\.?[ \t]*")
+CONTACT_VERBS = frozenset(
+    "called calls phoned visited visits arrived updated informed notified states stated says "
+    "said agrees agreed wants wishes requests requested left came".split()
+)
+SIGNATURE = re.compile(r"(?m)^[ \t]*([A-Za-z][a-z']+(?:[ \t]+[A-Za-z][A-Za-z'\-]+){1,2})[ \t]*$")
+UNKNOWN_CAPITALISED = True
+NEVER_AFTER_TITLE = frozenset(("the", "and", "is", "was", "aware", "notified", "in", "at", "to"))
 LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|/)\s*$")
 INITIAL_NAME = re.compile(r"(?<![\w'/&.])[A-Z]\.\s?([A-Za-z][a-z']+|[A-Z][A-Z']+)\b")
 RELATION = re.compile(
@@ -32,10 +39,10 @@ SPEECH = re.compile(
     r"(?i)\b(?:spoke|spoken|speak|talked|talk|met|meet|discussed|called|phoned|paged|page|"
     r"notified|notify|update|updated|informed|per|seen\s+by|followed\s+by|visit\s+from|"
     r"visited\s+by|call\s+from|message\s+from|work|worked|contact|contacted|ask\s+for|"
-    r"ask\s+to\s+page)(?:\s+(?:with|to|w/|w|by|from|for))?[ \t]*"
+    r"ask\s+to\s+page|name\s+is|named|contacts|reach)(?:\s+(?:with|to|w/|w|by|from|for))?[ \t]*"
 )
 CREDENTIAL = re.compile(
-    r"(?:,\s*|\s+)(?:RN|R\.N\.|RRT|CRT|MD|M\.D\.|NP|PA|PA-C|LPN|MSW|LICSW|LCSW|BSN|CNS|"
+    r"(?:,\s*|\s+)(?:BSN/RN|RN/BSN|RN|R\.N\.|RRT|CRT|MD|M\.D\.|NP|PA|PA-C|LPN|MSW|LICSW|LCSW|BSN|CNS|"
     r"RD|PharmD|SRNA|CRNA|MBBS|DNB|MCh|FRCS|MRCP|DCH|DGO|DPB)\b",
     re.IGNORECASE,
 )
@@ -96,8 +103,13 @@ def find(text: str) -> list[Span]:
                 listed = listed or gap.strip().lower() == "and"
                 if not listed:
                     break
+            capital_in_mixed = token.text[0].isupper() and not upper
             if len(token.text) == 1 and text[token.end : token.end + 1] == ".":
                 flagged[index] = True  # an initial: "Dr. A. Verma"
+            elif strong and len(token.text) == 1 and token.text.isupper():
+                flagged[index] = True  # "Dr B Muse", "mr I"
+            elif strong and capital_in_mixed and token.lower not in NEVER_AFTER_TITLE:
+                flagged[index] = True  # "Dr. Foley", "Dr Will Cole"
             elif listed and token.lower == "and":
                 index += 1
                 continue
@@ -112,6 +124,12 @@ def find(text: str) -> list[Span]:
                 limit = 2
             index += 1
             count += 1
+
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower in first_names() and not is_clinical(token.lower) and len(token.lower) > 2:
+            following = tokens[i + 1]
+            if following.lower in CONTACT_VERBS and _same_phrase(text, token, following):
+                flagged[i] = True
 
     def ends(pattern: re.Pattern[str]) -> set[int]:
         return {m.end() for m in pattern.finditer(text)}
@@ -130,11 +148,15 @@ def find(text: str) -> list[Span]:
             flagged[i] = _name_like(token)
         credential = CREDENTIAL.match(text, token.end)
         if credential and "\n" not in text[token.end : credential.end()]:
-            tail = text[credential.end() : credential.end() + 2]
-            if not tail or not tail[0].isalnum():
+            tail = text[credential.end() : credential.end() + 12]
+            # "irene snell, rn" or "B. KARGAS PA AWARE", but not "skin care RN" or "PA line".
+            signed = re.match(r"\s*(?:$|\n|[,.;:)\-]|aware\b|notified\b)", tail, re.IGNORECASE)
+            sign_off = re.match(r"[ \t]*(?:$|\n)", tail)
+            comma = "," in text[token.end : credential.end()] or bool(sign_off)
+            if signed or (len(token.lower) > 2 and not is_word(token.lower)):
                 j = i
                 while j >= 0 and i - j < 3 and (
-                    _name_like(tokens[j], upper=upper, strong=True)
+                    _name_like(tokens[j], upper=upper, strong=comma)
                     or (len(tokens[j].text) == 1 and text[tokens[j].end : tokens[j].end + 1] == ".")
                 ):
                     if j < i and not _same_phrase(text, tokens[j], tokens[j + 1]):
@@ -142,10 +164,52 @@ def find(text: str) -> list[Span]:
                     flagged[j] = True
                     j -= 1
 
+    # A line holding only a first name and a surname is a signature: "Mary Rueping".
+    for match in SIGNATURE.finditer(text):
+        words = match.group(1).split()
+        if words[0].lower() in first_names() and all(
+            not is_clinical(w) and (is_name(w) or not is_word(w)) for w in words[1:]
+        ):
+            for token in tokens:
+                if match.start(1) <= token.start < match.end(1):
+                    flagged[tokens.index(token)] = True
+
+    # In mixed-case text, a capitalised word that no dictionary knows, next to another
+    # capitalised name-like word, is most often a name ("Lopie Certusi"); drug names come alone.
+    def capitalised_name_part(k: int) -> bool:
+        other = tokens[k]
+        return (
+            other.text[:1].isupper()
+            and other.text[1:].islower()
+            and not is_clinical(other.lower)
+            and (is_name(other.lower) or not is_word(other.lower))
+        )
+
+    if not upper and UNKNOWN_CAPITALISED:
+        for i, token in enumerate(tokens):
+            word = token.lower
+            if (
+                token.text[:1].isupper()
+                and token.text[1:].islower()
+                and len(word) >= 4
+                and word.isalpha()
+                and not is_word(word)
+                and any(
+                    0 <= k < len(tokens)
+                    and _same_phrase(text, *sorted((token, tokens[k]), key=lambda t: t.start))
+                    and capitalised_name_part(k)
+                    for k in (i - 1, i + 1)
+                )
+            ):
+                flagged[i] = True
+
     starts = {token.start: i for i, token in enumerate(tokens)}
     for match in INITIAL_NAME.finditer(text):
         word = match.group(1).lower()
-        if not is_clinical(word) and (is_name(word) or not is_word(word)):
+        capital = match.group(1)[0].isupper()
+        if not is_clinical(word) and (
+            not is_word(word) or (is_name(word) and (upper or capital))
+        ):
             i = starts[match.start(1)]
             flagged[i] = True
             flagged[i - 1] = True
@@ -171,7 +235,9 @@ def find(text: str) -> list[Span]:
                     grow = True
                 else:
                     capital = token.text[0].isupper() and not upper
+                    after_first = j < i and tokens[j].lower in first_names() and is_name(word)
                     grow = (word in first_names() and j > i) or (is_name(word) and capital)
+                    grow = grow or after_first
                 if grow:
                     flagged[i] = True
                     changed = True

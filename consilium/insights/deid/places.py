@@ -30,7 +30,8 @@ NOT_A_PLACE = frozenset(
 )
 SAINT = re.compile(r"\b(?:St|ST|st|Saint|SAINT|saint)\.?\s+([A-Za-z]+'[sS]|[A-Z][a-z]+)\b")
 UNIVERSITY = re.compile(
-    r"(?i)\b(?:university|univ|u)\.?\s+(?:of\s+)?([A-Za-z]+)(?:\s+(?:medical|hospital|hosp))?\b"
+    r"(?i)(?<![\w/])(?:university|univ|u)\.?\s+(of\s+)?([A-Za-z]+)"
+    r"(?:\s+(?:medical|hospital|hosp))?\b"
 )
 MOVED = re.compile(
     r"(?i)\b(?:from|to|at|in|@|by|the|leave|transferred\s+to|tx\s+to|trans\s+to|"
@@ -38,8 +39,8 @@ MOVED = re.compile(
 )
 # A ward or unit: an unknown word followed by a floor number ("transferred to Quartermain 3").
 UNIT = re.compile(
-    r"(?i)\b(?:from|to|on|at|per|in)\s+(?:the\s+)?([A-Za-z]{3,})\s?(\d{1,2})"
-    r"(?![\d.:/]|\s*(?:mg|mcg|ml|cc|l|u|units?|hrs?|am|pm|%|x)\b)"
+    r"(?i)\b(?:from|to|on|at|per|in)\s+(?:the\s+)?([A-Za-z]{3,})\s{0,2}(\d{1,2})"
+    r"(?!\d|[.:]\d|\s*(?:mg|mcg|ml|cc|l|u|units?|hrs?|am|pm|%|x)\b)"
 )
 # In mixed-case text, capitalised words after "to/at/from" name a place ("went to Holy Cross").
 CAPITALISED_AFTER = re.compile(
@@ -76,7 +77,10 @@ CITIES = (
     "kohima agartala itanagar dispur panaji trivandrum thiruvananthapuram kochi cochin "
     "mangalore mangaluru vellore manipal udaipur ajmer bikaner jammu"
 )
-PLACE_NAMES = frozenset(p.replace("_", " ") for p in (STATES + " " + CITIES).split())
+# A state alone is not an identifier (HIPAA's Safe Harbor keeps states); only a named
+# university or hospital of a state is looked for.
+STATE_NAMES = frozenset(p.replace("_", " ") for p in STATES.split())
+PLACE_NAMES = frozenset(p.replace("_", " ") for p in CITIES.split())
 
 
 def _place_spans(text: str) -> list[Span]:
@@ -95,21 +99,25 @@ def _place_spans(text: str) -> list[Span]:
     return spans
 
 
-def _mostly_upper(text: str) -> bool:
+def _case_uninformative(text: str) -> bool:
+    """True for notes written all in capitals or all in lower case."""
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    if not letters:
+        return True
+    share = sum(c.isupper() for c in letters) / len(letters)
+    return share > 0.7 or share < 0.04
 
 
 def _place_word(word: str, *, capitalised: bool) -> bool:
     lower = word.lower().removesuffix("'s")
     if lower in NOT_A_PLACE or is_clinical(lower) or len(lower) < 2:
         return False
-    return capitalised or not is_word(lower) or is_name(lower)
+    return capitalised or not is_word(lower)
 
 
 def find(text: str) -> list[Span]:
     spans: list[Span] = []
-    upper = _mostly_upper(text)
+    upper = _case_uninformative(text)
     for facility in (FACILITY, PROPER_FACILITY):
         for match in facility.finditer(text):
             line_start = text.rfind("\n", 0, match.start()) + 1
@@ -131,8 +139,9 @@ def find(text: str) -> list[Span]:
     for match in SAINT.finditer(text):
         spans.append((match.start(), match.end(), "LOCATION"))
     for match in UNIVERSITY.finditer(text):
-        place = match.group(1)
-        if place.lower() in PLACE_NAMES or (len(place) == 2 and place.isupper()):
+        place = match.group(2)
+        state_code = bool(match.group(1)) and len(place) == 2 and place.isupper()
+        if place.lower() in STATE_NAMES or place.lower() in PLACE_NAMES or state_code:
             spans.append((match.start(), match.end(), "LOCATION"))
     spans += _place_spans(text)
     for match in MOVED.finditer(text):
