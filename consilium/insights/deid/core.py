@@ -87,16 +87,24 @@ def _repeat_elsewhere(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
     kinds: dict[str, str] = {}
     for start, end, kind in spans:
         if kind in ("NAME", "LOCATION"):
-            for word in _WORD.findall(text, start, end):
+            words = _WORD.findall(text, start, end)
+            for word in words:
                 lower = word.lower().removesuffix("'s")
                 if not is_word(lower):
                     kinds.setdefault(lower, kind)
+            if len(words) > 1:  # "Holy Cross", "Mary Hulse": the whole phrase
+                kinds.setdefault(" ".join(w.lower() for w in words), kind)
     if not kinds:
         return []
     pattern = re.compile(
-        r"(?i)\b(" + "|".join(re.escape(w) for w in sorted(kinds, key=len, reverse=True)) + r")\b"
+        r"(?i)\b("
+        + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(kinds, key=len, reverse=True))
+        + r")\b"
     )
-    return [(m.start(), m.end(), kinds[m.group().lower()]) for m in pattern.finditer(text)]
+    return [
+        (m.start(), m.end(), kinds[" ".join(m.group().lower().split())])
+        for m in pattern.finditer(text)
+    ]
 
 
 def redact(text: str, findings: list[Finding]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from consilium.insights.deid.lexicon import is_clinical, is_name, is_word
+from consilium.insights.deid.lexicon import first_names, is_clinical, is_name, is_word
 
 Span = tuple[int, int, str]
 
@@ -25,10 +25,13 @@ NOT_A_PLACE = frozenset(
     """
     outside other another local same previous prior this that the a an our your his her their
     community county state private public psychiatric psych children's childrens chronic acute
-    referring receiving home ho day night rehab nursing general medical osh nh
+    referring receiving home ho day night rehab nursing medical osh nh to from at in into
+    via by for of and or with was is be been go went going transfer transferred tx trans
+    admitted admit discharged dc back called sent taken brought pt patient pts
+    good long term care acute skilled nursing cath lab heart main
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
-SAINT = re.compile(r"\b(?:St|ST|st|Saint|SAINT|saint)\.?\s+([A-Za-z]+'[sS]|[A-Z][a-z]+)\b")
+SAINT = re.compile(r"\b(?:St|ST|st|Saint|SAINT|saint)\.?\s+([A-Za-z]+'[sS]|[A-Z][a-z]+|[A-Za-z]+)\b")
 UNIVERSITY = re.compile(
     r"(?i)(?<![\w/])(?:university|univ|u)\.?\s+(of\s+)?([A-Za-z]+)"
     r"(?:\s+(?:medical|hospital|hosp))?\b"
@@ -39,7 +42,7 @@ MOVED = re.compile(
 )
 # A ward or unit: an unknown word followed by a floor number ("transferred to Quartermain 3").
 UNIT = re.compile(
-    r"(?i)\b(?:from|to|on|at|per|in)\s+(?:the\s+)?([A-Za-z]{3,})\s{0,2}(\d{1,2})"
+    r"(?i)\b(?:from|to|on|at|per|in)\s+(?:the\s+)?([A-Za-z]{3,})\s{1,2}(\d{1,2})"
     r"(?!\d|[.:]\d|\s*(?:mg|mcg|ml|cc|l|u|units?|hrs?|am|pm|%|x)\b)"
 )
 # In mixed-case text, capitalised words after "to/at/from" name a place ("went to Holy Cross").
@@ -127,7 +130,10 @@ def find(text: str) -> list[Span]:
                 following = taken[-1].start() if taken else match.start()
                 if text[word.end() : following].strip(" -"):
                     break
-                capitalised = (
+                # Right before "Hospital" any word that is not generic is part of the name
+                # ("Union Hospital", "holy cross hosp"); farther back only unusual words.
+                adjacent = facility is FACILITY and len(taken) < 2
+                capitalised = adjacent or (
                     word.group()[0].isupper() and match.group()[0].isupper() and not upper
                 )
                 if not _place_word(word.group(), capitalised=capitalised):
@@ -137,7 +143,11 @@ def find(text: str) -> list[Span]:
                 end = match.end() if facility is PROPER_FACILITY else taken[0].end()
                 spans.append((taken[-1].start(), end, "LOCATION"))
     for match in SAINT.finditer(text):
-        spans.append((match.start(), match.end(), "LOCATION"))
+        name = match.group(1)
+        if "'" in name or (name[0].isupper() and name[1:].islower() and not upper) or (
+            name.lower() in first_names()
+        ):
+            spans.append((match.start(), match.end(), "LOCATION"))
     for match in UNIVERSITY.finditer(text):
         place = match.group(2)
         state_code = bool(match.group(1)) and len(place) == 2 and place.isupper()
