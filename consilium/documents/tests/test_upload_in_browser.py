@@ -1,0 +1,70 @@
+"""With JavaScript, each chosen file is sent on its own with a progress bar and its result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django.test import Client
+
+from consilium.cases.models import Case
+from consilium.documents.models import Document
+from consilium.documents.tests.conftest import text_pdf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_documents_page(page: Any, live_server: Any, case: Case) -> None:
+    client = Client()
+    client.force_login(case.patient.holder)
+    page.context.add_cookies([{
+        "name": django_settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }])
+    page.goto(f"/documents/case/{case.public_id}/")
+
+
+def send(page: Any, *paths: Path) -> None:
+    page.select_option("select[name=category]", "lab")
+    page.set_input_files("#id_files", [str(path) for path in paths])
+    page.click("#upload-form button[type=submit]")
+
+
+def test_a_file_is_sent_with_progress_and_a_fake_one_is_refused(
+    browser_page: Any, live_server: Any, draft_case: Case, tmp_path: Path
+) -> None:
+    (tmp_path / "cbc.pdf").write_bytes(text_pdf("CBC"))
+    (tmp_path / "notes.pdf").write_bytes(b"just text")
+    page = browser_page
+    open_documents_page(page, live_server, draft_case)
+    send(page, tmp_path / "cbc.pdf")
+    page.wait_for_selector("#upload-progress li.upload-saved")
+    page.wait_for_selector("#document-list a:has-text('cbc.pdf')")
+    send(page, tmp_path / "notes.pdf")
+    failed = page.wait_for_selector("#upload-progress li.upload-failed")
+    assert "is not a PDF, JPEG or PNG" in failed.inner_text()
+    assert list(Document.objects.values_list("original_name", flat=True)) == ["cbc.pdf"]
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's in-memory test database reports 'table is locked' to concurrent requests "
+    "instead of waiting (the file database the service uses waits)",
+)
+def test_several_files_go_at_once(
+    browser_page: Any, live_server: Any, draft_case: Case, tmp_path: Path
+) -> None:
+    names = ["cbc.pdf", "lft.pdf", "kft.pdf"]
+    for name in names:
+        (tmp_path / name).write_bytes(text_pdf(name))
+    page = browser_page
+    open_documents_page(page, live_server, draft_case)
+    send(page, *(tmp_path / name for name in names))
+    page.wait_for_function(
+        "document.querySelectorAll('#upload-progress li.upload-saved').length === 3"
+    )
+    assert sorted(Document.objects.values_list("original_name", flat=True)) == sorted(names)
