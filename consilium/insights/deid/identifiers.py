@@ -129,7 +129,7 @@ NOT_YEAR_AFTER = re.compile(
 NOT_YEAR_BEFORE = re.compile(
     r"(?i:(?:at|@|~|by|until|till|from|to|since|after|before|x|=|\+|-|/|"
     r"bolus|total|intake|output|i&o|uo|u/o|ivf|in|out|neg|pos|net|balance|ebl|dose|wbc|"
-    r"plt|platelets?|glucose|bs|fs)\W{0,2}$)"
+    r"plt|platelets?|glucose|bs|fs|ck|cpk|ldh|amylase|lipase|vol|volume|tv|ml)\W{0,2}$)"
 )
 TWO_DIGIT_YEAR = re.compile(
     r"(?i)\b(?:in|since|s/p|dx|dx'd|diagnosed|year|yr|circa|c\.)\s+'?(\d\d)(?![\w/%.'])"
@@ -175,7 +175,7 @@ def _date_spans(text: str) -> list[Span]:
         after = text[match.end() : match.end() + 10]
         if NOT_YEAR_AFTER.match(after):
             continue
-        if NOT_YEAR_BEFORE.search(before) and not re.search(r"(?i)\b(in|since|from)\W*$", before):
+        if NOT_YEAR_BEFORE.search(before) and not re.search(r"(?i)\b(in|since)\W*$", before):
             continue
         spans.append((match.start(), match.end(), "DATE"))
     for pattern in (TWO_DIGIT_YEAR, EVENT_YEAR, ORDINAL_DAY, MONTH_WORD):

@@ -50,7 +50,7 @@ def is_name(word: str) -> bool:
 
 
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-             ("ing", "e"), ("ly", ""), ("er", ""), ("ers", ""), ("'s", ""), ("d", ""))
+             ("ing", "e"), ("ly", ""), ("ers", ""), ("'s", ""))
 
 
 @functools.cache
@@ -68,9 +68,39 @@ def is_word(word: str) -> bool:
             if stem in words or stem in CLINICAL:
                 return True
             doubled = len(stem) > 3 and stem[-1] == stem[-2]
-            if suffix in ("ed", "ing", "er", "ers") and doubled and stem[:-1] in words:
+            if suffix in ("ed", "ing") and doubled and stem[:-1] in words:
                 return True  # "stopped", "running"
     return False
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@functools.cache
+def is_misspelt_word(word: str) -> bool:
+    """One typing slip away from a dictionary word ("stabel", "signifigant", "ballon"), and not
+    a listed name: nursing notes are full of these, and they are not names."""
+    lower = word.lower()
+    if len(lower) < 5 or not lower.isalpha() or is_name(lower):
+        return False
+    words = english_words()
+    splits = [(lower[:i], lower[i:]) for i in range(len(lower) + 1)]
+    for left, right in splits:
+        candidates = []
+        if right:
+            candidates.append(left + right[1:])
+            candidates += [left + c + right[1:] for c in _LETTERS]
+        if len(right) > 1:
+            candidates.append(left + right[1] + right[0] + right[2:])
+        candidates += [left + c + right for c in _LETTERS]
+        if any(c in words or c in CLINICAL for c in candidates if c != lower):
+            return True
+    return False
+
+
+def is_ordinary(word: str) -> bool:
+    """A dictionary, clinical or misspelt ordinary word: not evidence of a name by itself."""
+    return is_word(word) or is_misspelt_word(word)
 
 
 def is_clinical(word: str) -> bool:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from consilium.insights.deid.lexicon import first_names, is_clinical, is_name, is_word
+from consilium.insights.deid.lexicon import (
+    first_names,
+    is_clinical,
+    is_name,
+    is_ordinary,
+    is_word,
+)
 
 Span = tuple[int, int, str]
 
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:-[A-Za-z0-9]+)*")
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
 # Context patterns end where the name they announce begins, on the same line.
 TITLE = re.compile(
     r"(?i)\b(?:dr|drs|doctor|docter|mr|mrs|miss|mister|prof|professor|smt|shri|shrimati|"
@@ -33,7 +39,7 @@ RELATION = re.compile(
     r"girlfriend|boyfriend|partner|friend|neighbou?r|proxy|hcp|poa|guardian|lawyer|"
     r"attorney|caseworker|case\s+manager|social\s+worker|sw|chaplain|interpreter|"
     r"pcp|attending|resident|fellow|intern|nurse|np|therapist|cardiologist|surgeon|"
-    r"oncologist|physician|doctor|docter|consultant|s/o|d/o|w/o)(?:'s)?[ \t]*[,:\-(]*[ \t]*"
+    r"oncologist|physician|doctor|docter|consultant|s/o|d/o|w/o)\b(?:'s)?[ \t]*[,:\-(]*[ \t]*"
 )
 SPEECH = re.compile(
     r"(?i)\b(?:spoke|spoken|speak|talked|talk|met|meet|discussed|called|phoned|paged|page|"
@@ -70,16 +76,16 @@ def _name_like(token: Token, *, upper: bool = True, strong: bool = False) -> boo
     """Could be a name given its context: a word no dictionary knows, a first name, or any
     listed name when the context is strong (a title) or the word is capitalised in mixed case."""
     word = token.lower
-    if len(word) < 2 or is_clinical(word) or not word.replace("'", "").isalpha():
+    if len(word) < 2 or is_clinical(word) or not word.replace("'", "").replace("-", "").isalpha():
         return False
-    if not is_word(word) or word in first_names():
+    if not is_ordinary(word) or word in first_names():
         return True
     return is_name(word) and (strong or (token.text[0].isupper() and not upper))
 
 
 def _same_phrase(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end : right.start]
-    return gap in (" ", "  ") or re.fullmatch(r"\.?\s?", gap) is not None and (
+    return gap in (" ", "  ", "-") or re.fullmatch(r"\.?\s?", gap) is not None and (
         len(left.text) == 1
     )
 
@@ -93,10 +99,16 @@ def find(text: str) -> list[Span]:
         """Flags tokens from index on while they look like parts of one name, and goes on
         through lists ("sons Smokey, Morris and Roger")."""
         count = 0
+        pending_list = False
         while index < len(tokens) and count < limit:
             token = tokens[index]
-            listed = False
-            if count and not _same_phrase(text, tokens[index - 1], token):
+            listed = pending_list
+            pending_list = False
+            if count and token.lower == "and" and _same_phrase(text, tokens[index - 1], token):
+                pending_list = True  # "Sons Smokey, Morris and Roger"
+                index += 1
+                continue
+            if count and not listed and not _same_phrase(text, tokens[index - 1], token):
                 gap = text[tokens[index - 1].end : token.start]
                 one_line = "\n" not in gap
                 listed = bool(LIST_GAP.fullmatch(gap)) or (one_line and gap.strip() in (",", "&"))
@@ -153,7 +165,10 @@ def find(text: str) -> list[Span]:
             signed = re.match(r"\s*(?:$|\n|[,.;:)\-]|aware\b|notified\b)", tail, re.IGNORECASE)
             sign_off = re.match(r"[ \t]*(?:$|\n)", tail)
             comma = "," in text[token.end : credential.end()] or bool(sign_off)
-            if signed or (len(token.lower) > 2 and not is_word(token.lower)):
+            unusual = any(
+                len(t.lower) > 2 and not is_ordinary(t.lower) for t in tokens[max(0, i - 2) : i + 1]
+            )
+            if signed or unusual:
                 j = i
                 while j >= 0 and i - j < 3 and (
                     _name_like(tokens[j], upper=upper, strong=comma)
@@ -182,7 +197,7 @@ def find(text: str) -> list[Span]:
             other.text[:1].isupper()
             and other.text[1:].islower()
             and not is_clinical(other.lower)
-            and (is_name(other.lower) or not is_word(other.lower))
+            and (is_name(other.lower) or not is_ordinary(other.lower))
         )
 
     if not upper and UNKNOWN_CAPITALISED:
@@ -193,7 +208,7 @@ def find(text: str) -> list[Span]:
                 and token.text[1:].islower()
                 and len(word) >= 4
                 and word.isalpha()
-                and not is_word(word)
+                and not is_ordinary(word)
                 and any(
                     0 <= k < len(tokens)
                     and _same_phrase(text, *sorted((token, tokens[k]), key=lambda t: t.start))
@@ -206,6 +221,12 @@ def find(text: str) -> list[Span]:
     starts = {token.start: i for i, token in enumerate(tokens)}
     for match in INITIAL_NAME.finditer(text):
         word = match.group(1).lower()
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        heading = text[line_start : match.start()].strip() == "" or text[
+            max(0, match.start() - 2) : match.start()
+        ] == "  "
+        if heading and match.group()[0] in "SOAPI":
+            continue  # "S. intubated / O. see flowsheet / A. stable / P. continue"
         capital = match.group(1)[0].isupper()
         if not is_clinical(word) and (
             not is_word(word) or (is_name(word) and (upper or capital))

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 
-from consilium.insights.deid.lexicon import first_names, is_clinical, is_name, is_word
+from consilium.insights.deid.lexicon import (
+    first_names,
+    is_clinical,
+    is_name,
+    is_ordinary,
+    is_word,
+)
 
 Span = tuple[int, int, str]
 
@@ -15,7 +21,7 @@ FACILITY = re.compile(
     r"(?i)\b(?:hospital|hosp|hospitals|medical\s+cent(?:er|re)|med\s+ctr|medical\s+ctr|"
     r"clinic|nursing\s+home|nursing\s+facility|health\s+cent(?:er|re)|cancer\s+cent(?:er|re)|"
     r"hospice|institute|nursing\s+cent(?:er|re)|care\s+cent(?:er|re)|rehab\s+cent(?:er|re)|"
-    r"diagnostics?|laboratory|laboratories|pathology|imaging|scans?|nursing|ew|er)\b"
+    r"diagnostics|laboratory|laboratories|ew|er)\b"
 )
 PROPER_FACILITY = re.compile(
     r"(?i)\b(?:memorial|general|regional|adventist|rehab|rehabilitation|infirmary|manor|"
@@ -28,7 +34,8 @@ NOT_A_PLACE = frozenset(
     referring receiving home ho day night rehab nursing medical osh nh to from at in into
     via by for of and or with was is be been go went going transfer transferred tx trans
     admitted admit discharged dc back called sent taken brought pt patient pts
-    good long term care acute skilled nursing cath lab heart main
+    good long term care acute skilled nursing cath lab main cardiac pulmonary inpatient
+    outpatient physical further needs need received continue begin start possible require
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
 SAINT = re.compile(r"\b(?:St|ST|st|Saint|SAINT|saint)\.?\s+([A-Za-z]+'[sS]|[A-Z][a-z]+|[A-Za-z]+)\b")
@@ -37,7 +44,7 @@ UNIVERSITY = re.compile(
     r"(?:\s+(?:medical|hospital|hosp))?\b"
 )
 MOVED = re.compile(
-    r"(?i)\b(?:from|to|at|in|@|by|the|leave|transferred\s+to|tx\s+to|trans\s+to|"
+    r"(?i)\b(?:from|to|at|in|into|@|by|the|leave|transferred\s+to|tx\s+to|trans\s+to|"
     r"followed\s+at)\s+([A-Za-z]{2,5})\b"
 )
 # A ward or unit: an unknown word followed by a floor number ("transferred to Quartermain 3").
@@ -83,6 +90,22 @@ CITIES = (
 # A state alone is not an identifier (HIPAA's Safe Harbor keeps states); only a named
 # university or hospital of a state is looked for.
 STATE_NAMES = frozenset(p.replace("_", " ") for p in STATES.split())
+# Where someone lives or works: "lives alone in catonsville", "son in PIKESVILLE".
+RESIDENCE = re.compile(
+    r"(?i)\b(?:lives?|living|resides?|residing|vacation|vacationing|moved|returned|relocated|"
+    r"works?|working|employed|son|daughter|sister|brother|wife|husband|family|friend|visiting|"
+    r"home|grew\s+up)(?:[ \t]+(?:alone|nearby|close|by|together|back|also))*[ \t]+"
+    r"(?:in|to|near|for|at|of|from)[ \t]+(?:the[ \t]+)?"
+)
+PLACE_PARTS = frozenset(
+    "mill mills river haven shore park heights hills city beach falls springs creek valley "
+    "square point harbor harbour bay village town county lake island grove ridge woods "
+    "forest glen station nagar pur puram abad ganj garh".split()
+)
+PLACE_PREFIXES = frozenset(
+    "new north south east west eastern western northern southern upper lower fort mount port "
+    "glen white black green st saint san santa".split()
+)
 PLACE_NAMES = frozenset(p.replace("_", " ") for p in CITIES.split())
 
 
@@ -115,7 +138,7 @@ def _place_word(word: str, *, capitalised: bool) -> bool:
     lower = word.lower().removesuffix("'s")
     if lower in NOT_A_PLACE or is_clinical(lower) or len(lower) < 2:
         return False
-    return capitalised or not is_word(lower)
+    return capitalised or not is_ordinary(lower)
 
 
 def find(text: str) -> list[Span]:
@@ -159,6 +182,26 @@ def find(text: str) -> list[Span]:
         acronym = word.isupper() if not upper else True
         if acronym and not is_word(word) and not is_clinical(word) and not word.isdigit():
             spans.append((match.start(1), match.end(1), "LOCATION"))
+    words = list(WORD.finditer(text))
+    by_start = {w.start(): i for i, w in enumerate(words)}
+    for match in RESIDENCE.finditer(text):
+        i = by_start.get(match.end())
+        if i is None:
+            continue
+        first = i
+        while i < len(words) and i - first < 3:
+            word = words[i].group()
+            lower = word.lower()
+            if i > first and text[words[i - 1].end() : words[i].start()] not in (" ", "  "):
+                break
+            part = lower in PLACE_PARTS and i > first
+            prefix = lower in PLACE_PREFIXES and i + 1 < len(words)
+            unusual = not is_word(lower) or (word[0].isupper() and not upper)
+            if lower in NOT_A_PLACE or is_clinical(lower) or not (part or prefix or unusual):
+                break
+            i += 1
+        if i > first and not (i - first == 1 and words[first].group().lower() in PLACE_PREFIXES):
+            spans.append((words[first].start(), words[i - 1].end(), "LOCATION"))
     for match in UNIT.finditer(text):
         word = match.group(1)
         if not is_word(word) and not is_clinical(word):
