@@ -127,6 +127,8 @@ def find(text: str) -> list[Span]:
                 continue
             elif _name_like(token, upper=upper, strong=strong and not listed):
                 flagged[index] = True
+            elif capital_in_mixed and not is_word(token.lower) and len(token.lower) > 2:
+                flagged[index] = True  # "Sons Smokey": capitalised after a relation
             elif strong and count == 0 and not is_clinical(token.lower) and len(token.lower) > 2:
                 flagged[index] = True  # "Dr Tyro": after a doctor's title, any non-clinical word
             else:
@@ -270,5 +272,8 @@ def find(text: str) -> list[Span]:
             end = token.end
             if len(token.text) == 1 and text[end : end + 1] == ".":
                 end += 1
-            spans.append((token.start, end, "NAME"))
+            if spans and text[spans[-1][1] : token.start] == "-":
+                spans[-1] = (spans[-1][0], end, "NAME")  # "Retterer-Moore"
+            else:
+                spans.append((token.start, end, "NAME"))
     return spans

@@ -21,12 +21,14 @@ FACILITY = re.compile(
     r"(?i)\b(?:hospital|hosp|hospitals|medical\s+cent(?:er|re)|med\s+ctr|medical\s+ctr|"
     r"clinic|nursing\s+home|nursing\s+facility|health\s+cent(?:er|re)|cancer\s+cent(?:er|re)|"
     r"hospice|institute|nursing\s+cent(?:er|re)|care\s+cent(?:er|re)|rehab\s+cent(?:er|re)|"
-    r"diagnostics|laboratory|laboratories|ew|er)\b"
+    r"diagnostics|laboratory|laboratories|campus|ew|er)\b"
 )
 PROPER_FACILITY = re.compile(
     r"(?i)\b(?:memorial|general|regional|adventist|rehab|rehabilitation|infirmary|manor|"
     r"vamc|healthcare)\b"
 )
+# Words that end an institution's name, so the word before them belongs to it.
+NAMED_FACILITY = frozenset("memorial regional adventist infirmary manor campus".split())
 NOT_A_PLACE = frozenset(
     """
     outside other another local same previous prior this that the a an our your his her their
@@ -44,8 +46,13 @@ UNIVERSITY = re.compile(
     r"(?:\s+(?:medical|hospital|hosp))?\b"
 )
 MOVED = re.compile(
-    r"(?i)\b(?:from|to|at|in|into|@|by|the|leave|transferred\s+to|tx\s+to|trans\s+to|"
-    r"followed\s+at)\s+([A-Za-z]{2,5})\b"
+    r"(?i)(?=\b(?:from|to|at|in|into|@|by|leave|transferred\s+to|tx\s+to|trans\s+to|"
+    r"followed\s+at)\s+(?:the\s+)?([A-Za-z]{2,5})\b)"
+)
+# "Eastern Shore", "Middle River", "Milford Mill", "New Haven".
+PLACE_PAIR = re.compile(
+    r"(?i)\b([A-Za-z]+)[ \t]+(shore|haven|river|mill|mills|heights|hills|springs|falls|beach|"
+    r"creek|valley|harbou?r|bay|village|county|island)\b"
 )
 # A ward or unit: an unknown word followed by a floor number ("transferred to Quartermain 3").
 UNIT = re.compile(
@@ -95,7 +102,7 @@ RESIDENCE = re.compile(
     r"(?i)\b(?:lives?|living|resides?|residing|vacation|vacationing|moved|returned|relocated|"
     r"works?|working|employed|son|daughter|sister|brother|wife|husband|family|friend|visiting|"
     r"home|grew\s+up)(?:[ \t]+(?:alone|nearby|close|by|together|back|also))*[ \t]+"
-    r"(?:in|to|near|for|at|of|from)[ \t]+(?:the[ \t]+)?"
+    r"(?:in|to|near|for|at|of|from|on)[ \t]+(?:the[ \t]+)?"
 )
 PLACE_PARTS = frozenset(
     "mill mills river haven shore park heights hills city beach falls springs creek valley "
@@ -155,7 +162,8 @@ def find(text: str) -> list[Span]:
                     break
                 # Right before "Hospital" any word that is not generic is part of the name
                 # ("Union Hospital", "holy cross hosp"); farther back only unusual words.
-                adjacent = facility is FACILITY and len(taken) < 2
+                named = match.group().lower() in NAMED_FACILITY
+                adjacent = (facility is FACILITY or named) and len(taken) < 2
                 capitalised = adjacent or (
                     word.group()[0].isupper() and match.group()[0].isupper() and not upper
                 )
@@ -202,6 +210,14 @@ def find(text: str) -> list[Span]:
             i += 1
         if i > first and not (i - first == 1 and words[first].group().lower() in PLACE_PREFIXES):
             spans.append((words[first].start(), words[i - 1].end(), "LOCATION"))
+    for match in PLACE_PAIR.finditer(text):
+        first = match.group(1).lower()
+        if first in NOT_A_PLACE or is_clinical(first):
+            continue
+        if first in PLACE_PREFIXES or not is_ordinary(first) or (
+            match.group(1)[0].isupper() and match.group(2)[0].isupper() and not upper
+        ):
+            spans.append((match.start(), match.end(), "LOCATION"))
     for match in UNIT.finditer(text):
         word = match.group(1)
         if not is_word(word) and not is_clinical(word):
