@@ -167,7 +167,8 @@ def _date_spans(text: str) -> list[Span]:
             continue
         if NEAR_NOT_DATE.search(text[max(0, match.start() - 14) : match.start()]):
             continue
-        if match.group() in ("1/2", "1/3", "2/3", "1/4", "3/4"):
+        month, day = match.group().split("/")
+        if month == day or match.group() in ("1/2", "1/3", "2/3", "1/4", "3/4"):
             continue  # fractions: "rales up 1/3", "1/2 NS"
         spans.append((match.start(), match.end(), "DATE"))
     for match in YEAR.finditer(text):

@@ -30,6 +30,17 @@ def first_names() -> frozenset[str]:
 
 
 @functools.cache
+def common_names() -> frozenset[str]:
+    """The most frequent census names: trusted even when one letter from a word."""
+    last = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    top = [line.split()[0].lower() for line in last.splitlines()[:COMMON_SURNAMES]]
+    return frozenset(top) | first_names()
+
+
+COMMON_SURNAMES = 5000
+
+
+@functools.cache
 def surnames() -> frozenset[str]:
     from faker.providers.person.en_IN import Provider as Indian
 
@@ -77,11 +88,13 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @functools.cache
-def is_misspelt_word(word: str) -> bool:
+def is_misspelt_word(word: str, *, even_names: bool = False) -> bool:
     """One typing slip away from a dictionary word ("stabel", "signifigant", "ballon"), and not
     a listed name: nursing notes are full of these, and they are not names."""
     lower = word.lower()
-    if len(lower) < 5 or not lower.isalpha() or is_name(lower):
+    if len(lower) < 5 or not lower.isalpha():
+        return False
+    if is_name(lower) and (not even_names or lower in common_names()):
         return False
     words = english_words()
     splits = [(lower[:i], lower[i:]) for i in range(len(lower) + 1)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from consilium.insights.deid.lexicon import (
     first_names,
     is_clinical,
+    is_misspelt_word,
     is_name,
     is_ordinary,
     is_word,
@@ -159,7 +160,8 @@ def find(text: str) -> list[Span]:
             if not is_word(token.lower) or (token.text[0].isupper() and not upper):
                 take_following(i)
         elif len(token.lower) >= 3 and is_name(token.lower) and not is_word(token.lower):
-            flagged[i] = _name_like(token)
+            # Without context, a listed surname one slip from a word ("ballon") is the word.
+            flagged[i] = _name_like(token) and not is_misspelt_word(token.lower, even_names=True)
         credential = CREDENTIAL.match(text, token.end)
         if credential and "\n" not in text[token.end : credential.end()]:
             tail = text[credential.end() : credential.end() + 12]

@@ -114,6 +114,11 @@ PLACE_PREFIXES = frozenset(
     "glen white black green st saint san santa".split()
 )
 PLACE_NAMES = frozenset(p.replace("_", " ") for p in CITIES.split())
+BROAD_PLACES = STATE_NAMES | frozenset(
+    "india usa america europe asia africa canada mexico england britain uk china japan "
+    "pakistan bangladesh nepal sri lanka russia germany france italy ireland conneticut "
+    "hampshire jersey carolina dakota".split()
+)
 
 
 def _place_spans(text: str) -> list[Span]:
@@ -129,7 +134,11 @@ def _place_spans(text: str) -> list[Span]:
             if phrase in PLACE_NAMES and all(g.isspace() for g in gaps):
                 spans.append((words[i].start(), words[i + size - 1].end(), "LOCATION"))
                 break
-    return spans
+    # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them).
+    return [
+        span for span in spans
+        if " ".join(text[span[0] : span[1]].lower().removesuffix("'s").split()) not in BROAD_PLACES
+    ]
 
 
 def _case_uninformative(text: str) -> bool:
@@ -175,9 +184,8 @@ def find(text: str) -> list[Span]:
                 spans.append((taken[-1].start(), end, "LOCATION"))
     for match in SAINT.finditer(text):
         name = match.group(1)
-        if "'" in name or (name[0].isupper() and name[1:].islower() and not upper) or (
-            name.lower() in first_names()
-        ):
+        unusual = name[0].isupper() and name[1:].islower() and not is_ordinary(name)
+        if "'" in name or unusual or name.lower() in first_names():
             spans.append((match.start(), match.end(), "LOCATION"))
     for match in UNIVERSITY.finditer(text):
         place = match.group(2)
@@ -221,12 +229,16 @@ def find(text: str) -> list[Span]:
     for match in UNIT.finditer(text):
         word = match.group(1)
         if not is_word(word) and not is_clinical(word):
-            spans.append((match.start(1), match.end(2), "LOCATION"))
+            spans.append((match.start(1), match.end(1), "LOCATION"))
     if not upper:
         for match in CAPITALISED_AFTER.finditer(text):
             words = match.group(1).split()
             if all(not is_clinical(w.lower().removesuffix("'s")) for w in words) and not all(
-                is_word(w) and not is_name(w) for w in words
+                is_ordinary(w) and not is_name(w) for w in words
             ):
                 spans.append((match.start(1), match.end(1), "LOCATION"))
-    return spans
+    # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them).
+    return [
+        span for span in spans
+        if " ".join(text[span[0] : span[1]].lower().removesuffix("'s").split()) not in BROAD_PLACES
+    ]
