@@ -107,19 +107,19 @@ SHORT_DATE = re.compile(
     rf"(?<![\w/.]){_MONTH}/(?:{_DAY}|[4-9]\d)(?![\w/%]|\.\d)"  # 10/12, and month/year 8/87
 )
 # Ventilator settings (PSV 10/5), pain scores (CP 3/10) and bottle counts nearby: not dates.
-NEAR_NOT_DATE = re.compile(
-    r"(?i)\b(?:psv?|cpap|bipap|peep|settings|flowby|fio2|cp|pain|imv|simv|prvc)\b|%"
-)
+NEAR_NOT_DATE = re.compile(r"(?i)\b(?:psv?|cpap|bipap|peep|settings|flowby|fio2|imv|simv|prvc)\b|%")
 NOT_DATE_BEFORE = re.compile(
-    r"(?i:\b(?:bp|pain|murmur|strength|grade|score|allred|hscore|gleason|tps|cps|gcs|scale|ratio|x|abp|nbp|art|cvp|pap|"
-    r"rating|level|sbp|dbp|map|ps|peep|vs|vt|ie|i:e|sats?|o2|of|inr|cmh2o|ns|flow|pressure|"
-    r"mm|mmhg|motor|power|gcs|apgar|ecog|rass|cam|rate|dose|heart|breath|lungs?|rhythm|"
-    r"upper|lower|left|right|mental|pupils?|perrla|ett|ventilation|psv|cpap|bipap|simv|imv|ac|"
-    r"prvc|nodes?|cores?|positive|negative)\W{0,3}$)"
+    r"(?i:\b(?:bp|pain|murmur|strength|grade|score|allred|hscore|gleason|tps|cps|gcs|scale|"
+    r"ratio|x|abp|nbp|art|cvp|pap|rating|level|sbp|dbp|map|ps|peep|vs|vt|ie|i:e|sats?|o2|inr|"
+    r"cmh2o|ns|flow|pressure|mm|mmhg|motor|power|apgar|ecog|rass|cam|rate|dose|heart|breath|"
+    r"lungs?|rhythm|upper|lower|left|right|mental|pupils?|perrla|ett|ventilation|psv|cpap|bipap|"
+    r"simv|imv|prvc|nodes?|cores?|positive|negative|cp|mae|grips?|equal|ue|le|bue|ble|x4)"
+    r"[ \t:=]{0,3}$)"
 )
 NOT_DATE_AFTER = re.compile(
-    r"^\s?(?i:bottles?|sets?|peep|fio2|ps|positive|negative|pos|neg|nodes?|lymph|involved|cores?|fields?|hpf|strength|murmur|pain|ns|normal|scale|str|units?|mg|mcg|ml|cc|l|%|power|"
-    r"grade|sem|hsm|systolic|holosystolic|score|of|nts|lungs?|ratio|mmhg|ttp|tenderness)\b"
+    r"^\s?(?i:bottles?|sets?|peep|fio2|ps|nodes?|lymph|involved|cores?|fields?|hpf|strength|"
+    r"murmur|pain|ns|normal|scale|str|units?|mg|mcg|ml|cc|l|%|power|grade|sem|hsm|systolic|"
+    r"holosystolic|score|of|nts|lungs?|ratio|mmhg|ttp|tenderness)\b"
 )
 YEAR = re.compile(r"(?<![\w/.\-])(?:19[5-9]\d|20[0-4]\d)(?![\w/%]|\.\d)")
 NOT_YEAR_AFTER = re.compile(
@@ -167,8 +167,7 @@ def _date_spans(text: str) -> list[Span]:
             continue
         if NEAR_NOT_DATE.search(text[max(0, match.start() - 14) : match.start()]):
             continue
-        month, day = match.group().split("/")
-        if month == day or match.group() in ("1/2", "1/3", "2/3", "1/4", "3/4"):
+        if match.group() in ("1/2", "1/3", "2/3", "1/4", "3/4"):
             continue  # fractions: "rales up 1/3", "1/2 NS"
         spans.append((match.start(), match.end(), "DATE"))
     for match in YEAR.finditer(text):
