@@ -87,6 +87,15 @@ def is_word(word: str) -> bool:
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+def _inflected(word: str) -> bool:
+    """An inflection of a dictionary word ("received"), checked without caching every guess."""
+    words = english_words()
+    for suffix, replacement in (("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""), ("s", "")):
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement in words:
+            return True
+    return False
+
+
 @functools.cache
 def is_misspelt_word(word: str, *, even_names: bool = False) -> bool:
     """One typing slip away from a dictionary word ("stabel", "signifigant", "ballon"), and not
@@ -106,7 +115,7 @@ def is_misspelt_word(word: str, *, even_names: bool = False) -> bool:
         if len(right) > 1:
             candidates.append(left + right[1] + right[0] + right[2:])
         candidates += [left + c + right for c in _LETTERS]
-        if any(c in words or c in CLINICAL for c in candidates if c != lower):
+        if any(c in words or c in CLINICAL or _inflected(c) for c in candidates if c != lower):
             return True
     return False
 

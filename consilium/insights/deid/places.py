@@ -49,6 +49,13 @@ MOVED = re.compile(
     r"(?i)(?=\b(?:from|to|at|in|into|@|by|leave|transferred\s+to|tx\s+to|trans\s+to|"
     r"followed\s+at)\s+(?:the\s+)?([A-Za-z]{2,5})\b)"
 )
+# Hospitals named for a devotion: "Holy Cross", "Sacred Heart", "Holy Family".
+DEVOTION = re.compile(r"(?i)\b(?:holy|sacred)[ \t]+[A-Za-z]+")
+# A ward without a preposition, or glued to its floor: "PLAN: QUARTERMAIN 2", "quartermain2".
+BARE_UNIT = re.compile(
+    r"\b([A-Za-z]{5,})(?:[ \t]{1,2}|(?=\d))([1-9])(?![\d.:/,\-x]|\s*(?i:mg|mcg|ml|cc|l|u|"
+    r"units?|hrs?|am|pm|%|x|days?|weeks?|times|liters?|lpm|kg|g|gms?|amps?|tabs?|doses?)\b)"
+)
 # "Eastern Shore", "Middle River", "Milford Mill", "New Haven".
 PLACE_PAIR = re.compile(
     r"(?i)\b([A-Za-z]+)[ \t]+(shore|haven|river|mill|mills|heights|hills|springs|falls|beach|"
@@ -141,6 +148,14 @@ def _place_spans(text: str) -> list[Span]:
     ]
 
 
+UNKNOWN_AFTER = re.compile(r"\b(?:of|in|from|near)\s+([A-Z][a-z]{3,})\b")
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+
+
 def _case_uninformative(text: str) -> bool:
     """True for notes written all in capitals or all in lower case."""
     letters = [c for c in text if c.isalpha()]
@@ -218,6 +233,11 @@ def find(text: str) -> list[Span]:
             i += 1
         if i > first and not (i - first == 1 and words[first].group().lower() in PLACE_PREFIXES):
             spans.append((words[first].start(), words[i - 1].end(), "LOCATION"))
+    spans += [(m.start(), m.end(), "LOCATION") for m in DEVOTION.finditer(text)]
+    for match in BARE_UNIT.finditer(text):
+        word = match.group(1)
+        if not is_ordinary(word) and not is_clinical(word) and not is_name(word):
+            spans.append((match.start(1), match.end(1), "LOCATION"))
     for match in PLACE_PAIR.finditer(text):
         first = match.group(1).lower()
         if first in NOT_A_PLACE or is_clinical(first):
@@ -230,7 +250,11 @@ def find(text: str) -> list[Span]:
         word = match.group(1)
         if not is_word(word) and not is_clinical(word):
             spans.append((match.start(1), match.end(1), "LOCATION"))
-    if not upper:
+    if not _mostly_upper(text):
+        for match in UNKNOWN_AFTER.finditer(text):
+            word = match.group(1)
+            if not is_ordinary(word) and not is_clinical(word) and not is_name(word):
+                spans.append((match.start(1), match.end(1), "LOCATION"))
         for match in CAPITALISED_AFTER.finditer(text):
             words = match.group(1).split()
             if all(not is_clinical(w.lower().removesuffix("'s")) for w in words) and not all(
