@@ -20,7 +20,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
 # Context patterns end where the name they announce begins, on the same line.
 TITLE = re.compile(
     r"(?i)\b(?:dr|drs|doctor|docter|mr|mrs|miss|mister|prof|professor|smt|shri|shrimati|"
-    r"sri|kumari)\b\.?[ \t]*"
+    r"sri|kumari)\b'?\.?[ \t]*"
 )
 WEAK_TITLE = re.compile(r"(?i)\b(?:ms|md|master|baby|sister|nurse|madam|sir)\b\.?[ \t]*")
 CONTACT_VERBS = frozenset(
@@ -46,7 +46,7 @@ SPEECH = re.compile(
     r"(?i)\b(?:spoke|spoken|speak|talked|talk|met|meet|discussed|called|phoned|paged|page|"
     r"notified|notify|update|updated|informed|per|seen\s+by|followed\s+by|visit\s+from|"
     r"visited\s+by|call\s+from|message\s+from|work|worked|contact|contacted|ask\s+for|"
-    r"ask\s+to\s+page|name\s+is|named|contacts|reach)(?:\s+(?:with|to|w/|w|by|from|for))?[ \t]*"
+    r"ask\s+to\s+page|name\s+is|named|contacts|reach)\b(?:\s+(?:with|to|w/|w|by|from|for))?[ \t]*"
 )
 CREDENTIAL = re.compile(
     r"(?:,\s*|\s+)(?:BSN/RN|RN/BSN|RN|R\.N\.|RRT|CRT|MD|M\.D\.|NP|PA|PA-C|LPN|MSW|LICSW|LCSW|BSN|CNS|"
@@ -157,11 +157,13 @@ def find(text: str) -> list[Span]:
         elif token.start in after_relation:
             take_following(i)
         elif token.start in after_speech and is_name(token.lower) and not is_clinical(token.lower):
-            if not is_word(token.lower) or (token.text[0].isupper() and not upper):
+            capital = token.text[0].isupper() and not upper
+            if not is_word(token.lower) or capital or token.lower in first_names():
                 take_following(i)
         elif len(token.lower) >= 3 and is_name(token.lower) and not is_word(token.lower):
             # Without context, a listed surname one slip from a word ("ballon") is the word.
-            flagged[i] = _name_like(token) and not is_misspelt_word(token.lower, even_names=True)
+            if _name_like(token) and not is_misspelt_word(token.lower, even_names=True):
+                flagged[i] = True
         credential = CREDENTIAL.match(text, token.end)
         if credential and "\n" not in text[token.end : credential.end()]:
             tail = text[credential.end() : credential.end() + 12]
