@@ -101,7 +101,7 @@ def is_misspelt_word(word: str, *, even_names: bool = False) -> bool:
     """One typing slip away from a dictionary word ("stabel", "signifigant", "ballon"), and not
     a listed name: nursing notes are full of these, and they are not names."""
     lower = word.lower()
-    if len(lower) < 5 or not lower.isalpha():
+    if len(lower) < 6 or not lower.isalpha():
         return False
     if is_name(lower) and (not even_names or lower in common_names()):
         return False

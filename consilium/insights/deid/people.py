@@ -39,7 +39,7 @@ RELATION = re.compile(
     r"in-law|in\s+law|stepson|stepdaughter|step\s+daughter|step\s+son|fiance|fiancee|"
     r"girlfriend|boyfriend|partner|friend|neighbou?r|proxy|hcp|poa|guardian|lawyer|"
     r"attorney|caseworker|case\s+manager|social\s+worker|sw|chaplain|interpreter|"
-    r"pcp|attending|resident|fellow|intern|nurse|np|therapist|cardiologist|surgeon|"
+    r"pcp|attending|resident|fellow|intern|nurse|np|ho|therapist|cardiologist|surgeon|"
     r"oncologist|physician|doctor|docter|consultant|s/o|d/o|w/o)\b(?:'s)?[ \t]*[,:\-(]*[ \t]*"
 )
 SPEECH = re.compile(
