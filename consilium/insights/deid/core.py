@@ -46,7 +46,9 @@ def merge(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
     groups: list[list[tuple[int, int, str]]] = []
     group_end = -1
     for span in ordered:
-        if groups and span[0] < group_end:
+        # Date ranges and hyphenated names stay one finding: "6/30-7/2", "Retterer-Moore".
+        joined = groups and text[group_end : span[0]] == "-" and span[2] == groups[-1][-1][2]
+        if groups and (span[0] < group_end or (joined and span[2] in ("DATE", "NAME"))):
             groups[-1].append(span)
             group_end = max(group_end, span[1])
         else:

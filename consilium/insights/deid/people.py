@@ -40,7 +40,8 @@ RELATION = re.compile(
     r"girlfriend|boyfriend|partner|friend|neighbou?r|proxy|hcp|poa|guardian|lawyer|"
     r"attorney|caseworker|case\s+manager|social\s+worker|sw|chaplain|interpreter|"
     r"pcp|attending|resident|fellow|intern|nurse|np|ho|therapist|cardiologist|surgeon|"
-    r"oncologist|physician|doctor|docter|consultant|s/o|d/o|w/o)\b(?:'s)?[ \t]*[,:\-(]*[ \t]*"
+    r"oncologist|physician|doctor|docter|consultant|significant\s+other|contact\s+person|"
+    r"caregiver|companion|s/o|d/o|w/o)\b(?:'s)?[ \t]*[,:\-(]*[ \t]*"
 )
 SPEECH = re.compile(
     r"(?i)\b(?:spoke|spoken|speak|talked|talk|met|meet|discussed|called|phoned|paged|page|"
@@ -262,13 +263,23 @@ def find(text: str) -> list[Span]:
                     grow = True
                 else:
                     capital = token.text[0].isupper() and not upper
-                    after_first = j < i and tokens[j].lower in first_names() and is_name(word)
+                    after_first = j < i and tokens[j].lower in first_names() and (
+                        is_name(word) or capital
+                    )
                     grow = (word in first_names() and j > i) or (is_name(word) and capital)
                     grow = grow or after_first
                 if grow:
                     flagged[i] = True
                     changed = True
                     break
+
+    # A first name listed with a found name is a name too: "Both Suzette and Hank".
+    for i in range(len(tokens) - 1):
+        gap = text[tokens[i].end : tokens[i + 1].start].strip().lower()
+        if gap in ("and", "&", ",", "or") and flagged[i] != flagged[i + 1]:
+            other = i + 1 if flagged[i] else i
+            if tokens[other].lower in first_names() and not is_clinical(tokens[other].lower):
+                flagged[other] = True
 
     spans: list[Span] = []
     for i, token in enumerate(tokens):
