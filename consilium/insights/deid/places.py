@@ -53,8 +53,18 @@ MOVED = re.compile(
 DEVOTION = re.compile(r"(?i)\b(?:holy|sacred)[ \t]+[A-Za-z]+")
 # A ward without a preposition, or glued to its floor: "PLAN: QUARTERMAIN 2", "quartermain2".
 BARE_UNIT = re.compile(
-    r"\b([A-Za-z]{5,})(?:[ \t]{1,2}|(?=\d))([1-9])(?![\d.:/,\-x]|\s*(?i:mg|mcg|ml|cc|l|u|"
+    r"\b([A-Za-z]{5,})(?:[ \t]{1,2}|(?=\d))([1-9])(?![\d:/,\-x]|\.\d|\s*(?i:mg|mcg|ml|cc|l|u|"
     r"units?|hrs?|am|pm|%|x|days?|weeks?|times|liters?|lpm|kg|g|gms?|amps?|tabs?|doses?)\b)"
+)
+# Where a patient is sent: an unknown word after "transferred to" is a ward or hospital.
+SENT_TO = re.compile(
+    r"(?i)\b(?:transfer(?:red)?|trans|tx|admitted|admit|sent|returned|went|go|going|back)"
+    r"\s+(?:to|from)?\s*(?:the\s+)?(?:\d{1,4}\s+)?([A-Za-z]{4,})\b"
+)
+# A street address: "19 Clover St.", "12 MG Road".
+STREET = re.compile(
+    r"\b\d{1,5}[ \t]+(?:[A-Z][A-Za-z]+[ \t]+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
+    r"Lane|Ln|Drive|Court|Ct|Way|Place|Pl|Marg|Nagar|Colony)\b\.?"
 )
 # "Eastern Shore", "Middle River", "Milford Mill", "New Haven".
 PLACE_PAIR = re.compile(
@@ -238,6 +248,11 @@ def find(text: str) -> list[Span]:
         word = match.group(1)
         if not is_ordinary(word) and not is_clinical(word) and not is_name(word):
             spans.append((match.start(1), match.end(1), "LOCATION"))
+    for match in SENT_TO.finditer(text):
+        word = match.group(1)
+        if not is_ordinary(word) and not is_clinical(word) and not is_name(word):
+            spans.append((match.start(1), match.end(1), "LOCATION"))
+    spans += [(m.start(), m.end(), "LOCATION") for m in STREET.finditer(text)]
     for match in PLACE_PAIR.finditer(text):
         first = match.group(1).lower()
         if first in NOT_A_PLACE or is_clinical(first):
