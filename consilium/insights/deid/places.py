@@ -58,7 +58,7 @@ BARE_UNIT = re.compile(
 )
 # Where a patient is sent: an unknown word after "transferred to" is a ward or hospital.
 SENT_TO = re.compile(
-    r"(?i)\b(?:transfer(?:red)?|trans|tx|admitted|admit|sent|returned|went|go|going|back)"
+    r"(?i)\b(?:transfer(?:red|ring)?|transfered|trans|tx|admitted|admit|sent|returned)"
     r"\s+(?:to|from)?\s*(?:the\s+)?(?:\d{1,4}\s+)?([A-Za-z]{4,})\b"
 )
 # A street address: "19 Clover St.", "12 MG Road".
