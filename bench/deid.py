@@ -139,9 +139,16 @@ def main() -> None:
                     if not any(i in phi for i in range(f.start, f.end)):
                         print(f"FP   {f.type:8} {key[0]}/{key[1]}: {context(body, f.start, f.end)}")
 
+    same_as_gold = reference is not None and all(
+        sorted(reference.get(key, [])) == sorted((s, e) for s, e, _ in gold.get(key, []))
+        for key in notes
+    )
     words = sum(len(body.split()) for body in notes.values())
     print(f"corpus: {args.corpus} — {len(notes)} notes, {words} words")
     print("scoring: character overlap, whitespace ignored")
+    if reference is not None:
+        print("reference: id.deid scored the same way"
+              + (" (note: its spans are identical to the gold spans here)" if same_as_gold else ""))
     header = f"{'PHI type':20}{'gold chars':>11}{'ours':>8}"
     print(header + (f"{'reference':>11}" if reference is not None else ""))
     kinds = list(TYPES) + sorted(set(ours.gold_by_type) - set(TYPES))

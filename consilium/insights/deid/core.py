@@ -100,7 +100,9 @@ def _repeat_elsewhere(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
         return []
     pattern = re.compile(
         r"(?i)\b("
-        + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(kinds, key=len, reverse=True))
+        + "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(kinds, key=len, reverse=True)
+        )
         + r")\b"
     )
     return [

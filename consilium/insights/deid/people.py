@@ -24,8 +24,11 @@ TITLE = re.compile(
 )
 WEAK_TITLE = re.compile(r"(?i)\b(?:ms|md|master|baby|sister|nurse|madam|sir)\b\.?[ \t]*")
 CONTACT_VERBS = frozenset(
-    "called calls phoned visited visits arrived updated informed notified states stated says "
-    "said agrees agreed wants wishes requests requested left came".split()
+    (
+        "called", "calls", "phoned", "visited", "visits", "arrived", "updated", "informed",
+        "notified", "states", "stated", "says", "said", "agrees", "agreed", "wants", "wishes",
+        "requests", "requested", "left", "came",
+    )
 )
 SIGNATURE = re.compile(r"(?m)^[ \t]*([A-Za-z][a-z']+(?:[ \t]+[A-Za-z][A-Za-z'\-]+){1,2})[ \t]*$")
 UNKNOWN_CAPITALISED = True
@@ -161,10 +164,15 @@ def find(text: str) -> list[Span]:
             capital = token.text[0].isupper() and not upper
             if not is_word(token.lower) or capital or token.lower in first_names():
                 take_following(i)
-        elif len(token.lower) >= 3 and is_name(token.lower) and not is_word(token.lower):
+        elif (
+            len(token.lower) >= 3
+            and is_name(token.lower)
+            and not is_word(token.lower)
+            and _name_like(token)
             # Without context, a listed surname one slip from a word ("ballon") is the word.
-            if _name_like(token) and not is_misspelt_word(token.lower, even_names=True):
-                flagged[i] = True
+            and not is_misspelt_word(token.lower, even_names=True)
+        ):
+            flagged[i] = True
         credential = CREDENTIAL.match(text, token.end)
         if credential and "\n" not in text[token.end : credential.end()]:
             tail = text[credential.end() : credential.end() + 12]

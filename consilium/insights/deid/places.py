@@ -15,6 +15,10 @@ from consilium.insights.deid.lexicon import (
 
 Span = tuple[int, int, str]
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
 WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
 # The facility word itself is kept unless it is part of the proper name ("Harford Memorial").
 FACILITY = re.compile(
@@ -28,7 +32,7 @@ PROPER_FACILITY = re.compile(
     r"vamc|healthcare)\b"
 )
 # Words that end an institution's name, so the word before them belongs to it.
-NAMED_FACILITY = frozenset("memorial regional adventist infirmary manor campus".split())
+NAMED_FACILITY = frozenset(_words("memorial regional adventist infirmary manor campus"))
 NOT_A_PLACE = frozenset(
     """
     outside other another local same previous prior this that the a an our your his her their
@@ -40,7 +44,9 @@ NOT_A_PLACE = frozenset(
     outpatient physical further needs need received continue begin start possible require
     """.split()  # noqa: SIM905 — a word list reads better as text
 )
-SAINT = re.compile(r"\b(?:St|ST|st|Saint|SAINT|saint)\.?\s+([A-Za-z]+'[sS]|[A-Z][a-z]+|[A-Za-z]+)\b")
+SAINT = re.compile(
+    r"\b(?:St|ST|st|Saint|SAINT|saint)\.?\s+([A-Za-z]+'[sS]|[A-Z][a-z]+|[A-Za-z]+)\b"
+)
 UNIVERSITY = re.compile(
     r"(?i)(?<![\w/])(?:university|univ|u)\.?\s+(of\s+)?([A-Za-z]+)"
     r"(?:\s+(?:medical|hospital|hosp))?\b"
@@ -121,21 +127,21 @@ RESIDENCE = re.compile(
     r"home|grew\s+up)(?:[ \t]+(?:alone|nearby|close|by|together|back|also))*[ \t]+"
     r"(?:in|to|near|for|at|of|from|on)[ \t]+(?:the[ \t]+)?"
 )
-PLACE_PARTS = frozenset(
+PLACE_PARTS = frozenset(_words(
     "mill mills river haven shore park heights hills city beach falls springs creek valley "
     "square point harbor harbour bay village town county lake island grove ridge woods "
-    "forest glen station nagar pur puram abad ganj garh".split()
-)
-PLACE_PREFIXES = frozenset(
+    "forest glen station nagar pur puram abad ganj garh"
+))
+PLACE_PREFIXES = frozenset(_words(
     "new north south east west eastern western northern southern upper lower fort mount port "
-    "glen white black green st saint san santa".split()
-)
+    "glen white black green st saint san santa middle"
+))
 PLACE_NAMES = frozenset(p.replace("_", " ") for p in CITIES.split())
-BROAD_PLACES = STATE_NAMES | frozenset(
+BROAD_PLACES = STATE_NAMES | frozenset(_words(
     "india usa america europe asia africa canada mexico england britain uk china japan "
     "pakistan bangladesh nepal sri lanka russia germany france italy ireland conneticut "
-    "hampshire jersey carolina dakota".split()
-)
+    "hampshire jersey carolina dakota"
+))
 
 
 def _place_spans(text: str) -> list[Span]:
@@ -182,31 +188,70 @@ def _place_word(word: str, *, capitalised: bool) -> bool:
     return capitalised or not is_ordinary(lower)
 
 
-def find(text: str) -> list[Span]:
+def _facility_spans(text: str, upper: bool) -> list[Span]:
+    """The words naming an institution, read backwards from "Hospital", "Memorial", ..."""
     spans: list[Span] = []
-    upper = _case_uninformative(text)
     for facility in (FACILITY, PROPER_FACILITY):
         for match in facility.finditer(text):
             line_start = text.rfind("\n", 0, match.start()) + 1
             before = list(WORD.finditer(text, line_start, match.start()))[-3:]
             taken: list[re.Match[str]] = []
-            for word in reversed(before):
+            for candidate in reversed(before):
                 following = taken[-1].start() if taken else match.start()
-                if text[word.end() : following].strip(" -"):
+                if text[candidate.end() : following].strip(" -"):
                     break
                 # Right before "Hospital" any word that is not generic is part of the name
                 # ("Union Hospital", "holy cross hosp"); farther back only unusual words.
                 named = match.group().lower() in NAMED_FACILITY
                 adjacent = (facility is FACILITY or named) and len(taken) < 2
                 capitalised = adjacent or (
-                    word.group()[0].isupper() and match.group()[0].isupper() and not upper
+                    candidate.group()[0].isupper() and match.group()[0].isupper() and not upper
                 )
-                if not _place_word(word.group(), capitalised=capitalised):
+                if not _place_word(candidate.group(), capitalised=capitalised):
                     break
-                taken.append(word)
+                taken.append(candidate)
             if taken:
                 end = match.end() if facility is PROPER_FACILITY else taken[0].end()
                 spans.append((taken[-1].start(), end, "LOCATION"))
+    return spans
+
+
+def _residence_spans(text: str, upper: bool) -> list[Span]:
+    """Up to three place words after "lives in", "son in", "works for" ..."""
+    spans: list[Span] = []
+    words = list(WORD.finditer(text))
+    by_start = {w.start(): i for i, w in enumerate(words)}
+    for match in RESIDENCE.finditer(text):
+        first = by_start.get(match.end())
+        if first is None:
+            continue
+        last = first
+        while last < len(words) and last - first < 3:
+            word = words[last].group()
+            lower = word.lower()
+            if last > first and text[words[last - 1].end() : words[last].start()] not in (
+                " ", "  "
+            ):
+                break
+            part = lower in PLACE_PARTS and last > first
+            prefix = lower in PLACE_PREFIXES and last + 1 < len(words)
+            unusual = not is_word(lower) or (word[0].isupper() and not upper)
+            if lower in NOT_A_PLACE or is_clinical(lower) or not (part or prefix or unusual):
+                break
+            last += 1
+        lone_prefix = last - first == 1 and words[first].group().lower() in PLACE_PREFIXES
+        if last > first and not lone_prefix:
+            spans.append((words[first].start(), words[last - 1].end(), "LOCATION"))
+    return spans
+
+
+def _unknown_word(word: str) -> bool:
+    return not is_ordinary(word) and not is_clinical(word) and not is_name(word)
+
+
+def find(text: str) -> list[Span]:
+    upper = _case_uninformative(text)
+    spans = _facility_spans(text, upper) + _residence_spans(text, upper) + _place_spans(text)
     for match in SAINT.finditer(text):
         name = match.group(1)
         unusual = name[0].isupper() and name[1:].islower() and not is_ordinary(name)
@@ -217,63 +262,38 @@ def find(text: str) -> list[Span]:
         state_code = bool(match.group(1)) and len(place) == 2 and place.isupper()
         if place.lower() in STATE_NAMES or place.lower() in PLACE_NAMES or state_code:
             spans.append((match.start(), match.end(), "LOCATION"))
-    spans += _place_spans(text)
     for match in MOVED.finditer(text):
-        word = match.group(1)
-        acronym = word.isupper() if not upper else True
-        if acronym and not is_word(word) and not is_clinical(word) and not word.isdigit():
+        acronym = match.group(1)
+        shaped = acronym.isupper() or upper
+        if shaped and not is_word(acronym) and not is_clinical(acronym):
             spans.append((match.start(1), match.end(1), "LOCATION"))
-    words = list(WORD.finditer(text))
-    by_start = {w.start(): i for i, w in enumerate(words)}
-    for match in RESIDENCE.finditer(text):
-        i = by_start.get(match.end())
-        if i is None:
-            continue
-        first = i
-        while i < len(words) and i - first < 3:
-            word = words[i].group()
-            lower = word.lower()
-            if i > first and text[words[i - 1].end() : words[i].start()] not in (" ", "  "):
-                break
-            part = lower in PLACE_PARTS and i > first
-            prefix = lower in PLACE_PREFIXES and i + 1 < len(words)
-            unusual = not is_word(lower) or (word[0].isupper() and not upper)
-            if lower in NOT_A_PLACE or is_clinical(lower) or not (part or prefix or unusual):
-                break
-            i += 1
-        if i > first and not (i - first == 1 and words[first].group().lower() in PLACE_PREFIXES):
-            spans.append((words[first].start(), words[i - 1].end(), "LOCATION"))
     spans += [(m.start(), m.end(), "LOCATION") for m in DEVOTION.finditer(text)]
-    for match in BARE_UNIT.finditer(text):
-        word = match.group(1)
-        if not is_ordinary(word) and not is_clinical(word) and not is_name(word):
-            spans.append((match.start(1), match.end(1), "LOCATION"))
-    for match in SENT_TO.finditer(text):
-        word = match.group(1)
-        if not is_ordinary(word) and not is_clinical(word) and not is_name(word):
-            spans.append((match.start(1), match.end(1), "LOCATION"))
     spans += [(m.start(), m.end(), "LOCATION") for m in STREET.finditer(text)]
+    for pattern in (BARE_UNIT, SENT_TO):
+        spans += [
+            (m.start(1), m.end(1), "LOCATION") for m in pattern.finditer(text)
+            if _unknown_word(m.group(1))
+        ]
     for match in PLACE_PAIR.finditer(text):
-        first = match.group(1).lower()
-        if first in NOT_A_PLACE or is_clinical(first):
+        head = match.group(1).lower()
+        if head in NOT_A_PLACE or is_clinical(head):
             continue
-        if first in PLACE_PREFIXES or not is_ordinary(first) or (
+        if head in PLACE_PREFIXES or not is_ordinary(head) or (
             match.group(1)[0].isupper() and match.group(2)[0].isupper() and not upper
         ):
             spans.append((match.start(), match.end(), "LOCATION"))
     for match in UNIT.finditer(text):
-        word = match.group(1)
-        if not is_word(word) and not is_clinical(word):
+        if not is_word(match.group(1)) and not is_clinical(match.group(1)):
             spans.append((match.start(1), match.end(1), "LOCATION"))
     if not _mostly_upper(text):
-        for match in UNKNOWN_AFTER.finditer(text):
-            word = match.group(1)
-            if not is_ordinary(word) and not is_clinical(word) and not is_name(word):
-                spans.append((match.start(1), match.end(1), "LOCATION"))
+        spans += [
+            (m.start(1), m.end(1), "LOCATION") for m in UNKNOWN_AFTER.finditer(text)
+            if _unknown_word(m.group(1))
+        ]
         for match in CAPITALISED_AFTER.finditer(text):
-            words = match.group(1).split()
-            if all(not is_clinical(w.lower().removesuffix("'s")) for w in words) and not all(
-                is_ordinary(w) and not is_name(w) for w in words
+            parts = match.group(1).split()
+            if all(not is_clinical(w.lower().removesuffix("'s")) for w in parts) and not all(
+                is_ordinary(w) and not is_name(w) for w in parts
             ):
                 spans.append((match.start(1), match.end(1), "LOCATION"))
     # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them).
