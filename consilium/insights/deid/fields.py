@@ -37,7 +37,7 @@ LABELS: tuple[tuple[str, str], ...] = (
 _SEPARATOR = r"\s*(?:[:\-=]|\.\s*:|\s{2,}|\t)\s*"
 _STRICT_SEPARATOR = r"\s*[:=]\s*"
 _ANY_LABEL = "|".join(pattern for pattern, _ in LABELS)
-_BEFORE = r"(?:^|(?<=[\t|;,])|(?<=\s\s)|(?<=\s))"
+_BEFORE = r"(?:^|(?<=[\t|;,(])|(?<=\s))"
 _NOT_AFTER = re.compile(r"(?i)(?:test|investigation|drug|brand|specimen|sample|unit|father)\s*$")
 _OTHER_LABELS = (
     r"age|sex|gender|age\s*/\s*sex|date|(?:collected|received|reported|registered|printed|"

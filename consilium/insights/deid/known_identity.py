@@ -10,6 +10,8 @@ from consilium.insights.deid.core import KnownIdentity
 
 Span = tuple[int, int, str]
 
+# A letter of any script, with the vowel signs of Indian scripts that \w does not cover.
+_LETTER = r"[\w\u0900-\u0DFF]"
 HONORIFICS = frozenset(
     ("mr", "mrs", "ms", "miss", "dr", "smt", "shri", "sri", "kumari", "master", "baby", "prof")
 )
@@ -30,19 +32,19 @@ def _name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
     parts: set[str] = set()
     initials: set[str] = set()
     for name in names:
-        for part in re.findall(r"[^\W\d_]+", name):
-            if part.lower() in HONORIFICS:
+        for part in re.split(r"[\s,.;:()\-/]+", name):
+            if not part or part.lower() in HONORIFICS:
                 continue
             initials.add(part[0].upper())
             if len(part) >= 2:
                 parts.add(part)
     for part in sorted(parts, key=len, reverse=True):
-        for match in re.finditer(rf"(?i)(?<!\w){re.escape(part)}(?!\w)", text):
+        for match in re.finditer(rf"(?i)(?<!{_LETTER}){re.escape(part)}(?!{_LETTER})", text):
             spans.append((match.start(), match.end(), "NAME"))
     # Initials alone, in order: "A.V." for Asha Verma.
     for name in names:
-        letters_in_order = [p[0] for p in re.findall(r"[^\W\d_]+", name)
-                            if p.lower() not in HONORIFICS]
+        letters_in_order = [p[0] for p in re.split(r"[\s,.;:()\-/]+", name)
+                            if p and p.lower() not in HONORIFICS]
         if len(letters_in_order) >= 2:
             pattern = r"\.\s?".join(letters_in_order) + r"\."
             for match in re.finditer(rf"(?<!\w){pattern}", text):

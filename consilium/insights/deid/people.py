@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from consilium.insights.deid.lexicon import (
+    FUNCTION_WORDS,
     first_names,
     is_clinical,
     is_misspelt_word,
@@ -125,8 +126,13 @@ def find(text: str) -> list[Span]:
                 flagged[index] = True  # an initial: "Dr. A. Verma"
             elif strong and len(token.text) == 1 and token.text.isupper():
                 flagged[index] = True  # "Dr B Muse", "mr I"
-            elif strong and capital_in_mixed and token.lower not in NEVER_AFTER_TITLE:
-                flagged[index] = True  # "Dr. Foley", "Dr Will Cole"
+            elif (
+                strong
+                and capital_in_mixed
+                and token.lower not in NEVER_AFTER_TITLE
+                and (count == 0 and not listed or token.lower not in FUNCTION_WORDS)
+            ):
+                flagged[index] = True  # "Dr. Foley", "Dr Will Cole", not "Dr. Rao, MD"
             elif listed and token.lower == "and":
                 index += 1
                 continue
