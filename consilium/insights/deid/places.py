@@ -16,6 +16,11 @@ from consilium.insights.deid.lexicon import (
 Span = tuple[int, int, str]
 
 
+GENERIC_TAIL = re.compile(
+    r"(?i)(?:\s+(?:hospital|hosp|medical|center|centre|clinic|med|ctr|health|building))+\.?$"
+)
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -157,11 +162,16 @@ def _place_spans(text: str) -> list[Span]:
             if phrase in PLACE_NAMES and all(g.isspace() for g in gaps):
                 spans.append((words[i].start(), words[i + size - 1].end(), "LOCATION"))
                 break
-    # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them).
-    return [
-        span for span in spans
-        if " ".join(text[span[0] : span[1]].lower().removesuffix("'s").split()) not in BROAD_PLACES
-    ]
+    # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them), and the
+    # generic word closing a name ("Calvert Hospital") says nothing about who the patient is.
+    kept: list[Span] = []
+    for start, end, kind in spans:
+        trailing = GENERIC_TAIL.search(text, start, end)
+        if trailing and trailing.start() > start:
+            end = trailing.start()
+        if " ".join(text[start:end].lower().removesuffix("'s").split()) not in BROAD_PLACES:
+            kept.append((start, end, kind))
+    return kept
 
 
 UNKNOWN_AFTER = re.compile(r"\b(?:of|in|from|near)\s+([A-Z][a-z]{3,})\b")
@@ -296,8 +306,13 @@ def find(text: str) -> list[Span]:
                 is_ordinary(w) and not is_name(w) for w in parts
             ):
                 spans.append((match.start(1), match.end(1), "LOCATION"))
-    # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them).
-    return [
-        span for span in spans
-        if " ".join(text[span[0] : span[1]].lower().removesuffix("'s").split()) not in BROAD_PLACES
-    ]
+    # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them), and the
+    # generic word closing a name ("Calvert Hospital") says nothing about who the patient is.
+    kept: list[Span] = []
+    for start, end, kind in spans:
+        trailing = GENERIC_TAIL.search(text, start, end)
+        if trailing and trailing.start() > start:
+            end = trailing.start()
+        if " ".join(text[start:end].lower().removesuffix("'s").split()) not in BROAD_PLACES:
+            kept.append((start, end, kind))
+    return kept
