@@ -73,10 +73,10 @@ class Score:
         self.flagged_true = 0
 
     def add(self, body: str, gold: list[tuple[int, int, str]], ours: list[tuple[int, int]]) -> None:
-        mine = set()
+        mine: set[int] = set()
         for start, end in ours:
             mine.update(i for i in range(start, min(end, len(body))) if not body[i].isspace())
-        phi = set()
+        phi: set[int] = set()
         for start, end, kind in gold:
             chars = [i for i in range(start, min(end, len(body))) if not body[i].isspace()]
             phi.update(chars)
@@ -124,10 +124,10 @@ def main() -> None:
 
     if args.misses or args.false_positives:
         for key, body in notes.items():
-            covered = set()
+            covered: set[int] = set()
             for f in found[key]:
                 covered.update(range(f.start, f.end))
-            phi = set()
+            phi: set[int] = set()
             for start, end, kind in gold.get(key, []):
                 phi.update(range(start, end))
                 wanted = args.misses in (kind, "all")

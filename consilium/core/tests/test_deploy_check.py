@@ -16,6 +16,8 @@ def _check_deploy(tmp_path: Path, **overrides: str) -> subprocess.CompletedProce
         key: value for key, value in os.environ.items() if not key.startswith("CONSILIUM_")
     }
     env.pop("DATABASE_URL", None)
+    # The browser fixture sets this for Playwright's event loop; a deployment never does.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         CONSILIUM_VAR_DIR=str(tmp_path),
         CONSILIUM_HTTPS="1",
