@@ -218,6 +218,22 @@ def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
 
 
 @transaction.atomic
+def case_mark_urgent(*, case: Case, source: str, actor: Any = None) -> Case:
+    """Raises a case in the coordinator's queue because of what its reports say (a critical lab
+    value, a red-flag phrase). Never clears the mark: only a coordinator decides a case is not
+    urgent. `source` is a short code such as "document", never the finding itself."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_urgent:
+        locked.is_urgent = True
+        locked.save(update_fields=["is_urgent", "updated_at"])
+        record(
+            actor=actor, action="case.urgent", target=locked, detail={"source": source[:40]}
+        )
+    case.is_urgent = True
+    return locked
+
+
+@transaction.atomic
 def case_mark_step(*, case: Case, actor: Any, step: str) -> Case:
     """Remembers the furthest step reached, so "Continue" resumes there on any device."""
     _require_draft(case, actor)

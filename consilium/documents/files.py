@@ -66,3 +66,18 @@ def document_read_text(*, document: Document) -> str:
         key=document.text_storage_key, data_key=document_data_key(document=document)
     ) as reader:
         return reader.read().decode("utf-8")
+
+
+def rendition_open(*, document: Document) -> DecryptingReader:
+    """A reader of the specialist rendition's plaintext (a PDF of redacted page images)."""
+    if not document.rendition_storage_key:
+        raise ValueError("this document has no specialist rendition")
+    return encrypted_open_read(
+        key=document.rendition_storage_key, data_key=document_data_key(document=document)
+    )
+
+
+def rendition_verify(*, document: Document) -> None:
+    """Reads the whole rendition once; raises TamperedFileError if any byte or the hash is wrong."""
+    with rendition_open(document=document) as reader:
+        verify_plaintext(reader, sha256=document.rendition_sha256)

@@ -49,6 +49,15 @@ class Document(BaseModel):
     # Extracted text is health data: it is stored encrypted in file storage, never in this table.
     text_storage_key = models.CharField(max_length=255, blank=True)
     processing_error = models.CharField(max_length=200, blank=True)
+    # The specialist rendition: what a specialist may open instead of the original (page images
+    # with identifiers blacked out, no text layer, no metadata), encrypted like the original.
+    # Specialists see a document only once a coordinator has released its rendition.
+    rendition_storage_key = models.CharField(max_length=255, blank=True)
+    rendition_sha256 = models.CharField(max_length=64, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

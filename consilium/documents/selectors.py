@@ -55,3 +55,13 @@ def case_upload_used(*, case: Case) -> int:
 
 def case_upload_room(*, case: Case) -> int:
     return max(0, settings.CASE_UPLOAD_LIMIT_BYTES - case_upload_used(case=case))
+
+
+def documents_released(*, case: Case) -> list[Document]:
+    """The documents of a case whose specialist rendition a coordinator has released; the caller
+    (the review selectors) has already decided that the user may see the case de-identified."""
+    return list(
+        Document.objects.filter(case=case, released_at__isnull=False)
+        .exclude(rendition_storage_key="")
+        .order_by("created_at", "id")
+    )
