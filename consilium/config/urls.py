@@ -7,6 +7,7 @@ urlpatterns = [
     path("patients/", include("consilium.patients.urls")),
     path("cases/", include("consilium.cases.urls")),
     path("documents/", include("consilium.documents.urls")),
+    path("insights/", include("consilium.insights.urls")),
     path("consent/", include("consilium.consent.urls")),
     path("billing/", include("consilium.billing.urls")),
     path("notifications/", include("consilium.notifications.urls")),

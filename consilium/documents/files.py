@@ -5,11 +5,19 @@ Callers have already checked access (a selector) and write their own audit event
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
+from typing import Any
 
-from consilium.core.crypto import DecryptingReader, patient_data_key, verify_plaintext
+from consilium.core.crypto import (
+    DecryptingReader,
+    TamperedFileError,
+    patient_data_key,
+    verify_plaintext,
+)
 from consilium.core.storage import encrypted_open_read
-from consilium.documents.models import Document
+from consilium.documents.models import Document, DocumentPage
 
 
 def document_data_key(*, document: Document) -> bytes:
@@ -81,3 +89,33 @@ def rendition_verify(*, document: Document) -> None:
     """Reads the whole rendition once; raises TamperedFileError if any byte or the hash is wrong."""
     with rendition_open(document=document) as reader:
         verify_plaintext(reader, sha256=document.rendition_sha256)
+
+
+def rendition_read_text(*, document: Document) -> str:
+    """The text of the specialist rendition: the words of each page with every one a black box
+    covers replaced by a marker such as "[NAME]"; pages separated by form feeds. "" if none."""
+    if not document.redacted_text_storage_key:
+        return ""
+    return _read(document, document.redacted_text_storage_key).decode("utf-8")
+
+
+def document_read_analysis(*, document: Document) -> dict[str, Any]:
+    """What reading found on each page: the words with their boxes (in the page's own units),
+    the page size in those units, and the identifiers found (type, start, end in the text)."""
+    if not document.analysis_storage_key:
+        return {"version": 1, "pages": []}
+    loaded: dict[str, Any] = json.loads(_read(document, document.analysis_storage_key))
+    return loaded
+
+
+def page_picture(*, document: Document, page: DocumentPage) -> bytes:
+    """The JPEG of one page as reading saw it, checked against its recorded hash."""
+    data = _read(document, page.image_storage_key)
+    if hashlib.sha256(data).hexdigest() != page.image_sha256:
+        raise TamperedFileError("the page picture does not match its recorded hash")
+    return data
+
+
+def _read(document: Document, key: str) -> bytes:
+    with encrypted_open_read(key=key, data_key=document_data_key(document=document)) as reader:
+        return reader.read()

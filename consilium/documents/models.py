@@ -58,9 +58,117 @@ class Document(BaseModel):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Reading progress, shown as "page k of n" while the status is processing.
+    pages_done = models.PositiveIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # What reading found, encrypted like the original: the words with their boxes and the
+    # identifiers found on each page (JSON), and the text of the rendition (identifiers masked).
+    analysis_storage_key = models.CharField(max_length=255, blank=True)
+    redacted_text_storage_key = models.CharField(max_length=255, blank=True)
+    # Every change to the redaction boxes counts one up; the rendition records the count it was
+    # drawn from, so a stale rendition is never released.
+    redaction_version = models.PositiveIntegerField(default=0)
+    rendition_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+    @property
+    def rendition_is_current(self) -> bool:
+        return bool(self.rendition_storage_key) and self.rendition_version == self.redaction_version
+
+
+class PageSource(models.TextChoices):
+    TEXT_LAYER = "text-layer", _("Text of the PDF")
+    OCR = "ocr", _("Read from the picture (OCR)")
+
+
+class DocumentPage(models.Model):
+    """One page as the reader saw it: a picture (a PDF page rendered, a photo straightened),
+    encrypted in file storage. Redaction boxes are drawn on it."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    source = models.CharField(max_length=16, choices=PageSource.choices)
+    width = models.PositiveIntegerField(help_text=_("Pixels of the stored picture"))
+    height = models.PositiveIntegerField()
+    image_storage_key = models.CharField(max_length=255, unique=True)
+    image_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_page_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="document_page_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"page {self.number}"
+
+
+class RedactionKind(models.TextChoices):
+    NAME = "NAME", _("Name")
+    DATE = "DATE", _("Date")
+    PHONE = "PHONE", _("Phone number")
+    EMAIL = "EMAIL", _("Email")
+    ADDRESS = "ADDRESS", _("Address")
+    LOCATION = "LOCATION", _("Place")
+    PIN = "PIN", _("PIN code")
+    ID = "ID", _("Record or ID number")
+    AADHAAR = "AADHAAR", _("Aadhaar number")
+    PAN = "PAN", _("PAN")
+    ABHA = "ABHA", _("ABHA number")
+    AGE = "AGE", _("Age over 89")
+    MANUAL = "MANUAL", _("Marked by a coordinator")
+
+
+class BoxOrigin(models.TextChoices):
+    PROPOSED = "proposed", _("Found by the system")
+    COORDINATOR = "coordinator", _("Added by a coordinator")
+
+
+class RedactionBox(BaseModel):
+    """A rectangle blacked out on one page of the specialist rendition. Coordinates are shares
+    (0..1) of the page picture's width and height, so they hold at any resolution. The text
+    under the box is never stored here: only where it is and what kind of identifier it was."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="boxes")
+    page = models.PositiveIntegerField()
+    x0 = models.FloatField()
+    y0 = models.FloatField()
+    x1 = models.FloatField()
+    y1 = models.FloatField()
+    kind = models.CharField(max_length=16, choices=RedactionKind.choices)
+    origin = models.CharField(max_length=16, choices=BoxOrigin.choices)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["document", "page", "y0", "x0", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(x0__gte=0, y0__gte=0, x1__lte=1, y1__lte=1)
+                & models.Q(x0__lt=models.F("x1"), y0__lt=models.F("y1")),
+                name="redaction_box_inside_page",
+            ),
+            models.CheckConstraint(condition=models.Q(page__gte=1), name="redaction_box_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on page {self.page}"
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.y0, self.x1, self.y1)

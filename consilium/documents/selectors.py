@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import cases_visible_to
-from consilium.documents.models import Document
+from consilium.documents.models import Document, DocumentPage, RedactionBox
 
 
 def documents_visible_to(*, user: Any) -> QuerySet[Document]:
@@ -65,3 +66,79 @@ def documents_released(*, case: Case) -> list[Document]:
         .exclude(rendition_storage_key="")
         .order_by("created_at", "id")
     )
+
+
+# --- The coordinator's review of a document ---------------------------------------------------
+
+
+def _require_coordinator(user: Any) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
+        raise Http404
+
+
+def documents_for_coordinator(*, user: Any, case: Case) -> list[Document]:
+    """The documents of a case as the coordinator's panel lists them, each with the number of
+    active redaction boxes and who released it. One query whatever their number; one audit
+    event. 404 for anyone but a coordinator."""
+    _require_coordinator(user)
+    documents: list[Document] = list(
+        documents_visible_to(user=user)
+        .filter(case=case)
+        .select_related("released_by")
+        .annotate(active_boxes=Count("boxes", filter=Q(boxes__active=True)))
+        .order_by("created_at", "id")
+    )
+    record(
+        actor=user, action="document.review_list", target=case,
+        detail={"documents": len(documents)},
+    )
+    return documents
+
+
+def document_get_for_review(
+    *, user: Any, public_id: UUID | str, action: str = "document.review"
+) -> Document:
+    """One document a coordinator may review (its case is submitted), or 404 for anyone else.
+    Writes an audit event for the read."""
+    _require_coordinator(user)
+    return document_get(user=user, public_id=public_id, action=action)
+
+
+def document_page_get(*, document: Document, number: int) -> DocumentPage:
+    """A page of a document the caller has already been allowed to review."""
+    page = document.pages.filter(number=number).first()
+    if page is None:
+        raise Http404
+    return page
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    page: DocumentPage
+    boxes: list[RedactionBox]
+
+    @property
+    def active_boxes(self) -> list[RedactionBox]:
+        return [box for box in self.boxes if box.active]
+
+
+def document_review_pages(*, document: Document) -> list[ReviewPage]:
+    """Every page with all its boxes (active or removed), for the review page: two queries."""
+    boxes: dict[int, list[RedactionBox]] = {}
+    for box in document.boxes.order_by("page", "y0", "x0", "id"):
+        boxes.setdefault(box.page, []).append(box)
+    return [
+        ReviewPage(page=page, boxes=boxes.get(page.number, []))
+        for page in document.pages.order_by("number")
+    ]
+
+
+def redaction_box_get(*, user: Any, public_id: UUID | str) -> RedactionBox:
+    """A redaction box of a document the coordinator may review, or 404."""
+    _require_coordinator(user)
+    try:
+        return RedactionBox.objects.select_related("document__case__patient").get(
+            public_id=public_id, document__in=documents_visible_to(user=user)
+        )
+    except (RedactionBox.DoesNotExist, ValueError):
+        raise Http404 from None

@@ -1,25 +1,67 @@
-"""Every write to documents: creating one from an upload, deleting it, processing it."""
+"""Every write to documents: creating one from an upload, deleting it, reading it, its
+redaction boxes, its specialist rendition and its release."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import json
 import logging
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
+from consilium.cases.services import case_mark_urgent
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_open_read, encrypted_write_bytes, get_storage
-from consilium.documents.files import document_data_key, document_open, document_verify
-from consilium.documents.models import Document, DocumentCategory, DocumentStatus
+from consilium.documents.files import (
+    document_data_key,
+    document_open,
+    document_read_analysis,
+    document_verify,
+    page_picture,
+)
+from consilium.documents.models import (
+    BoxOrigin,
+    Document,
+    DocumentCategory,
+    DocumentPage,
+    DocumentStatus,
+    RedactionBox,
+    RedactionKind,
+)
+from consilium.documents.redaction import (
+    Box,
+    ProposedBox,
+    boxes_for_findings,
+    hidden_words,
+    redacted_text,
+)
+from consilium.documents.rendition import (
+    draw_boxes,
+    jpeg_bytes,
+    pdf_of_pictures,
+    picture_fit,
+    picture_open,
+)
 from consilium.documents.safety import image_strip_metadata, pdf_check
 from consilium.documents.selectors import case_upload_used
 from consilium.documents.upload import PDF, ReceivedFile
+from consilium.insights.deid import Finding
+from consilium.insights.extract import Facts, deidentify_page, extract_facts
+from consilium.insights.identity import known_identity_for
+from consilium.insights.reading import Page, Word, iter_pages, page_count
 
 logger = logging.getLogger(__name__)
 
@@ -119,62 +161,428 @@ def document_delete(*, document: Document, actor: Any) -> None:
         actor=actor, action="document.delete", target=document,
         detail={"case": str(case.public_id)},
     )
-    keys = (document.storage_key, document.text_storage_key)
+    keys = (document.storage_key, *_derived_keys(document))
     document.delete()
     _delete_files_on_commit(*keys)
 
 
-def _pdf_pages_and_text(*, document: Document) -> tuple[int, str]:
-    # Verified first: pdfium reads through a callback that would swallow a TamperedFileError.
-    document_verify(document=document)
-    with document_open(document=document) as reader:
-        pdf = pdfium.PdfDocument(reader)
-        try:
-            pages: list[str] = []
-            for index in range(len(pdf)):
-                page = pdf[index]
-                textpage = page.get_textpage()
-                pages.append(textpage.get_text_range())
-                textpage.close()
-                page.close()
-        finally:
-            pdf.close()
-    return len(pages), "\f".join(pages)
+# --- Reading: every page, its identifiers, its facts, and the proposed rendition ------------------
+
+FAILED_MESSAGE = gettext_lazy("The file could not be read. Our team will look at it.")
+# A document "processing" for longer than this without reading a page has lost its worker.
+STALLED_AFTER = dt.timedelta(minutes=15)
+
+
+@dataclass
+class _Reading:
+    pages: list[Page] = field(default_factory=list)
+    pictures: list[bytes] = field(default_factory=list)
+    page_rows: list[DocumentPage] = field(default_factory=list)
+    boxes: list[ProposedBox] = field(default_factory=list)
+    findings: list[list[Finding]] = field(default_factory=list)
+    facts: Facts | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    rendition_sha256: str = ""
 
 
 def document_process(*, document: Document) -> Document:
-    """Counts pages and extracts the PDF text layer (stored encrypted). Sets the status to
-    processed, or failed with a short message that holds no health data."""
+    """Reads every page (text layer, or OCR of a photo straightened first), finds identifiers with
+    the patient's registered identity, proposes a redaction box over each, extracts the facts and
+    draws the specialist rendition (not released). Progress is saved after every page. Critical
+    findings mark the case urgent; the case summary is re-drafted or told new facts exist. On any
+    error the document is failed with a message that holds no health data; nothing half-done is
+    kept."""
     claimed = Document.objects.filter(
         pk=document.pk, status__in=[DocumentStatus.UPLOADED, DocumentStatus.FAILED]
-    ).update(status=DocumentStatus.PROCESSING)
+    ).update(
+        status=DocumentStatus.PROCESSING, pages_done=0, processing_error="",
+        updated_at=timezone.now(),
+    )
     if not claimed:
         return document
-    text_key = ""
+    written: list[str] = []
     try:
-        if document.content_type == PDF:
-            page_count, text = _pdf_pages_and_text(document=document)
-            text_key, _size, _sha = encrypted_write_bytes(
-                data=text.encode("utf-8"), data_key=document_data_key(document=document)
-            )
-        else:
-            page_count = 1
-    except Exception:
-        # The traceback names only our code and pdfium; the document is identified by its id.
-        logger.exception("processing document %s failed", document.public_id)
-        if Document.objects.filter(pk=document.pk).update(
-            status=DocumentStatus.FAILED,
-            processing_error=_("The file could not be read. Our team will look at it."),
-        ):
-            document.refresh_from_db()
-        return document
-    updated = Document.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.PROCESSED, page_count=page_count, text_storage_key=text_key,
-        processing_error="",
+        reading = _document_read(document=document, written=written)
+        saved = _document_save_reading(document=document, reading=reading)
+    except Exception as error:
+        _log_failure(document, error)
+        _delete_files_now(written)
+        Document.objects.filter(pk=document.pk, status=DocumentStatus.PROCESSING).update(
+            status=DocumentStatus.FAILED, processing_error=str(FAILED_MESSAGE),
+            updated_at=timezone.now(),
+        )
+        return _refreshed(document)
+    if not saved:
+        # Deleted, or handed back for another try, while we read it.
+        _delete_files_now(written)
+        return _refreshed(document)
+    document = _refreshed(document)
+    if reading.facts is not None and reading.facts.urgent:
+        case_mark_urgent(case=document.case, source="document")
+    from consilium.insights.services import case_summary_documents_changed
+
+    case_summary_documents_changed(case=document.case)
+    return document
+
+
+def _refreshed(document: Document) -> Document:
+    with contextlib.suppress(Document.DoesNotExist):
+        document.refresh_from_db()
+    return document
+
+
+def _log_failure(document: Document, error: Exception) -> None:
+    """Logs where it failed, never what the file said: exception messages can quote the text
+    being parsed, so only the exception's type and the code's frames are written."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = " <- ".join(
+        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames[-8:])
     )
-    if not updated and text_key:
-        # The document was deleted while we read it.
-        get_storage().delete(text_key)
+    logger.error(
+        "processing document %s failed: %s at %s", document.public_id, type(error).__name__, where
+    )
+
+
+def _delete_files_now(keys: list[str]) -> None:
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+
+
+def _write(data: bytes, *, data_key: bytes, written: list[str]) -> tuple[str, str]:
+    key, _size, sha256 = encrypted_write_bytes(data=data, data_key=data_key)
+    written.append(key)
+    return key, sha256
+
+
+def _document_read(*, document: Document, written: list[str]) -> _Reading:
+    # Verified first: pdfium reads through a callback that would swallow a TamperedFileError.
+    document_verify(document=document)
+    with document_open(document=document) as reader:
+        data = reader.read()
+    data_key = document_data_key(document=document)
+    known = known_identity_for(case=document.case)
+    Document.objects.filter(pk=document.pk).update(
+        page_count=page_count(data, document.content_type), updated_at=timezone.now()
+    )
+    reading = _Reading()
+    for page, image in iter_pages(data, document.content_type, images=True):
+        if image is None:
+            raise RuntimeError("reading gave no page picture")
+        findings = deidentify_page(page, known=known)
+        picture = picture_fit(image)
+        jpeg = jpeg_bytes(picture)
+        key, sha256 = _write(jpeg, data_key=data_key, written=written)
+        reading.pages.append(page)
+        reading.findings.append(findings)
+        reading.boxes.extend(boxes_for_findings(page, findings))
+        reading.pictures.append(jpeg)
+        reading.page_rows.append(
+            DocumentPage(
+                number=page.number, source=page.source, width=picture.width,
+                height=picture.height, image_storage_key=key, image_sha256=sha256,
+            )
+        )
+        Document.objects.filter(pk=document.pk, status=DocumentStatus.PROCESSING).update(
+            pages_done=page.number, updated_at=timezone.now()
+        )
+    reading.facts = extract_facts(reading.pages)
+    analysis = {
+        "version": 1,
+        "pages": [
+            _page_analysis(page, findings)
+            for page, findings in zip(reading.pages, reading.findings, strict=True)
+        ],
+    }
+    reading.keys["text"], _sha = _write(
+        "\f".join(page.text for page in reading.pages).encode("utf-8"),
+        data_key=data_key, written=written,
+    )
+    reading.keys["analysis"], _sha = _write(
+        json.dumps(analysis, ensure_ascii=False).encode("utf-8"),
+        data_key=data_key, written=written,
+    )
+    boxes_by_page: dict[int, list[tuple[str, Box]]] = {}
+    for proposed in reading.boxes:
+        boxes_by_page.setdefault(proposed.page, []).append((proposed.kind, proposed.box))
+    pdf, text = _rendition_draw(
+        pictures=reading.pictures, analysis=analysis, boxes_by_page=boxes_by_page
+    )
+    reading.keys["rendition"], reading.rendition_sha256 = _write(
+        pdf, data_key=data_key, written=written
+    )
+    reading.keys["redacted_text"], _sha = _write(
+        text.encode("utf-8"), data_key=data_key, written=written
+    )
+    return reading
+
+
+def _page_analysis(page: Page, findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "number": page.number,
+        "source": page.source,
+        "width": page.width,
+        "height": page.height,
+        "rotation": page.rotation,
+        "skew": page.skew,
+        "words": [[w.text, *(round(v, 2) for v in w.box)] for w in page.words],
+        "findings": [[f.type, f.start, f.end] for f in findings],
+    }
+
+
+def _analysis_words(page: dict[str, Any]) -> list[Word]:
+    return [Word(text, (x0, y0, x1, y1)) for text, x0, y0, x1, y1 in page["words"]]
+
+
+def _rendition_draw(
+    *, pictures: list[bytes], analysis: dict[str, Any],
+    boxes_by_page: dict[int, list[tuple[str, Box]]],
+) -> tuple[bytes, str]:
+    """The rendition PDF and its text, both from the same boxes."""
+    redacted: list[bytes] = []
+    texts: list[str] = []
+    for number, (picture, page) in enumerate(zip(pictures, analysis["pages"], strict=True), 1):
+        boxes = boxes_by_page.get(number, [])
+        redacted.append(jpeg_bytes(draw_boxes(picture_open(picture), [b for _k, b in boxes])))
+        words = _analysis_words(page)
+        hidden = hidden_words(words, width=page["width"], height=page["height"], boxes=boxes)
+        texts.append(redacted_text(words, hidden))
+    return pdf_of_pictures(redacted), "\f".join(texts)
+
+
+def _document_save_reading(*, document: Document, reading: _Reading) -> bool:
+    """Stores what was read in one transaction; False if the document went away meanwhile."""
+    if reading.facts is None:
+        raise RuntimeError("the facts were not extracted")
+    with transaction.atomic():
+        locked = (
+            Document.objects.select_for_update()
+            .filter(pk=document.pk, status=DocumentStatus.PROCESSING)
+            .first()
+        )
+        if locked is None:
+            return False
+        old_keys = _derived_keys(locked)
+        locked.pages.all().delete()
+        locked.boxes.all().delete()
+        for row in reading.page_rows:
+            row.document = locked
+        DocumentPage.objects.bulk_create(reading.page_rows)
+        RedactionBox.objects.bulk_create(
+            RedactionBox(
+                document=locked, page=b.page, x0=b.box[0], y0=b.box[1], x1=b.box[2],
+                y1=b.box[3], kind=b.kind if b.kind in RedactionKind.values else "ID",
+                origin=BoxOrigin.PROPOSED,
+            )
+            for b in reading.boxes
+        )
+        from consilium.insights.services import document_facts_replace
+
+        document_facts_replace(document=locked, facts=reading.facts)
+        now = timezone.now()
+        version = locked.redaction_version + 1
+        Document.objects.filter(pk=locked.pk).update(
+            status=DocumentStatus.PROCESSED, page_count=len(reading.pages),
+            pages_done=len(reading.pages), processing_error="", processed_at=now,
+            updated_at=now, text_storage_key=reading.keys["text"],
+            analysis_storage_key=reading.keys["analysis"],
+            rendition_storage_key=reading.keys["rendition"],
+            rendition_sha256=reading.rendition_sha256,
+            redacted_text_storage_key=reading.keys["redacted_text"],
+            redaction_version=version, rendition_version=version,
+            released_at=None, released_by=None,
+        )
+        record(
+            actor=None, action="document.processed", target=locked,
+            detail={
+                "pages": len(reading.pages),
+                "ocr_pages": sum(1 for p in reading.pages if p.source == "ocr"),
+                "boxes": len(reading.boxes),
+            },
+        )
+        _delete_files_on_commit(*old_keys)
+    return True
+
+
+def _derived_keys(document: Document) -> list[str]:
+    """Every file made from the original: text, analysis, rendition and its text, pictures."""
+    keys = [
+        document.text_storage_key, document.analysis_storage_key,
+        document.rendition_storage_key, document.redacted_text_storage_key,
+    ]
+    keys += list(document.pages.values_list("image_storage_key", flat=True))
+    return [key for key in keys if key]
+
+
+def document_retry(*, document: Document, actor: Any) -> Document:
+    """Hands a failed document (or one whose worker stopped mid-way) back to the reader."""
+    stalled = timezone.now() - STALLED_AFTER
+    handed_back = Document.objects.filter(
+        Q(status=DocumentStatus.FAILED)
+        | Q(status=DocumentStatus.PROCESSING, updated_at__lt=stalled),
+        pk=document.pk,
+    ).update(status=DocumentStatus.UPLOADED, processing_error="", updated_at=timezone.now())
+    require(handed_back, _("This report is not waiting for another try."))
+    record(actor=actor, action="document.retry", target=document)
+    transaction.on_commit(lambda: _enqueue_processing(document.pk))
+    document.refresh_from_db()
+    return document
+
+
+# --- Redaction boxes, the rendition and its release --------------------------------------------
+
+# A box narrower or lower than this share of the page is a slip of the mouse, not a redaction.
+MIN_BOX_SIDE = 0.004
+
+
+def _lock_for_redaction(document: Document) -> Document:
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    require(
+        locked.status == DocumentStatus.PROCESSED,
+        _("This report has not been read yet, so it has no boxes to change."),
+    )
+    return locked
+
+
+def _redaction_changed(*, locked: Document, actor: Any) -> None:
+    """Counts the change and takes back a release: a coordinator released a rendition they
+    had checked, and this is no longer it. The rendition is redrawn in the background."""
+    was_released = locked.released_at is not None
+    locked.redaction_version += 1
+    locked.released_at = None
+    locked.released_by = None
+    locked.save(update_fields=["redaction_version", "released_at", "released_by", "updated_at"])
+    if was_released:
+        record(
+            actor=actor, action="document.unrelease", target=locked,
+            detail={"reason": "boxes_changed", "version": locked.redaction_version},
+        )
+    document_id = locked.pk
+    transaction.on_commit(lambda: _enqueue_rendition(document_id))
+
+
+def _enqueue_rendition(document_id: int) -> None:
+    from consilium.documents.tasks import document_rendition_task
+
+    document_rendition_task.enqueue(document_id=document_id)
+
+
+def _clean_box(box: tuple[float, float, float, float]) -> Box:
+    x0, y0, x1, y1 = (min(1.0, max(0.0, float(v))) for v in box)
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    require(
+        x1 - x0 >= MIN_BOX_SIDE and y1 - y0 >= MIN_BOX_SIDE,
+        _("The box is too small. Drag across the text you want to hide."),
+    )
+    return (round(x0, 5), round(y0, 5), round(x1, 5), round(y1, 5))
+
+
+@transaction.atomic
+def redaction_box_add(
+    *, document: Document, actor: Any, page: int, box: tuple[float, float, float, float]
+) -> RedactionBox:
+    """Adds a coordinator's box (shares of the page picture); un-releases the document."""
+    locked = _lock_for_redaction(document)
+    require(
+        locked.pages.filter(number=page).exists(), _("This report has no page %(page)s.")
+        % {"page": page},
+    )
+    x0, y0, x1, y1 = _clean_box(box)
+    created = RedactionBox.objects.create(
+        document=locked, page=page, x0=x0, y0=y0, x1=x1, y1=y1, kind=RedactionKind.MANUAL,
+        origin=BoxOrigin.COORDINATOR, created_by=actor, changed_by=actor,
+    )
+    record(
+        actor=actor, action="redaction.add", target=locked,
+        detail={"box": str(created.public_id), "page": page},
+    )
+    _redaction_changed(locked=locked, actor=actor)
+    return created
+
+
+@transaction.atomic
+def redaction_box_set_active(*, box: RedactionBox, actor: Any, active: bool) -> RedactionBox:
+    """Removes a box from the rendition (kept, inactive, for the record) or puts it back;
+    un-releases the document."""
+    locked = _lock_for_redaction(box.document)
+    current = RedactionBox.objects.select_for_update().get(pk=box.pk)
+    if current.active == active:
+        return current
+    current.active = active
+    current.changed_by = actor
+    current.save(update_fields=["active", "changed_by", "updated_at"])
+    record(
+        actor=actor, action="redaction.restore" if active else "redaction.remove", target=locked,
+        detail={"box": str(current.public_id), "page": current.page, "kind": current.kind},
+    )
+    _redaction_changed(locked=locked, actor=actor)
+    return current
+
+
+def document_rendition_refresh(*, document: Document) -> Document:
+    """Redraws the rendition and its text from the active boxes, unless it already shows them.
+    Drawn outside any lock; kept only if no box changed meanwhile (the next refresh draws that)."""
+    document.refresh_from_db()
+    if document.status != DocumentStatus.PROCESSED or document.rendition_is_current:
         return document
+    version = document.redaction_version
+    pages = list(document.pages.order_by("number"))
+    analysis = document_read_analysis(document=document)
+    boxes_by_page: dict[int, list[tuple[str, Box]]] = {}
+    for box in document.boxes.filter(active=True):
+        boxes_by_page.setdefault(box.page, []).append((box.kind, box.box))
+    pictures = [page_picture(document=document, page=page) for page in pages]
+    pdf, text = _rendition_draw(pictures=pictures, analysis=analysis, boxes_by_page=boxes_by_page)
+    data_key = document_data_key(document=document)
+    written: list[str] = []
+    rendition_key, rendition_sha = _write(pdf, data_key=data_key, written=written)
+    text_key, _sha = _write(text.encode("utf-8"), data_key=data_key, written=written)
+    old = [document.rendition_storage_key, document.redacted_text_storage_key]
+    with transaction.atomic():
+        kept = Document.objects.filter(
+            pk=document.pk, redaction_version=version, status=DocumentStatus.PROCESSED
+        ).update(
+            rendition_storage_key=rendition_key, rendition_sha256=rendition_sha,
+            redacted_text_storage_key=text_key, rendition_version=version,
+        )
+        if kept:
+            _delete_files_on_commit(*old)
+    if not kept:
+        _delete_files_now(written)
+    document.refresh_from_db()
+    return document
+
+
+def document_release(*, document: Document, actor: Any, version: int) -> Document:
+    """Releases the rendition the coordinator checked (`version` is the count of box changes
+    their page showed) to the specialists: records who and when, and an audit event."""
+    require(
+        getattr(actor, "is_coordinator", False), _("Only a coordinator can release a report.")
+    )
+    document = document_rendition_refresh(document=document)
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        require(
+            locked.status == DocumentStatus.PROCESSED,
+            _("This report has not been read yet, so it cannot be released."),
+        )
+        require(
+            locked.redaction_version == version and locked.rendition_is_current,
+            _("The boxes were changed after you opened this page. Check them again, then "
+              "release."),
+        )
+        if locked.released_at is None:
+            locked.released_at = timezone.now()
+            locked.released_by = actor
+            locked.save(update_fields=["released_at", "released_by", "updated_at"])
+            record(
+                actor=actor, action="document.release", target=locked,
+                detail={
+                    "version": version,
+                    "boxes": locked.boxes.filter(active=True).count(),
+                    "rendition_sha256": locked.rendition_sha256,
+                },
+            )
     document.refresh_from_db()
     return document

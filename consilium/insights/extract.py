@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from consilium.insights.deid import KnownIdentity, detect, redact
+from consilium.insights.deid import Finding, KnownIdentity, detect, redact
 from consilium.insights.labs import LabResult, extract_labs
 from consilium.insights.oncology import OncologyFacts, extract_oncology
 from consilium.insights.reading import Page, read_document
@@ -89,32 +89,51 @@ class Extraction:
         }
 
 
+@dataclass
+class Facts:
+    labs: list[LabResult]
+    oncology: OncologyFacts
+    missing: list[Missing]
+    urgent: list[UrgentReason]
+
+
+def deidentify_page(page: Page, *, known: KnownIdentity | None = None) -> list[Finding]:
+    """The identifiers on one page, as sorted character spans of `page.text`."""
+    return detect(page.text, known=known)
+
+
+def extract_facts(pages: list[Page]) -> Facts:
+    """Every extractor over pages already read. Facts come from the original text: a marker
+    such as "[DATE]" must not split a table row, and none of the extracted fields is an
+    identifier (names of analytes and markers, numbers, a fixed vocabulary of tumour terms)."""
+    labs = extract_labs(pages)
+    oncology = extract_oncology(pages)
+    full_text = "\n".join(page.text for page in pages)
+    missing = missing_investigations(facts=oncology, labs=labs, text=full_text)
+    urgent = urgent_reasons(pages=[(p.number, p.text) for p in pages], labs=labs)
+    return Facts(labs=labs, oncology=oncology, missing=missing, urgent=urgent)
+
+
 def extract_pages(pages: list[Page], *, known: KnownIdentity | None = None) -> Extraction:
     """Runs de-identification and every extractor over pages already read."""
     started = time.perf_counter()
     findings: list[dict[str, Any]] = []
     redacted: list[str] = []
     for page in pages:
-        page_findings = detect(page.text, known=known)
+        page_findings = deidentify_page(page, known=known)
         findings.extend(
             {"type": f.type, "text": f.text, "page": page.number} for f in page_findings
         )
         redacted.append(redact(page.text, page_findings))
-    # Facts come from the original text: a marker such as "[DATE]" must not split a table row,
-    # and none of the extracted fields is an identifier.
-    labs = extract_labs(pages)
-    oncology = extract_oncology(pages)
-    full_text = "\n".join(page.text for page in pages)
-    missing = missing_investigations(facts=oncology, labs=labs, text=full_text)
-    urgent = urgent_reasons(pages=[(p.number, p.text) for p in pages], labs=labs)
+    facts = extract_facts(pages)
     return Extraction(
         pages=pages,
         redacted_pages=redacted,
         findings=findings,
-        labs=labs,
-        oncology=oncology,
-        missing=missing,
-        urgent=urgent,
+        labs=facts.labs,
+        oncology=facts.oncology,
+        missing=facts.missing,
+        urgent=facts.urgent,
         seconds={"extract": round(time.perf_counter() - started, 4)},
     )
 

@@ -40,6 +40,8 @@ class OncologyFacts:
     tnm: str = ""
     stage: str = ""
     biomarkers: list[Biomarker] = field(default_factory=list)
+    # The page each of the fields above was first found on ("histology": 2), where known.
+    pages: dict[str, int | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -475,19 +477,24 @@ def extract_oncology(pages_or_text: Sequence[Page] | str) -> OncologyFacts:
         sources = [(page.number, page.text) for page in pages_or_text if not isinstance(page, str)]
     facts = OncologyFacts()
     markers: list[Biomarker] = []
+    finders = {
+        "histology": _histology,
+        "site": lambda text: _first(_SITES, text)[0],
+        "grade": _grade,
+        "tnm": _tnm,
+        "stage": _stage,
+    }
     for number, text in sources:
-        if not facts.histology:
-            facts.histology = _histology(text)
-        if not facts.site:
-            facts.site = _first(_SITES, text)[0]
-        if not facts.grade:
-            facts.grade = _grade(text)
-        if not facts.tnm:
-            facts.tnm = _tnm(text)
-        if not facts.stage:
-            facts.stage = _stage(text)
+        for name, find in finders.items():
+            if not getattr(facts, name):
+                value = find(text)
+                if value:
+                    setattr(facts, name, value)
+                    facts.pages[name] = number
         markers.extend(extract_biomarkers(text, page=number))
     full = "\n".join(text for _, text in sources)
     facts.cancer_type = _cancer_type(facts.site, facts.histology, full)
+    if facts.cancer_type:
+        facts.pages["type"] = facts.pages.get("histology", facts.pages.get("site"))
     facts.biomarkers = _dedupe(markers)
     return facts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -30,6 +30,8 @@ MIN_TEXT_LAYER_CHARS = 20
 RENDER_SCALE = 300 / 72 / 2  # about 150 dpi: enough for Tesseract, half the time of 300 dpi
 OCR_LANG = os.environ.get("CONSILIUM_OCR_LANG", "eng+hin")
 MAX_SKEW_DEGREES = 15.0
+# A text-layer page whose embedded pictures cover at least this share is OCR'd as well.
+PICTURE_SHARE_FOR_OCR = 0.10
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,41 @@ class UnreadableDocument(ValueError):
 
 def read_document(data_or_reader: bytes | IO[bytes] | Path, content_type: str) -> list[Page]:
     """Returns the pages of a PDF or image, OCR'ing pages that have no usable text layer."""
+    return [page for page, _image in iter_pages(data_or_reader, content_type)]
+
+
+def iter_pages(
+    data_or_reader: bytes | IO[bytes] | Path, content_type: str, *, images: bool = False
+) -> Iterator[tuple[Page, Image.Image | None]]:
+    """Reads one page at a time, so a caller can report progress between pages. With `images`,
+    each page comes with the picture its word boxes refer to: a PDF page rendered at about
+    150 dpi, or a photo turned and levelled exactly as the OCR saw it (in colour)."""
     data = _as_bytes(data_or_reader)
-    if content_type in PDF_TYPES or data[:5] == b"%PDF-":
-        return _read_pdf(data)
-    return [_read_image(data, number=1)]
+    if _is_pdf(data, content_type):
+        yield from _iter_pdf(data, images=images)
+    else:
+        yield _read_image(data, number=1, keep_image=images)
+
+
+def page_count(data_or_reader: bytes | IO[bytes] | Path, content_type: str) -> int:
+    """How many pages `iter_pages` will yield (cheap: no page is rendered)."""
+    data = _as_bytes(data_or_reader)
+    if not _is_pdf(data, content_type):
+        return 1
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableDocument(str(exc)) from exc
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _is_pdf(data: bytes, content_type: str) -> bool:
+    return content_type in PDF_TYPES or data[:5] == b"%PDF-"
 
 
 def _as_bytes(data_or_reader: bytes | IO[bytes] | Path) -> bytes:
@@ -75,40 +108,82 @@ def _as_bytes(data_or_reader: bytes | IO[bytes] | Path) -> bytes:
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes) -> list[Page]:
+def _iter_pdf(data: bytes, *, images: bool) -> Iterator[tuple[Page, Image.Image | None]]:
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise UnreadableDocument(str(exc)) from exc
-    pages: list[Page] = []
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                width, height = page.get_size()
-                words = _pdf_words(page, height)
-                if sum(len(w.text) for w in words) >= MIN_TEXT_LAYER_CHARS:
-                    pages.append(
-                        Page(
-                            number=index + 1,
-                            text=words_to_text(words),
-                            words=words,
-                            source="text-layer",
-                            width=width,
-                            height=height,
-                        )
-                    )
-                else:
-                    bitmap = page.render(scale=RENDER_SCALE, grayscale=True)
-                    image = bitmap.to_pil()
-                    pages.append(_ocr_page(image, number=index + 1))
+                yield _read_pdf_page(page, number=index + 1, images=images)
             finally:
                 page.close()
     finally:
         pdf.close()
-    return pages
+
+
+def render_pdf_page(page: Any, *, grayscale: bool = False) -> Image.Image:
+    """A PDF page as a picture at about 150 dpi. Annotations and form fields are left out: their
+    text is not in the text layer we check for identifiers, so it must not be in the picture."""
+    bitmap = page.render(
+        scale=RENDER_SCALE, grayscale=grayscale, draw_annots=False, may_draw_forms=False
+    )
+    image: Image.Image = bitmap.to_pil()
+    return image.convert("L" if grayscale else "RGB")
+
+
+def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image.Image | None]:
+    width, height = page.get_size()
+    words = _pdf_words(page, height)
+    if sum(len(w.text) for w in words) < MIN_TEXT_LAYER_CHARS:
+        # A scan with at most a stamp or a page number on it.
+        return _ocr_page(render_pdf_page(page, grayscale=not images), number=number,
+                         keep_image=images)
+    image = render_pdf_page(page) if images else None
+    extra: dict[str, Any] = {}
+    if _image_share(page, width * height) >= PICTURE_SHARE_FOR_OCR:
+        # Text printed inside a picture (a scanned letterhead, a pasted photo of a form) has no
+        # text layer; OCR finds it so identifiers in it are not missed.
+        ocr, _none = _ocr_page(
+            image or render_pdf_page(page), number=number, straighten_page=False
+        )
+        scale = width / ocr.width
+        added = [
+            Word(w.text, (w.box[0] * scale, w.box[1] * scale, w.box[2] * scale, w.box[3] * scale),
+                 w.confidence)
+            for w in ocr.words
+            if not any(_overlaps(w.box, t.box, scale) for t in words)
+        ]
+        words = words + added
+        extra["ocr_words"] = len(added)
+    return (
+        Page(number=number, text=words_to_text(words), words=words, source="text-layer",
+             width=width, height=height, extra=extra),
+        image,
+    )
+
+
+def _image_share(page: Any, area: float) -> float:
+    """The share of the page covered by embedded pictures."""
+    import pypdfium2.raw as pdfium_c
+
+    covered = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        covered += max(0.0, right - left) * max(0.0, top - bottom)
+    return covered / area if area else 0.0
+
+
+def _overlaps(
+    ocr_box: tuple[float, float, float, float], text_box: tuple[float, float, float, float],
+    scale: float,
+) -> bool:
+    x0, y0, x1, y1 = (v * scale for v in ocr_box)
+    return not (x1 <= text_box[0] or text_box[2] <= x0 or y1 <= text_box[1] or text_box[3] <= y0)
 
 
 def _pdf_words(page: Any, page_height: float) -> list[Word]:
@@ -153,14 +228,16 @@ def _pdf_words(page: Any, page_height: float) -> list[Word]:
 # --- Images and OCR ---------------------------------------------------------------------------
 
 
-def _read_image(data: bytes, *, number: int) -> Page:
+def _read_image(
+    data: bytes, *, number: int, keep_image: bool = False
+) -> tuple[Page, Image.Image | None]:
     try:
         opened = Image.open(io.BytesIO(data))
         image: Image.Image = ImageOps.exif_transpose(opened)  # phones store the turn in EXIF
         image.load()
     except Exception as exc:  # Pillow raises many types for broken files
         raise UnreadableDocument(str(exc)) from exc
-    return _ocr_page(image, number=number)
+    return _ocr_page(image, number=number, keep_image=keep_image)
 
 
 _api_lock = threading.Lock()
@@ -213,13 +290,18 @@ def _orientation_detector() -> Any:
     return _osd_api
 
 
-def _ocr_page(image: Image.Image, *, number: int) -> Page:
+def _ocr_page(
+    image: Image.Image, *, number: int, keep_image: bool = False, straighten_page: bool = True
+) -> tuple[Page, Image.Image | None]:
     import tesserocr
 
     gray = clean_photo(image)
     with _api_lock:
         api = _tesseract()
-        gray, rotation, skew = straighten(gray)
+        turns: list[Turn] = []
+        rotation, skew = 0, 0.0
+        if straighten_page:
+            gray, rotation, skew, turns = _straighten(gray)
         api.SetPageSegMode(tesserocr.PSM.AUTO)
         api.SetImage(gray)
         dpi = image.info.get("dpi", (0, 0))[0]
@@ -227,7 +309,7 @@ def _ocr_page(image: Image.Image, *, number: int) -> Page:
         api.Recognize()
         words = _ocr_words(api)
         api.Clear()
-    return Page(
+    page = Page(
         number=number,
         text=words_to_text(words),
         words=words,
@@ -237,6 +319,12 @@ def _ocr_page(image: Image.Image, *, number: int) -> Page:
         rotation=rotation,
         skew=round(skew, 2),
     )
+    if not keep_image:
+        return page, None
+    seen = apply_turns(image.convert("RGB"), turns)
+    if seen.size != gray.size:  # cannot happen: the same turns on a picture of the same size
+        raise RuntimeError("the straightened picture does not match the OCR'd one")
+    return page, seen
 
 
 def clean_photo(image: Image.Image) -> Image.Image:
@@ -310,6 +398,10 @@ def estimate_skew(gray: Image.Image) -> float:
     return _skew_search(_ink(gray))[0]
 
 
+# One turn of `Image.rotate(angle, expand=True)`: the angle and whether it was resampled.
+Turn = tuple[float, bool]
+
+
 def straighten(gray: Image.Image) -> tuple[Image.Image, int, float]:
     """Turns a page upright and level; returns it with the quarter turn and tilt removed.
 
@@ -317,19 +409,40 @@ def straighten(gray: Image.Image) -> tuple[Image.Image, int, float]:
     table), so profiles decide first whether the lines run across or down the page and how much
     they tilt; OSD, run on the levelled page, then only has to tell upright from upside down.
     """
+    straight, rotation, angle, _turns = _straighten(gray)
+    return straight, rotation, angle
+
+
+def _straighten(gray: Image.Image) -> tuple[Image.Image, int, float, list[Turn]]:
     ink = _ink(gray)
     angle, spiky = _skew_search(ink)
     side_angle, side_spiky = _skew_search(ink.rotate(90, expand=True))
     rotation = 0
+    turns: list[Turn] = []
     if side_spiky > spiky * 1.5:
         rotation, angle = 90, side_angle
-        gray = gray.rotate(90, expand=True, fillcolor=255)
+        turns.append((90.0, False))
     if abs(angle) >= 0.3:
-        gray = gray.rotate(angle, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+        turns.append((angle, True))
+    gray = apply_turns(gray, turns)
     if _detect_rotation(gray) == 180:
         rotation = (rotation + 180) % 360
-        gray = gray.rotate(180, expand=True, fillcolor=255)
-    return gray, rotation, angle
+        turns.append((180.0, False))
+        gray = apply_turns(gray, turns[-1:])
+    return gray, rotation, angle, turns
+
+
+def apply_turns(image: Image.Image, turns: Sequence[Turn]) -> Image.Image:
+    """Applies the turns `straighten` made, to the page or to a colour copy of it."""
+    white: float | tuple[int, ...] = 255 if image.mode == "L" else (255,) * len(image.getbands())
+    for angle, resample in turns:
+        image = image.rotate(
+            angle,
+            expand=True,
+            fillcolor=white,
+            resample=Image.Resampling.BICUBIC if resample else Image.Resampling.NEAREST,
+        )
+    return image
 
 
 def _ocr_words(api: Any) -> list[Word]:
@@ -366,36 +479,68 @@ def _ocr_words(api: Any) -> list[Word]:
 
 def group_lines(words: Iterable[Word]) -> list[list[Word]]:
     """Groups words into rows by vertical overlap, each row sorted left to right."""
-    ordered = sorted(words, key=lambda w: ((w.box[1] + w.box[3]) / 2, w.box[0]))
-    lines: list[list[Word]] = []
+    listed = list(words)
+    return [[listed[i] for i in line] for line in _line_indices(listed)]
+
+
+def _line_indices(words: Sequence[Word]) -> list[list[int]]:
+    ordered = sorted(
+        range(len(words)),
+        key=lambda i: ((words[i].box[1] + words[i].box[3]) / 2, words[i].box[0]),
+    )
+    lines: list[list[int]] = []
     spans: list[tuple[float, float]] = []
-    for word in ordered:
-        y0, y1 = word.box[1], word.box[3]
+    for index in ordered:
+        y0, y1 = words[index].box[1], words[index].box[3]
         middle = (y0 + y1) / 2
         if lines:
             top, bottom = spans[-1]
             if top <= middle <= bottom:
-                lines[-1].append(word)
+                lines[-1].append(index)
                 # Keep the row's span to its first words so a tall word cannot swallow two rows.
                 continue
-        lines.append([word])
+        lines.append([index])
         spans.append((y0, y1))
-    return [sorted(line, key=lambda w: w.box[0]) for line in lines]
+    return [sorted(line, key=lambda i: words[i].box[0]) for line in lines]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The text rebuilt from words, and where each word (by its index) sits in it."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]  # (start, end) of words[i] in `text`
+    lines: tuple[int, ...]  # the row each word is on
+
+
+def layout(words: Sequence[Word]) -> Layout:
+    """Rebuilds text: one row per line, cells separated by two or more spaces."""
+    out: list[str] = []
+    position = 0
+    spans: list[tuple[int, int]] = [(0, 0)] * len(words)
+    rows: list[int] = [0] * len(words)
+    for row, line in enumerate(_line_indices(words)):
+        if row:
+            out.append("\n")
+            position += 1
+        heights = sorted(words[i].box[3] - words[i].box[1] for i in line)
+        height = heights[len(heights) // 2] or 1.0
+        previous: Word | None = None
+        for index in line:
+            word = words[index]
+            if previous is not None:
+                gap = word.box[0] - previous.box[2]
+                separator = "   " if gap > height * 1.2 else " "
+                out.append(separator)
+                position += len(separator)
+            out.append(word.text)
+            spans[index] = (position, position + len(word.text))
+            rows[index] = row
+            position += len(word.text)
+            previous = word
+    return Layout(text="".join(out), spans=tuple(spans), lines=tuple(rows))
 
 
 def words_to_text(words: Sequence[Word]) -> str:
     """Rebuilds text: one row per line, cells separated by two or more spaces."""
-    out: list[str] = []
-    for line in group_lines(words):
-        heights = sorted(w.box[3] - w.box[1] for w in line)
-        height = heights[len(heights) // 2] or 1.0
-        parts: list[str] = []
-        previous: Word | None = None
-        for word in line:
-            if previous is not None:
-                gap = word.box[0] - previous.box[2]
-                parts.append("   " if gap > height * 1.2 else " ")
-            parts.append(word.text)
-            previous = word
-        out.append("".join(parts))
-    return "\n".join(out)
+    return layout(words).text

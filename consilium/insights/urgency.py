@@ -70,6 +70,8 @@ class UrgentReason:
     reason: str
     kind: str  # "lab" or "finding"
     page: int | None = None
+    # What it is, untranslated: the red flag's English label, or the analyte's name.
+    code: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -92,9 +94,16 @@ def red_flags(text: str, *, page: int | None = None) -> list[UrgentReason]:
             continue
         seen.add(label)
         reasons.append(
-            UrgentReason(_("Report mentions %(finding)s") % {"finding": _(label)}, "finding", page)
+            UrgentReason(
+                finding_reason(label), "finding", page, code=label
+            )
         )
     return reasons
+
+
+def finding_reason(label: str) -> str:
+    """The sentence shown for a red-flag finding, in the current language."""
+    return _("Report mentions %(finding)s") % {"finding": _(label)}
 
 
 def _blasts_present(phrase: str) -> bool:
@@ -118,6 +127,7 @@ def critical_labs(labs: Sequence[LabResult]) -> list[UrgentReason]:
                     template % {"name": lab.name, "value": f"{lab.value:g}", "unit": lab.unit},
                     "lab",
                     lab.page,
+                    code=lab.name,
                 )
             )
     return reasons

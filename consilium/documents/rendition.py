@@ -1,0 +1,89 @@
+"""The specialist rendition: page pictures with solid black boxes, as a PDF of images only.
+
+Nothing of the original file is copied: no text layer, no fonts, no metadata (document info or
+XMP), no attachments, annotations, forms or outlines. Each page is one JPEG drawn full size, so
+what a specialist can get out of the file is exactly what the coordinator saw. Pure functions,
+no database.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable
+
+import pikepdf
+from PIL import Image, ImageDraw
+
+from consilium.documents.redaction import Box
+from consilium.insights.reading import RENDER_SCALE
+
+# Pictures are kept at most this many pixels on their longest side (about 150 dpi on A4).
+MAX_PICTURE_SIDE = 1800
+JPEG_QUALITY = 82
+
+
+def picture_fit(image: Image.Image) -> Image.Image:
+    """The page picture as stored: RGB, at most MAX_PICTURE_SIDE pixels on its longest side."""
+    image = image.convert("RGB")
+    scale = MAX_PICTURE_SIDE / max(image.size)
+    if scale < 1:
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    return image
+
+
+def jpeg_bytes(image: Image.Image, *, quality: int = JPEG_QUALITY) -> bytes:
+    buffer = io.BytesIO()
+    # Pillow writes no EXIF or XMP unless asked; a bare JFIF header carries nothing about the file.
+    image.convert("RGB").save(buffer, format="JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
+
+
+def picture_open(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image.convert("RGB")
+
+
+def draw_boxes(image: Image.Image, boxes: Iterable[Box]) -> Image.Image:
+    """A copy of the picture with a solid black rectangle over each box (rounded outwards to
+    whole pixels, so not one pixel of a covered glyph stays)."""
+    redacted = image.convert("RGB").copy()
+    draw = ImageDraw.Draw(redacted)
+    width, height = redacted.size
+    for x0, y0, x1, y1 in boxes:
+        left = max(0, math.floor(x0 * width) - 1)
+        top = max(0, math.floor(y0 * height) - 1)
+        right = min(width - 1, math.ceil(x1 * width) + 1)
+        bottom = min(height - 1, math.ceil(y1 * height) + 1)
+        draw.rectangle((left, top, right, bottom), fill=(0, 0, 0))
+    return redacted
+
+
+def pdf_of_pictures(pictures: Iterable[bytes]) -> bytes:
+    """A PDF holding only the given JPEGs, one page each, sized at about 150 dpi."""
+    pdf = pikepdf.new()
+    for data in pictures:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format != "JPEG" or probe.mode != "RGB":
+                raise ValueError("rendition pages must be RGB JPEGs")
+            px_width, px_height = probe.size
+        width, height = px_width / RENDER_SCALE, px_height / RENDER_SCALE
+        image = pikepdf.Stream(pdf, data)
+        image.Type = pikepdf.Name.XObject
+        image.Subtype = pikepdf.Name.Image
+        image.Width = px_width
+        image.Height = px_height
+        image.ColorSpace = pikepdf.Name.DeviceRGB
+        image.BitsPerComponent = 8
+        image.Filter = pikepdf.Name.DCTDecode
+        page = pdf.add_blank_page(page_size=(width, height))
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        page.Contents = pdf.make_stream(f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /Im0 Do Q".encode())
+    if "/Info" in pdf.trailer:
+        del pdf.trailer["/Info"]
+    buffer = io.BytesIO()
+    # A deterministic /ID is a hash of the content: it says nothing about when or where.
+    pdf.save(buffer, deterministic_id=True, fix_metadata_version=False)
+    return buffer.getvalue()

@@ -1,0 +1,252 @@
+"""Drafting the referral summary from the intake and the facts read from the reports.
+
+Pure functions over plain data (no database, no files), so a draft can be checked line by line in
+a test. The content is a JSON-ready dict; every fact carries its source: the document's public id
+and the page. The patient appears only as an age band and a sex; free text from the intake goes
+through the same de-identification as the reports, with the patient's registered identity.
+Documents are named by their place in the case and their kind, never by their file name (a
+patient often names the file after themselves).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from consilium.insights.deid import KnownIdentity, detect, redact
+from consilium.insights.labs import LabResult
+from consilium.insights.oncology import Biomarker, OncologyFacts
+from consilium.insights.urgency import finding_reason
+from consilium.insights.workup import missing_investigations
+
+CONTENT_VERSION = 1
+TUMOUR_FIELDS = ("type", "site", "histology", "grade", "tnm", "stage")
+TEXT_SECTIONS = ("history", "diagnosis", "treatment_so_far", "treatment_planned", "note")
+FLAG_ORDER = {"critical_high": 0, "critical_low": 0, "high": 1, "low": 1}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One row of the fact table, as plain data."""
+
+    kind: str
+    name: str
+    page: int | None
+    value: str = ""
+    number: float | None = None
+    code: str = ""
+    unit: str = ""
+    reference_range: str = ""
+    reference_source: str = ""
+    flag: str = ""
+    comparator: str = ""
+    detail: str = ""
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    public_id: str
+    ordinal: int  # 1-based place in the case
+    category: str  # the kind's label, e.g. "Pathology or biopsy report"
+    text: str  # the text read from it (original, for the work-up checks only; never copied)
+    facts: Sequence[Fact] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        return _("Report %(number)s (%(kind)s)") % {"number": self.ordinal, "kind": self.category}
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the patient told us, as the cases app stores it."""
+
+    date_of_birth: dt.date | None
+    sex: str
+    medical_area: str
+    diagnosis_so_far: str
+    symptoms: str
+    symptom_timeline: str
+    past_history: str
+    allergies: str
+    current_medicines: str
+    treatment_so_far: str
+    treatment_planned: str
+    questions: Sequence[str]
+    red_flag_labels: Sequence[str]
+
+
+def age_band(date_of_birth: dt.date | None, today: dt.date) -> str:
+    """Ten-year bands for adults, narrower for children (dose and disease differ), and one band
+    from 90 (an exact great age identifies people)."""
+    if date_of_birth is None:
+        return ""
+    age = today.year - date_of_birth.year - (
+        (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
+    )
+    if age < 1:
+        return _("under 1 year")
+    if age >= 90:
+        return _("90 or older")
+    if age < 18:
+        low, high = next((lo, hi) for lo, hi in ((1, 4), (5, 9), (10, 14), (15, 17)) if age <= hi)
+    elif age < 30:
+        low, high = 18, 29
+    else:
+        low, high = age // 10 * 10, age // 10 * 10 + 9
+    return _("%(low)s–%(high)s years") % {"low": low, "high": high}
+
+
+def deidentify_text(text: str, known: KnownIdentity | None) -> tuple[str, int]:
+    """Free text with identifiers masked, and how many were masked."""
+    findings = detect(text or "", known=known)
+    return redact(text or "", findings), len(findings)
+
+
+def _source(document: SourceDocument, page: int | None) -> dict[str, Any]:
+    return {"document": document.public_id, "page": page}
+
+
+def _lab_of(fact: Fact) -> LabResult:
+    return LabResult(
+        name=fact.name, loinc=fact.code, value=fact.number or 0.0, unit=fact.unit,
+        reference_range=fact.reference_range,
+        reference_source=fact.reference_source or "none",  # type: ignore[arg-type]
+        flag=fact.flag or "none",  # type: ignore[arg-type]
+        page=fact.page, comparator=fact.comparator,
+    )
+
+
+def _history(intake: Intake) -> str:
+    parts = [
+        (_("Symptoms"), intake.symptoms),
+        (_("How it started and changed"), intake.symptom_timeline),
+        (_("Past illnesses and operations"), intake.past_history),
+        (_("Allergies"), intake.allergies),
+        (_("Current medicines"), intake.current_medicines),
+    ]
+    return "\n".join(f"{label}: {' '.join(text.split())}" for label, text in parts if text.strip())
+
+
+def summary_draft(
+    *,
+    intake: Intake,
+    documents: Sequence[SourceDocument],
+    known: KnownIdentity | None,
+    today: dt.date,
+    sex_label: str = "",
+) -> dict[str, Any]:
+    """The drafted content: patient (age band, sex), free-text sections, questions, tumour facts,
+    biomarkers found and missing, abnormal labs, urgency, and the documents they came from."""
+    sections = {
+        "history": _history(intake),
+        "diagnosis": intake.diagnosis_so_far.strip(),
+        "treatment_so_far": intake.treatment_so_far.strip(),
+        "treatment_planned": intake.treatment_planned.strip(),
+        "note": "",
+    }
+    masked = 0
+    for name, text in sections.items():
+        sections[name], count = deidentify_text(text, known)
+        masked += count
+    questions = []
+    for question in intake.questions:
+        text, count = deidentify_text(question, known)
+        masked += count
+        questions.append(text)
+
+    tumour: list[dict[str, Any]] = []
+    biomarkers: list[dict[str, Any]] = []
+    labs: list[dict[str, Any]] = []
+    urgency: list[dict[str, Any]] = []
+    seen_tumour: set[tuple[str, str]] = set()
+    seen_markers: set[tuple[str, str, str, str]] = set()
+    all_labs: list[LabResult] = []
+    all_markers: list[Biomarker] = []
+    merged = OncologyFacts()
+    normal_labs = 0
+    for document in documents:
+        for fact in document.facts:
+            if fact.kind == "tumour" and fact.name in TUMOUR_FIELDS:
+                if not getattr(merged, "cancer_type" if fact.name == "type" else fact.name):
+                    setattr(merged, "cancer_type" if fact.name == "type" else fact.name,
+                            fact.value)
+                if (fact.name, fact.value) not in seen_tumour:
+                    seen_tumour.add((fact.name, fact.value))
+                    tumour.append({"field": fact.name, "value": fact.value,
+                                   "source": _source(document, fact.page), "include": True})
+            elif fact.kind == "biomarker":
+                all_markers.append(Biomarker(fact.name, fact.value, fact.detail, fact.method,  # type: ignore[arg-type]
+                                             fact.page))
+                key = (fact.name, fact.value, fact.detail, fact.method)
+                if key not in seen_markers:
+                    seen_markers.add(key)
+                    biomarkers.append({"name": fact.name, "status": fact.value,
+                                       "value": fact.detail, "method": fact.method,
+                                       "source": _source(document, fact.page), "include": True})
+            elif fact.kind == "lab":
+                all_labs.append(_lab_of(fact))
+                if fact.flag in FLAG_ORDER:
+                    labs.append({
+                        "name": fact.name, "value": fact.value, "comparator": fact.comparator,
+                        "unit": fact.unit, "reference_range": fact.reference_range,
+                        "flag": fact.flag, "source": _source(document, fact.page),
+                        "include": True,
+                    })
+                    if fact.flag.startswith("critical"):
+                        template = (
+                            _("%(name)s %(value)s %(unit)s is critically low")
+                            if fact.flag == "critical_low"
+                            else _("%(name)s %(value)s %(unit)s is critically high")
+                        )
+                        urgency.append({
+                            "kind": "lab",
+                            "text": template % {"name": fact.name, "value": fact.value,
+                                                "unit": fact.unit},
+                            "source": _source(document, fact.page), "include": True,
+                        })
+                else:
+                    normal_labs += 1
+            elif fact.kind == "urgent":
+                urgency.append({"kind": "finding", "text": finding_reason(fact.name),
+                                "source": _source(document, fact.page), "include": True})
+    labs.sort(key=lambda lab: FLAG_ORDER[lab["flag"]])
+    merged.biomarkers = all_markers
+    work_up = missing_investigations(
+        facts=merged, labs=all_labs, text="\n".join(d.text for d in documents)
+    )
+    for label in intake.red_flag_labels:
+        urgency.append({"kind": "intake", "text": _("The patient reports: %(flag)s")
+                        % {"flag": label}, "source": None, "include": True})
+    return {
+        "version": CONTENT_VERSION,
+        "patient": {"age_band": age_band(intake.date_of_birth, today), "sex": sex_label},
+        "medical_area": intake.medical_area,
+        "sections": sections,
+        "questions": questions,
+        "tumour": tumour,
+        "biomarkers": biomarkers,
+        "missing": [{"item": m.item, "why": m.why, "include": True} for m in work_up],
+        "labs": labs,
+        "normal_labs": normal_labs,
+        "urgency": urgency,
+        "documents": [
+            {"id": d.public_id, "label": d.label, "ordinal": d.ordinal} for d in documents
+        ],
+        "masked": masked,
+    }
+
+
+def cited_documents(content: dict[str, Any]) -> set[str]:
+    """The public ids of the documents an included fact of the content comes from."""
+    cited: set[str] = set()
+    for section in ("tumour", "biomarkers", "labs", "urgency"):
+        for item in content.get(section, []):
+            source = item.get("source")
+            if item.get("include", True) and source:
+                cited.add(source["document"])
+    return cited
