@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from consilium.insights.deid import KnownIdentity, detect, redact
+from consilium.insights.deid import Finding, KnownIdentity, detect, redact
 from consilium.insights.labs import LabResult
 from consilium.insights.oncology import Biomarker, OncologyFacts
 from consilium.insights.urgency import finding_reason
@@ -102,9 +102,18 @@ def age_band(date_of_birth: dt.date | None, today: dt.date) -> str:
 
 
 def deidentify_text(text: str, known: KnownIdentity | None) -> tuple[str, int]:
-    """Free text with identifiers masked, and how many were masked."""
-    findings = detect(text or "", known=known)
-    return redact(text or "", findings), len(findings)
+    """Free text with identifiers masked, and how many were masked. Findings of one kind with
+    only spaces between them read as one marker ("[NAME]", not "[NAME] [NAME]")."""
+    text = text or ""
+    findings: list[Finding] = []
+    for finding in detect(text, known=known):
+        last = findings[-1] if findings else None
+        if last and last.type == finding.type and not text[last.end : finding.start].strip():
+            findings[-1] = Finding(last.type, last.start, finding.end,
+                                   text[last.start : finding.end])
+        else:
+            findings.append(finding)
+    return redact(text, findings), len(findings)
 
 
 def _source(document: SourceDocument, page: int | None) -> dict[str, Any]:

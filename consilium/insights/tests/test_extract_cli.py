@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from consilium.insights.extract import extract_document
 from consilium.insights.tests.fixtures import (
     html_page,
     lab_table,
@@ -84,16 +83,17 @@ def test_the_printed_text_is_de_identified(pathology_pdf):
     assert "Invasive ductal carcinoma" in result["text"]
 
 
-def test_a_photographed_lab_report_is_extracted_with_urgent_reasons(tmp_path):
+def test_a_skewed_turned_phone_photo_of_a_lab_report_gives_its_labs_through_the_command(tmp_path):
     rows = [
         ("Haemoglobin", "9.2", "L", "12.0 - 15.0", "g/dL"),
         ("Platelet Count", "0.3", "L", "1.5 - 4.1", "lakhs/cumm"),
         ("Potassium", "6.8", "H", "3.5 - 5.1", "mmol/L"),
     ]
     pdf = pdf_from_html(html_page(lab_table(rows, heading="Blood tests")))
-    photo = phone_photo(render_page(pdf), tilt=5, quarter_turns=3)
+    photo = tmp_path / "cbc.jpg"
+    photo.write_bytes(phone_photo(render_page(pdf), tilt=5, quarter_turns=3))
 
-    result = extract_document(photo, "image/jpeg").as_dict()
+    result = run_cli(photo)
 
     assert result["pages"]["source"] == {"ocr": 1}
     flags = {lab["name"]: lab["flag"] for lab in result["labs"]}
@@ -106,3 +106,7 @@ def test_a_photographed_lab_report_is_extracted_with_urgent_reasons(tmp_path):
         "Platelet count 30 10^9/L is critically low",
         "Potassium 6.8 mmol/L is critically high",
     ]
+    potassium = next(lab for lab in result["labs"] if lab["name"] == "Potassium")
+    assert (potassium["value"], potassium["unit"], potassium["reference_range"]) == (
+        6.8, "mmol/L", "3.5 - 5.1"
+    )
