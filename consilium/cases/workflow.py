@@ -12,7 +12,9 @@ ALLOWED: dict[S, frozenset[S]] = {
                                 S.CANCELLED}),
     S.READY: frozenset({S.ASSIGNED, S.AWAITING_INFO, S.CANCELLED}),
     S.ASSIGNED: frozenset({S.IN_REVIEW, S.READY, S.AWAITING_INFO, S.CANCELLED}),
-    S.IN_REVIEW: frozenset({S.CONSOLIDATION, S.REPORTED, S.AWAITING_INFO, S.CANCELLED}),
+    # A seat freed during the review (withdrawn) takes the case back to "with specialists".
+    S.IN_REVIEW: frozenset({S.CONSOLIDATION, S.REPORTED, S.ASSIGNED, S.AWAITING_INFO,
+                            S.CANCELLED}),
     S.CONSOLIDATION: frozenset({S.REPORTED, S.AWAITING_INFO, S.CANCELLED}),
     S.REPORTED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),

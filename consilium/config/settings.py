@@ -274,5 +274,8 @@ LOGGING = {
         # Django's request logger would print request bodies' field names and paths only; keep it
         # at WARNING so 4xx noise (which may carry identifiers in URLs) stays out.
         "django.request": {"level": "ERROR"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
