@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
-from consilium.documents.models import Document
+from consilium.documents.models import Document, DocumentCategory
 from consilium.insights.models import CaseSummary, SummaryStatus
 from consilium.insights.services import case_summary_get_or_draft, summary_content
 
@@ -66,17 +67,34 @@ def case_summary_for_specialist(*, case: Case, user: Any = None) -> SummaryView 
     )
     if summary is None:
         return None
+    documents = _documents_of(case)
     content = copy.deepcopy(summary_content(summary=summary))
     for section in FACT_SECTIONS:
-        content[section] = [
-            {k: v for k, v in item.items() if k != "include"}
-            for item in content.get(section, [])
-            if item.get("include", True)
-        ]
+        kept = []
+        for item in content.get(section, []):
+            source = item.get("source")
+            if not item.get("include", True):
+                continue
+            if source:
+                # A report whose release was taken back (its boxes changed) keeps its facts
+                # from specialists until it is released again.
+                document = documents.get(source["document"])
+                if document is None or not document["released"]:
+                    continue
+                item["cite"] = _cite_for_specialist(document, source.get("page"))
+            kept.append({k: v for k, v in item.items() if k != "include"})
+        content[section] = kept
     content.pop("masked", None)
+    content.pop("documents", None)
     if user is not None:
         record(
             actor=user, action="summary.specialist_view", target=summary,
             detail={"case": str(case.public_id)},
         )
-    return SummaryView(summary=summary, content=content, documents=_documents_of(case))
+    return SummaryView(summary=summary, content=content, documents=documents)
+
+
+def _cite_for_specialist(document: dict[str, Any], page: int | None) -> str:
+    """"Pathology or biopsy report, page 2": specialists see the released reports by kind."""
+    kind = str(DocumentCategory(document["category"]).label)
+    return _("%(kind)s, page %(page)s") % {"kind": kind, "page": page} if page else kind

@@ -232,3 +232,33 @@ def test_reading_the_summary_is_audited_without_health_data(
     assert event.actor == coordinator
     assert set(event.detail) == {"case"}
     assert AuditEvent.objects.filter(action="summary.draft").exists()
+
+
+def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_taken_back(
+    coordinator_client: Client, case: Case, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.template.loader import render_to_string
+
+    drafted(coordinator_client, case)
+    for document in Document.objects.all():
+        with django_capture_on_commit_callbacks(execute=True):
+            coordinator_client.post(f"/documents/{document.public_id}/release/",
+                                    {"version": document.redaction_version})
+    coordinator_client.post(summary_url(case, "save/"),
+                            {"action": "approve", "leave_out": ["biomarkers-0"]})
+    shown = case_summary_for_specialist(case=case)
+    assert shown is not None
+    assert "ER" not in [b["name"] for b in shown.content["biomarkers"]]
+    html = render_to_string("insights/_summary_for_specialist.html", {"summary": shown})
+    assert "Pathology or biopsy report, page 1" in html and "Potassium" in html
+    assert planted.identifiers_in(html) == {}
+
+    bloods = Document.objects.get(original_name="bloods.pdf")
+    box = bloods.boxes.filter(active=True).first()
+    assert box is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(f"/documents/box/{box.public_id}/remove/")
+
+    shown = case_summary_for_specialist(case=case)
+    assert shown is not None and shown.content["labs"] == []
+    assert shown.content["tumour"]  # the pathology report is still released
