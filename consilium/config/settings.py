@@ -190,6 +190,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# consilium/static (Pico, htmx, our CSS and scripts) belongs to no app, so it is named here;
+# without it the finders, collectstatic and the test server find none of it.
+STATICFILES_DIRS = [BASE_DIR / "consilium" / "static"]
 STATIC_ROOT = Path(env("CONSILIUM_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
