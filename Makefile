@@ -2,6 +2,8 @@
 .PHONY: setup demo test test-fast lint bench
 
 UV := uv
+# The de-identification corpus (never in the repository), e.g. ../shared/data/deid-physionet.
+DEID_CORPUS ?= ../shared/data/deid-physionet
 
 setup:
 	@bash scripts/install-system-packages.sh
@@ -21,3 +23,7 @@ lint: setup
 
 bench: setup
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/upload_memory.py
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/extract.py
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/pipeline.py
+	@if [ -d "$(DEID_CORPUS)" ]; then PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/deid.py --corpus "$(DEID_CORPUS)"; \
+	else echo "bench/deid.py skipped: set DEID_CORPUS=path/to/deid-physionet"; fi
