@@ -150,3 +150,24 @@ def test_the_patient_sees_which_page_is_being_read(client: Client, draft_case: C
 
     assert "Reading page 2 of 5" in page
     assert 'data-poll-url="' in page and "js/poll.js" in page
+
+
+def test_a_red_flag_phrase_in_a_report_marks_the_case_urgent_unless_it_is_negated(
+    client: Client, draft_case: Case, django_capture_on_commit_callbacks: Any
+) -> None:
+    from consilium.documents.tests.conftest import make_case, text_pdf
+
+    calm = make_case(draft_case.patient)
+    uploaded(client, calm, "calm.pdf",
+             text_pdf("MRI spine: no evidence of cord compression at any level."),
+             django_capture_on_commit_callbacks)
+    uploaded(client, draft_case, "mri.pdf",
+             text_pdf("MRI spine: metastatic spinal cord compression at T10."),
+             django_capture_on_commit_callbacks)
+
+    calm.refresh_from_db()
+    draft_case.refresh_from_db()
+    assert not calm.is_urgent
+    assert draft_case.is_urgent
+    urgent = Document.objects.get(original_name="mri.pdf").facts.get(kind="urgent")
+    assert (urgent.name, urgent.page) == ("spinal cord compression", 1)
