@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "consilium.core.context_processors.site",
+                "consilium.notifications.context_processors.unread_notifications",
             ],
         },
     },
