@@ -399,7 +399,7 @@ def demo_report_pdf() -> bytes:
 SECOND_PATIENT_EMAIL = f"family@{DEMO_DOMAIN}"
 SECOND_HOLDER = {"full_name": "Kavita Iyer", "phone": "+919833098765"}
 # Kavita asks for her father; his cases show the review side at three stages.
-FATHER = {
+FATHER: dict[str, Any] = {
     "full_name": "Raghavan Iyer",
     "date_of_birth": dt.date(1953, 7, 2),
     "sex": "male",
