@@ -191,6 +191,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project's own CSS and the vendored Pico and htmx live outside any app.
+STATICFILES_DIRS = [BASE_DIR / "consilium" / "static"]
 STATIC_ROOT = Path(env("CONSILIUM_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
