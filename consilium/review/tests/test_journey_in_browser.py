@@ -188,6 +188,7 @@ def test_a_case_goes_from_triage_to_a_signed_report_and_an_addendum(
     assert attachment(delivered) == pdf
 
     # A follow-up question, answered by the lead, becomes version 2.
+    family.goto(case.get_absolute_url())
     family.fill("textarea[name=question]", "Can radiotherapy wait until after the wedding?")
     family.click("button:has-text('Send the question')")
     family.wait_for_selector("text=Your question was sent")
