@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "consilium.core.context_processors.site",
+                "consilium.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -190,8 +191,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# consilium/static (Pico, htmx, our CSS and scripts) belongs to no app, so it is named here;
-# without it the finders, collectstatic and the test server find none of it.
+# The project's own CSS and the vendored Pico and htmx live outside any app.
 STATICFILES_DIRS = [BASE_DIR / "consilium" / "static"]
 STATIC_ROOT = Path(env("CONSILIUM_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
