@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consilium.audit.services import record
-from consilium.cases.selectors import case_get
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
 from consilium.documents.files import page_picture, rendition_open, rendition_verify
 from consilium.documents.models import Document, DocumentStatus, RedactionBox
 from consilium.documents.rendition import draw_boxes, jpeg_bytes, picture_open
 from consilium.documents.selectors import (
+    case_get_for_review,
     document_get_for_review,
     document_page_get,
     document_review_pages,
@@ -65,7 +65,7 @@ def panel_context(*, user: Any, case: Any) -> dict[str, Any]:
 @require_GET
 def coordinator_panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The panel alone, polled while reports are being read."""
-    case = case_get(user=request.user, public_id=public_id, action="document.review_list")
+    case = case_get_for_review(user=request.user, public_id=public_id, action="case.view")
     return render(
         request, "documents/_coordinator_panel.html", panel_context(user=request.user, case=case)
     )

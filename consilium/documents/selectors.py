@@ -12,7 +12,7 @@ from django.http import Http404
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
-from consilium.cases.selectors import cases_visible_to
+from consilium.cases.selectors import case_get, cases_visible_to
 from consilium.documents.models import Document, DocumentPage, RedactionBox
 
 
@@ -74,6 +74,13 @@ def documents_released(*, case: Case) -> list[Document]:
 def _require_coordinator(user: Any) -> None:
     if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
         raise Http404
+
+
+def case_get_for_review(*, user: Any, public_id: UUID | str, action: str) -> Case:
+    """A submitted case as a coordinator reviews it, or 404 for anyone else: the role is
+    checked before the case is read, so a refused request leaves no trace of reading it."""
+    _require_coordinator(user)
+    return case_get(user=user, public_id=public_id, action=action)
 
 
 def documents_for_coordinator(*, user: Any, case: Case) -> list[Document]:

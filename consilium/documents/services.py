@@ -494,8 +494,8 @@ def redaction_box_add(
         origin=BoxOrigin.COORDINATOR, created_by=actor, changed_by=actor,
     )
     record(
-        actor=actor, action="redaction.add", target=locked,
-        detail={"box": str(created.public_id), "page": page},
+        actor=actor, action="redaction.add", target=created,
+        detail={"document": str(locked.public_id), "page": page},
     )
     _redaction_changed(locked=locked, actor=actor)
     return created
@@ -513,8 +513,8 @@ def redaction_box_set_active(*, box: RedactionBox, actor: Any, active: bool) -> 
     current.changed_by = actor
     current.save(update_fields=["active", "changed_by", "updated_at"])
     record(
-        actor=actor, action="redaction.restore" if active else "redaction.remove", target=locked,
-        detail={"box": str(current.public_id), "page": current.page, "kind": current.kind},
+        actor=actor, action="redaction.restore" if active else "redaction.remove", target=current,
+        detail={"document": str(locked.public_id), "page": current.page, "kind": current.kind},
     )
     _redaction_changed(locked=locked, actor=actor)
     return current

@@ -315,3 +315,21 @@ def test_the_coordinator_panel_query_count_is_pinned(
     with CaptureQueriesContext(connection) as captured:
         signed_in.get(url)
     assert len(captured) == pinned
+
+
+@pytest.mark.parametrize(
+    "path", ["/documents/case/{case}/coordinator/", "/insights/case/{case}/summary/"]
+)
+def test_a_refused_request_leaves_no_trace_of_reading_the_case(
+    client: Client, document: Document, path: str
+) -> None:
+    case = document.case
+    client.force_login(case.patient.holder)  # the holder may see the case, not these pages
+    before = AuditEvent.objects.count()
+
+    response = client.get(path.format(case=case.public_id))
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(target_id=str(case.public_id)).exclude(
+        id__lte=before
+    ).exists()
