@@ -237,6 +237,11 @@ def _read_image(
         image.load()
     except Exception as exc:  # Pillow raises many types for broken files
         raise UnreadableDocument(str(exc)) from exc
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        # A transparent background would turn black once the alpha is dropped: paper is white.
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        image = flat
     return _ocr_page(image, number=number, keep_image=keep_image)
 
 

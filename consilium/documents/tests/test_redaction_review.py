@@ -333,3 +333,30 @@ def test_a_refused_request_leaves_no_trace_of_reading_the_case(
     assert not AuditEvent.objects.filter(target_id=str(case.public_id)).exclude(
         id__lte=before
     ).exists()
+
+
+def test_the_review_page_query_count_does_not_grow_with_pages_and_boxes(
+    signed_in: Client, document: Document
+) -> None:
+    from consilium.documents.models import DocumentPage
+
+    signed_in.get(url(document))
+    with CaptureQueriesContext(connection) as one_page:
+        signed_in.get(url(document))
+    for number in (2, 3, 4):
+        DocumentPage.objects.create(
+            document=document, number=number, source="ocr", width=1000, height=1400,
+            image_storage_key=f"test/{uuid.uuid4()}", image_sha256="0" * 64,
+        )
+        for row in range(5):
+            RedactionBox.objects.create(
+                document=document, page=number, x0=0.1, y0=0.1 * row + 0.01, x1=0.3,
+                y1=0.1 * row + 0.05, kind="NAME", origin="proposed",
+            )
+    Document.objects.filter(pk=document.pk).update(page_count=4)
+
+    with CaptureQueriesContext(connection) as four_pages:
+        page = signed_in.get(url(document)).content.decode()
+
+    assert page.count('class="review-page"') == 4
+    assert len(four_pages) == len(one_page)

@@ -97,3 +97,22 @@ def test_an_upside_down_tilted_photo_is_turned_round(lab_pdf):
 
     assert page.rotation == 180
     assert "Haemoglobin   9.2   L" in page.text
+
+
+def test_a_transparent_png_is_read_on_white_paper():
+    from consilium.insights.reading import iter_pages
+
+    text_only = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    from PIL import ImageDraw, ImageFont
+
+    ImageDraw.Draw(text_only).text(
+        (20, 80), "Haemoglobin 9.2 g/dL", fill=(0, 0, 0, 255),
+        font=ImageFont.load_default(size=32),
+    )
+    buffer = io.BytesIO()
+    text_only.save(buffer, format="PNG")
+
+    ((page, picture),) = list(iter_pages(buffer.getvalue(), "image/png", images=True))
+
+    assert "Haemoglobin" in page.text
+    assert picture is not None and picture.getpixel((5, 5)) == (255, 255, 255)
