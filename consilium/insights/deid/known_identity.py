@@ -66,6 +66,46 @@ def _name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
     return spans
 
 
+def _within_one_edit(a: str, b: str, limit: int) -> bool:
+    """True when a and b differ by at most `limit` insertions, deletions or substitutions."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def _misread_name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
+    """A registered name part as OCR misreads it: one letter off for five letters or more, two
+    for nine or more ("VERMA" read as "VERNA"). Ordinary and clinical words are never taken."""
+    from consilium.insights.deid.lexicon import is_clinical, is_word
+
+    parts = {
+        part.lower()
+        for name in names
+        for part in re.split(r"[\s,.;:()\-/]+", name)
+        if len(part) >= 5 and part.isalpha()
+    }
+    if not parts:
+        return []
+    spans: list[Span] = []
+    for match in re.finditer(r"(?<![\w])[A-Za-z][A-Za-z0-9]{3,}(?![\w])", text):
+        word = match.group().lower()
+        if word in parts or is_word(word) or is_clinical(word):
+            continue
+        for part in parts:
+            if _within_one_edit(word, part, 2 if len(part) >= 9 else 1):
+                spans.append((match.start(), match.end(), "NAME"))
+                break
+    return spans
+
+
 def _dob_spans(text: str, known: KnownIdentity) -> list[Span]:
     dob = known.date_of_birth
     if dob is None:
@@ -96,6 +136,7 @@ def _dob_spans(text: str, known: KnownIdentity) -> list[Span]:
 
 def find(text: str, known: KnownIdentity) -> list[Span]:
     spans = _name_spans(text, known.names)
+    spans += _misread_name_spans(text, known.names)
     spans += _dob_spans(text, known)
     for phone in known.phones:
         digits = re.sub(r"\D", "", phone)

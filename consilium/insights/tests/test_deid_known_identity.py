@@ -62,3 +62,21 @@ def test_email_address_parts_and_identifiers_are_found():
 
 def test_a_relative_registered_with_the_patient_is_found():
     assert covered("Husband RAMESH signed the consent", "RAMESH")
+
+
+@pytest.mark.parametrize("misread", ["VERNA", "Verrna", "Vema", "Verma1"])
+def test_a_registered_surname_misread_by_ocr_is_still_found(misread):
+    text = f"Patient: ASHA {misread}   Age: 45"
+    assert covered(text, misread)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Norma Dsouza", "Normal study, no lesion."),  # an ordinary word one letter off
+        ("Lakshmi Sarma", "Good karma, they say."),
+        ("Asha Rao", "Ashes in the ashtray."),  # parts under five letters are never loose
+    ],
+)
+def test_ordinary_words_a_letter_away_from_a_registered_name_are_left_alone(name, text):
+    assert detect(text, known=KnownIdentity(names=(name,))) == []
