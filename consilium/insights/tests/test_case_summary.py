@@ -4,6 +4,8 @@ until a coordinator approves it, and only then shown to specialists."""
 from __future__ import annotations
 
 import json
+import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -252,6 +254,12 @@ def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_take
     html = render_to_string("insights/_summary_for_specialist.html", {"summary": shown})
     assert "Pathology or biopsy report, page 1" in html and "Potassium" in html
     assert planted.identifiers_in(html) == {}
+    assert "<a href" not in html  # no assignment on this page: sources are named in words
+    assignment = SimpleNamespace(status="accepted", public_id=uuid.uuid4())
+    linked = render_to_string("insights/_summary_for_specialist.html",
+                              {"summary": shown, "view": SimpleNamespace(assignment=assignment)})
+    histo = Document.objects.get(original_name="histo.pdf")
+    assert f'/a/{assignment.public_id}/documents/{histo.public_id}/#page=1"' in linked
 
     bloods = Document.objects.get(original_name="bloods.pdf")
     box = bloods.boxes.filter(active=True).first()
