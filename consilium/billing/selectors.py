@@ -73,15 +73,25 @@ def payment_get(
     public_id: UUID | str,
     action: str = "payment.view",
     coordinator_only: bool = False,
+    holder_only: bool = False,
+    with_receipt: bool = False,
+    status: str | None = None,
 ) -> Payment:
-    """One payment the user may see, or 404. Audited."""
+    """One payment the user may see, or 404; the flags narrow it further (only coordinators,
+    only the case's holder, only once it has a receipt, only in `status`). Audited once
+    allowed."""
     if coordinator_only and not getattr(user, "is_coordinator", False):
         raise Http404
+    queryset = payments_visible_to(user=user)
+    if holder_only:
+        queryset = queryset.filter(case__patient__holder=user)
+    if with_receipt:
+        queryset = queryset.exclude(receipt_number="")
+    if status is not None:
+        queryset = queryset.filter(status=status)
     try:
-        payment = (
-            payments_visible_to(user=user)
-            .select_related("case", "case__patient", "case__patient__holder")
-            .get(public_id=public_id)
+        payment = queryset.select_related("case", "case__patient", "case__patient__holder").get(
+            public_id=public_id
         )
     except (Payment.DoesNotExist, ValueError):
         raise Http404 from None

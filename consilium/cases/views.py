@@ -279,9 +279,7 @@ def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="case.submit_view")
-    if case.patient.holder_id != user.pk:
-        raise Http404
+    case = case_get(user=user, public_id=public_id, action="case.submit_view", holder_only=True)
     if case.status != CaseStatus.DRAFT:
         # A second click or a second tab: the first submit already did everything.
         if request.method == "POST":

@@ -135,7 +135,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # thread) instead of waiting like the service's own file does. One file per test process, in
     # memory-backed /dev/shm where there is one so it costs about what the in-memory one did;
     # Django deletes it when the run ends.
-    _test_db_dir = Path(env("CONSILIUM_TEST_DB_DIR", "/dev/shm"))
+    _test_db_dir = Path(env("CONSILIUM_TEST_DB_DIR", "/dev/shm"))  # noqa: S108 - test data only
     if not (_test_db_dir.is_dir() and os.access(_test_db_dir, os.W_OK)):
         _test_db_dir = Path(tempfile.gettempdir())
     DATABASES["default"]["TEST"] = {
