@@ -58,6 +58,12 @@ def payment_paid_for_case(*, case: Case) -> Payment | None:
     return Payment.objects.filter(case=case, status=PaymentStatus.PAID).first()
 
 
+def payment_receipted_for_case(*, case: Case) -> Payment | None:
+    """The newest payment of the case that has a receipt (paid, or paid and since refunded);
+    the caller has checked access."""
+    return Payment.objects.filter(case=case).exclude(receipt_number="").order_by("-id").first()
+
+
 def payments_visible_to(*, user: Any) -> QuerySet[Payment]:
     """Coordinators see every payment; a holder sees their patients'; specialists none."""
     if not getattr(user, "is_authenticated", False) or user.is_specialist:

@@ -336,6 +336,13 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     }
     if case.status == CaseStatus.DRAFT and is_holder:
         context["next_step"] = case_next_step(case=case)
+    elif case.status != CaseStatus.DRAFT:
+        # The consent and payment pages are for drafts; a sent request links to what they left.
+        from consilium.billing.selectors import payment_receipted_for_case
+        from consilium.consent.selectors import consent_signature_active
+
+        context["signature"] = consent_signature_active(case=case)
+        context["receipted"] = payment_receipted_for_case(case=case) if is_holder else None
     if user.is_coordinator:
         context["questions"] = list(case.questions.all())
     return render(request, "cases/detail.html", context)
