@@ -15,10 +15,20 @@ from consilium.patients.models import Patient, Relationship, Sex
 
 PASSWORD = "Consilium-Test-2026"
 
+# Cases in review, specialists and reports, shared by the review and report tests.
+pytest_plugins = ["consilium.review.tests.fixtures"]
+
+
+@pytest.fixture(scope="session")
+def signing_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One self-signed signing certificate for the whole run (making an RSA key takes a while)."""
+    return tmp_path_factory.mktemp("signing")
+
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings: Any, tmp_path: Path) -> None:
+def _fast_and_isolated(settings: Any, tmp_path: Path, signing_dir: Path) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SIGNING_DIR = signing_dir
     settings.FILES_DIR = tmp_path / "files"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -99,6 +109,24 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    """A real SMTP server on 127.0.0.1 that the email backend talks to."""
+    from consilium.core.testing import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -85,7 +85,7 @@ class User(AbstractUser):
 
     def home_url(self) -> str:
         if self.role == Role.SPECIALIST:
-            return reverse("accounts:specialist_home")
+            return reverse("review:inbox")
         if self.role in (Role.COORDINATOR, Role.ADMIN):
             return reverse("cases:triage_queue")
         return reverse("cases:my_cases")

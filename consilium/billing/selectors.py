@@ -27,6 +27,11 @@ def case_is_paid(*, case: Case) -> bool:
     return Payment.objects.filter(case=case, status=PaymentStatus.PAID).exists()
 
 
+def case_paid_payment(*, case: Case) -> Payment | None:
+    """The payment received for this case and not refunded, if there is one."""
+    return Payment.objects.filter(case=case, status=PaymentStatus.PAID).order_by("-paid_at").first()
+
+
 def price_for(*, review_type: str) -> Price:
     """The price of a review type; created from settings the first time it is needed."""
     price, _ = Price.objects.get_or_create(

@@ -4,7 +4,7 @@ submit check says what is still missing."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -189,3 +189,34 @@ class QuestionsForm(forms.Form):
         filled = [i for i, b in enumerate(bound) if (b.value() or "").strip()]
         shown = max(self.VISIBLE, (filled[-1] + 2) if filled else 0)
         return bound[:shown], bound[shown:]
+
+
+class InformationRequestForm(forms.Form):
+    """What a coordinator or specialist asks the patient for."""
+
+    message = forms.CharField(
+        label=_("What do you need from the patient, and why?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("The patient reads this in an email and on their case page: write plainly."),
+    )
+    wanted = forms.MultipleChoiceField(
+        label=_("Reports to upload"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from consilium.documents.models import DocumentCategory
+
+        cast(forms.ChoiceField, self.fields["wanted"]).choices = DocumentCategory.choices
+
+
+class InformationAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+        help_text=_("Upload the reports on the reports page first; then write anything the "
+                    "doctors should know and send."),
+    )

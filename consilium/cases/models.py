@@ -144,3 +144,83 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class InformationRequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the patient")
+    ANSWERED = "answered", _("Answered")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+class InformationRequest(BaseModel):
+    """A coordinator or specialist asks the patient for something missing. While one is open the
+    case waits on the patient (status "information requested") and the turnaround clock is
+    paused; answering returns the case to the status it had (`resume_status`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("what we need and why"))
+    # Document categories (documents.DocumentCategory values) the patient is asked to upload.
+    wanted = models.JSONField(_("reports wanted"), default=list, blank=True)
+    resume_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    status = models.CharField(
+        max_length=16,
+        choices=InformationRequestStatus.choices,
+        default=InformationRequestStatus.OPEN,
+        db_index=True,
+    )
+    answer = models.TextField(_("your answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open request at a time: the patient answers one clear list.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="open"),
+                name="one_open_information_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} ({self.status})"
+
+
+class Turnaround(models.Model):
+    """The case's review clock. It starts when specialists are first assigned, runs towards a
+    target and a limit, pauses while the case waits on the patient (both deadlines move on by the
+    pause), and stops when the opinion is delivered. The scheduler sweeps these rows, so reminders,
+    escalations and refunds survive restarts; each step is claimed by setting its timestamp with a
+    conditional UPDATE, so it happens once."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="turnaround")
+    started_at = models.DateTimeField()
+    target_at = models.DateTimeField(db_index=True)
+    limit_at = models.DateTimeField(db_index=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(limit_at__gte=models.F("target_at")),
+                name="turnaround_limit_after_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} clock"
+
+    @property
+    def is_running(self) -> bool:
+        return self.paused_at is None and self.stopped_at is None

@@ -61,6 +61,18 @@ def case_get_editable(*, user: Any, public_id: UUID | str, action: str = "case.v
     return case
 
 
+# A patient adds reports to a draft, and to a case waiting on their answer to a request.
+UPLOADABLE = (CaseStatus.DRAFT, CaseStatus.AWAITING_INFO)
+
+
+def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Case:
+    """A case its holder may add reports to: a draft, or one waiting on their information."""
+    case = case_get(user=user, public_id=public_id, action=action)
+    if case.status not in UPLOADABLE or case.patient.holder_id != user.pk:
+        raise Http404
+    return case
+
+
 # --- Intake progress ---------------------------------------------------------------------------
 
 STEP_ORDER: tuple[str, ...] = tuple(IntakeStep.values)

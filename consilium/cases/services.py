@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +16,15 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases import red_flags
-from consilium.cases.models import Case, CaseQuestion, CaseStatus, CaseTransition
+from consilium.cases.models import (
+    Case,
+    CaseQuestion,
+    CaseStatus,
+    CaseTransition,
+    InformationRequest,
+    InformationRequestStatus,
+    Turnaround,
+)
 from consilium.cases.selectors import STEP_ORDER, Problem, case_submit_problems
 from consilium.cases.workflow import ALLOWED
 from consilium.core.errors import DomainError, require
@@ -300,3 +310,391 @@ def case_submit(*, case: Case, actor: Any) -> Case:
     case.status = locked.status
     case.submitted_at = locked.submitted_at
     return locked
+
+
+# --- Information requests -----------------------------------------------------------------------
+
+# Where a case may be when someone asks the patient for more.
+ASKABLE = (
+    CaseStatus.TRIAGE,
+    CaseStatus.READY,
+    CaseStatus.ASSIGNED,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.CONSOLIDATION,
+)
+
+
+def _may_ask(*, actor: Any, case: Case) -> bool:
+    if getattr(actor, "is_coordinator", False):
+        return True
+    from consilium.review.selectors import specialist_is_on_case
+
+    return bool(getattr(actor, "is_specialist", False)) and specialist_is_on_case(
+        user=actor, case=case
+    )
+
+
+def _holder_language(case: Case) -> str:
+    return getattr(case.patient.holder, "preferred_language", "") or "en"
+
+
+@transaction.atomic
+def information_request_create(
+    *, case: Case, actor: Any, message: str, wanted: Sequence[str] = ()
+) -> InformationRequest:
+    """Asks the patient for something missing: the case waits on the patient, its turnaround
+    clock pauses, and the patient is emailed. One open request per case."""
+    from django.utils import translation
+
+    from consilium.notifications.services import user_notify
+
+    locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
+    require(_may_ask(actor=actor, case=locked), _("You cannot ask for information on this case."))
+    require(message.strip(), _("Write what you need from the patient and why."))
+    require(
+        locked.status in ASKABLE,
+        _("Information can be requested only while a case is being triaged or reviewed."),
+    )
+    require(
+        not locked.information_requests.filter(status=InformationRequestStatus.OPEN).exists(),
+        _("A request is already waiting for the patient. Withdraw it first to ask again."),
+    )
+    request = InformationRequest.objects.create(
+        case=locked,
+        requested_by=actor,
+        message=message.strip(),
+        wanted=[w for w in wanted if w],
+        resume_status=locked.status,
+    )
+    case_transition(case=locked, to=CaseStatus.AWAITING_INFO, actor=actor)
+    turnaround_pause(case=locked)
+    record(
+        actor=actor,
+        action="information_request.create",
+        target=request,
+        detail={"case": str(locked.public_id), "wanted": request.wanted},
+    )
+    holder = locked.patient.holder
+    url = locked.get_absolute_url()
+    with translation.override(_holder_language(locked)):
+        asker = (
+            _("The specialist reviewing your case")
+            if getattr(actor, "is_specialist", False)
+            else _("Your case coordinator")
+        )
+        user_notify(
+            user=holder,
+            message=_("We need more information for request %(reference)s.")
+            % {"reference": locked.reference},
+            url=url,
+            subject=_("We need more information for your request %(reference)s")
+            % {"reference": locked.reference},
+            body=_(
+                "Hello,\n\n%(asker)s needs more information before the review can go on:\n\n"
+                "%(message)s\n\n"
+                "Please sign in and answer here: %(url)s\n"
+                "You can write an answer and upload reports on that page.\n\n"
+                "The review time is paused until you answer, so your opinion is not delayed "
+                "by the wait. If you cannot get a report, tell us that in your answer."
+            )
+            % {"asker": asker, "message": request.message, "url": settings.SITE_URL + url},
+            dedupe_key=f"information-request:{request.public_id}",
+        )
+    case.status = locked.status
+    return request
+
+
+def _return_case(*, request: InformationRequest, actor: Any, note: str) -> Case:
+    case = Case.objects.select_for_update().get(pk=request.case_id)
+    case_transition(case=case, to=CaseStatus(request.resume_status), actor=actor, note=note)
+    turnaround_resume(case=case)
+    from consilium.review.services import review_advance
+
+    review_advance(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def information_request_answer(
+    *, request: InformationRequest, actor: Any, answer: str
+) -> InformationRequest:
+    """The patient answers: the case returns to where it was (the triage queue, or the
+    specialists), the clock resumes, and whoever asked is told."""
+    from consilium.notifications.services import user_notify
+
+    locked = (
+        InformationRequest.objects.select_for_update()
+        .select_related("case__patient", "requested_by")
+        .get(pk=request.pk)
+    )
+    require(
+        locked.case.patient.holder_id == actor.pk, _("Only the account holder can answer this.")
+    )
+    require(
+        locked.status == InformationRequestStatus.OPEN, _("This request has already been answered.")
+    )
+    from consilium.documents.models import Document
+
+    uploaded = Document.objects.filter(case=locked.case, created_at__gte=locked.created_at).count()
+    require(
+        answer.strip() or uploaded,
+        _("Write an answer or upload at least one report before sending."),
+    )
+    locked.status = InformationRequestStatus.ANSWERED
+    locked.answer = answer.strip()
+    locked.answered_by = actor
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
+    record(
+        actor=actor,
+        action="information_request.answer",
+        target=locked,
+        detail={"case": str(locked.case.public_id), "documents": uploaded},
+    )
+    case = _return_case(request=locked, actor=actor, note="information received")
+    asker = locked.requested_by
+    if getattr(asker, "is_specialist", False):
+        from consilium.review.selectors import review_url_for_specialist
+
+        url = review_url_for_specialist(user=asker, case=case)
+        code = case.review.code
+    else:
+        url, code = case.get_absolute_url(), case.reference
+    user_notify(
+        user=asker,
+        message=_("The patient answered your request on %(code)s.") % {"code": code},
+        url=url,
+        subject=_("The patient answered: %(code)s") % {"code": code},
+        body=_(
+            "The patient has answered your request for information on %(code)s "
+            "(%(documents)d new report(s)). Open the case: %(url)s"
+        )
+        % {"code": code, "documents": uploaded, "url": settings.SITE_URL + url},
+        dedupe_key=f"information-answered:{locked.public_id}",
+    )
+    request.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def information_request_withdraw(*, request: InformationRequest, actor: Any) -> InformationRequest:
+    """A coordinator withdraws an open request (asked by mistake, or the report arrived another
+    way): the case returns to where it was and the clock resumes."""
+    require(getattr(actor, "is_coordinator", False), _("Only a coordinator can withdraw this."))
+    locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    require(
+        locked.status == InformationRequestStatus.OPEN, _("This request is no longer open.")
+    )
+    locked.status = InformationRequestStatus.CANCELLED
+    locked.save(update_fields=["status", "updated_at"])
+    record(actor=actor, action="information_request.withdraw", target=locked)
+    _return_case(request=locked, actor=actor, note="information request withdrawn")
+    request.status = locked.status
+    return locked
+
+
+# --- Turnaround clock -----------------------------------------------------------------------------
+
+
+def turnaround_start(*, case: Case, now: dt.datetime | None = None) -> Turnaround:
+    """Starts the clock at the first assignment; later (re)assignments leave it as it is."""
+    now = now or timezone.now()
+    clock, created = Turnaround.objects.get_or_create(
+        case=case,
+        defaults={
+            "started_at": now,
+            "target_at": now + dt.timedelta(hours=settings.TURNAROUND_TARGET_HOURS),
+            "limit_at": now + dt.timedelta(hours=settings.TURNAROUND_LIMIT_HOURS),
+        },
+    )
+    if created:
+        record(actor=None, action="turnaround.start", target=case)
+    return clock
+
+
+def turnaround_pause(*, case: Case, now: dt.datetime | None = None) -> bool:
+    """Pauses a running clock (the case waits on the patient). True if it was running."""
+    now = now or timezone.now()
+    return bool(
+        Turnaround.objects.filter(
+            case=case, paused_at__isnull=True, stopped_at__isnull=True
+        ).update(paused_at=now)
+    )
+
+
+@transaction.atomic
+def turnaround_resume(*, case: Case, now: dt.datetime | None = None) -> bool:
+    """Restarts a paused clock; the target and the limit move on by the length of the pause."""
+    now = now or timezone.now()
+    clock = Turnaround.objects.select_for_update().filter(case=case).first()
+    if clock is None or clock.paused_at is None:
+        return False
+    pause = max(now - clock.paused_at, dt.timedelta(0))
+    clock.target_at += pause
+    clock.limit_at += pause
+    clock.paused_seconds += int(pause.total_seconds())
+    clock.paused_at = None
+    clock.save(update_fields=["target_at", "limit_at", "paused_seconds", "paused_at"])
+    return True
+
+
+def turnaround_stop(*, case: Case, now: dt.datetime | None = None) -> None:
+    """Stops the clock when the opinion is delivered (a pause still open is closed first)."""
+    now = now or timezone.now()
+    turnaround_resume(case=case, now=now)
+    Turnaround.objects.filter(case=case, stopped_at__isnull=True).update(stopped_at=now)
+
+
+@dataclass
+class SweepResult:
+    reminded: list[str]
+    escalated: list[str]
+    breached: list[str]
+
+
+def turnaround_sweep(*, now: dt.datetime | None = None) -> SweepResult:
+    """The scheduler's pass over running clocks: reminds specialists before the target, tells
+    coordinators at the target, and at the limit refunds the patient in full and apologises.
+    Paused clocks are skipped (the patient's information is not complete). Each step is claimed
+    with a conditional UPDATE on its timestamp, so it happens once however often this runs."""
+    now = now or timezone.now()
+    running = Turnaround.objects.filter(paused_at__isnull=True, stopped_at__isnull=True)
+    result = SweepResult(reminded=[], escalated=[], breached=[])
+    remind_from = now + dt.timedelta(hours=settings.TURNAROUND_REMINDER_HOURS)
+    due_reminders = running.filter(reminded_at__isnull=True, target_at__lte=remind_from)
+    for clock_id in due_reminders.values_list("pk", flat=True):
+        if _turnaround_step(clock_id=clock_id, field="reminded_at", now=now, act=_remind):
+            result.reminded.append(str(clock_id))
+    for clock_id in running.filter(escalated_at__isnull=True, target_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        if _turnaround_step(clock_id=clock_id, field="escalated_at", now=now, act=_escalate):
+            result.escalated.append(str(clock_id))
+    for clock_id in running.filter(breached_at__isnull=True, limit_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        if _turnaround_step(clock_id=clock_id, field="breached_at", now=now, act=_breach):
+            result.breached.append(str(clock_id))
+    return result
+
+
+def turnaround_sweep_due() -> int:
+    """The scheduler's entry point."""
+    result = turnaround_sweep()
+    return len(result.reminded) + len(result.escalated) + len(result.breached)
+
+
+def _turnaround_step(
+    *, clock_id: int, field: str, now: dt.datetime, act: Callable[[Turnaround, dt.datetime], None]
+) -> bool:
+    try:
+        with transaction.atomic():
+            claimed = Turnaround.objects.filter(
+                pk=clock_id, paused_at__isnull=True, stopped_at__isnull=True, **{field: None}
+            ).update(**{field: now})
+            if not claimed:
+                return False
+            clock = Turnaround.objects.select_related("case__patient__holder").get(pk=clock_id)
+            act(clock, now)
+            record(actor=None, action=f"turnaround.{field.removesuffix('_at')}", target=clock.case)
+            return True
+    except DomainError:
+        # The refund was refused (e.g. the provider is down): nothing is kept, the next sweep
+        # tries again. Only the case's public id is logged.
+        logger.warning("turnaround step %s failed for a case; will retry", field)
+        return False
+
+
+def _coordinators() -> list[Any]:
+    from consilium.accounts.models import Role, User
+
+    return list(User.objects.filter(role=Role.COORDINATOR, is_active=True))
+
+
+def _remind(clock: Turnaround, now: dt.datetime) -> None:
+    from consilium.review.services import review_remind_specialists
+
+    review_remind_specialists(case=clock.case, target_at=clock.target_at)
+
+
+def _escalate(clock: Turnaround, now: dt.datetime) -> None:
+    from consilium.notifications.services import user_notify
+
+    case = clock.case
+    hours_left = max(0, int((clock.limit_at - now).total_seconds() // 3600))
+    for coordinator in _coordinators():
+        user_notify(
+            user=coordinator,
+            message=_("%(reference)s has passed its target time; %(hours)d h to the limit.")
+            % {"reference": case.reference, "hours": hours_left},
+            url=case.get_absolute_url(),
+            subject=_("Target time passed: %(reference)s") % {"reference": case.reference},
+            body=_(
+                "Case %(reference)s has passed its %(target)d-hour target and the opinion is "
+                "not delivered yet. The limit is in %(hours)d hours; at the limit the patient "
+                "is refunded automatically.\n\nOpen the case: %(url)s"
+            )
+            % {
+                "reference": case.reference,
+                "target": settings.TURNAROUND_TARGET_HOURS,
+                "hours": hours_left,
+                "url": settings.SITE_URL + case.get_absolute_url(),
+            },
+            dedupe_key=f"turnaround-escalated:{case.public_id}:{coordinator.pk}",
+        )
+
+
+def _breach(clock: Turnaround, now: dt.datetime) -> None:
+    from django.utils import translation
+
+    from consilium.billing.selectors import case_paid_payment
+    from consilium.billing.services import payment_refund
+    from consilium.notifications.services import user_notify
+
+    case = clock.case
+    payment = case_paid_payment(case=case)
+    if payment is not None:
+        payment_refund(payment=payment, actor=None, reason="turnaround_breach")
+    holder = case.patient.holder
+    with translation.override(_holder_language(case)):
+        user_notify(
+            user=holder,
+            message=_("We are sorry: your opinion for %(reference)s is late.")
+            % {"reference": case.reference},
+            url=case.get_absolute_url(),
+            subject=_("We are sorry: your opinion %(reference)s is late")
+            % {"reference": case.reference},
+            body=_(
+                "Hello,\n\nWe promised your written opinion within %(limit)d hours of assigning "
+                "the specialists, and we have not kept that promise. We are sorry.\n\n"
+                "%(refund)s\n\n"
+                "The specialists are still working on your case and you will receive the opinion "
+                "as soon as it is ready. You can follow it here: %(url)s"
+            )
+            % {
+                "limit": settings.TURNAROUND_LIMIT_HOURS,
+                "refund": _("We have refunded your payment in full.")
+                if payment is not None
+                else _("Your request had no payment to refund."),
+                "url": settings.SITE_URL + case.get_absolute_url(),
+            },
+            dedupe_key=f"turnaround-breached:{case.public_id}",
+        )
+    for coordinator in _coordinators():
+        user_notify(
+            user=coordinator,
+            message=_("%(reference)s passed its limit: refunded.") % {"reference": case.reference},
+            url=case.get_absolute_url(),
+            subject=_("Limit passed, patient refunded: %(reference)s")
+            % {"reference": case.reference},
+            body=_(
+                "Case %(reference)s passed its %(limit)d-hour limit. The patient has been "
+                "refunded and has received an apology. Open the case: %(url)s"
+            )
+            % {
+                "reference": case.reference,
+                "limit": settings.TURNAROUND_LIMIT_HOURS,
+                "url": settings.SITE_URL + case.get_absolute_url(),
+            },
+            dedupe_key=f"turnaround-breached:{case.public_id}:{coordinator.pk}",
+        )

@@ -12,4 +12,19 @@ urlpatterns = [
     path("<uuid:public_id>/intake/<slug:step>/", views.intake, name="intake"),
     path("<uuid:public_id>/emergency/", views.emergency, name="emergency"),
     path("<uuid:public_id>/submit/", views.submit, name="submit"),
+    path(
+        "<uuid:public_id>/information/",
+        views.information_request_new,
+        name="information_request_new",
+    ),
+    path(
+        "<uuid:public_id>/information/<uuid:request_id>/",
+        views.information_request_answer,
+        name="information_request_answer",
+    ),
+    path(
+        "<uuid:public_id>/information/<uuid:request_id>/withdraw/",
+        views.information_request_withdraw,
+        name="information_request_withdraw",
+    ),
 ]

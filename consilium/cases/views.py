@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consilium.cases import services
 from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
@@ -333,6 +334,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "red_flag_labels": [RedFlag(code).label for code in case.red_flags],
         "age": case.patient.age_on(timezone.localdate()),
         "reason_labels": _reason_labels(case),
+        "now": timezone.now(),
     }
     if case.status == CaseStatus.DRAFT and is_holder:
         context["next_step"] = case_next_step(case=case)
@@ -343,8 +345,17 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
         context["signature"] = consent_signature_active(case=case)
         context["receipted"] = payment_receipted_for_case(case=case) if is_holder else None
+    # The review side of the page: its own selectors decide what each person sees.
+    from consilium.review.forms import FollowUpForm, RatingForm
+    from consilium.review.selectors import coordinator_review_panel, patient_review_panel
+
     if user.is_coordinator:
         context["questions"] = list(case.questions.all())
+        context["review_panel"] = coordinator_review_panel(user=user, case=case)
+    elif is_holder:
+        context["patient_panel"] = patient_review_panel(user=user, case=case)
+        context["follow_up_form"] = FollowUpForm()
+        context["rating_form"] = RatingForm()
     return render(request, "cases/detail.html", context)
 
 
@@ -354,3 +365,99 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cases/triage_queue.html", {"queue": queue, "today": timezone.localdate()}
     )
+
+
+# --- Information requests ------------------------------------------------------------------------
+
+
+def _information_request(case: Case, request_id: UUID | str) -> Any:
+    from consilium.cases.models import InformationRequest
+
+    try:
+        return case.information_requests.select_related("requested_by").get(public_id=request_id)
+    except (InformationRequest.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def information_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A coordinator asks the patient for something missing."""
+    from consilium.cases.forms import InformationRequestForm
+
+    user: Any = request.user
+    if not user.is_coordinator:
+        raise Http404
+    case = case_get(user=user, public_id=public_id, action="information_request.form")
+    form = InformationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_request_create(
+                case=case, actor=user, message=form.cleaned_data["message"],
+                wanted=form.cleaned_data["wanted"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The patient has been emailed. The case waits for their "
+                                        "answer and its review clock is paused."))
+            return redirect(case.get_absolute_url())
+    return render(request, "cases/information_request_new.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def information_request_answer(
+    request: HttpRequest, public_id: str, request_id: str
+) -> HttpResponse:
+    """The patient reads what is asked, adds reports and answers."""
+    from consilium.cases.forms import InformationAnswerForm
+    from consilium.cases.models import InformationRequestStatus
+    from consilium.documents.models import Document, DocumentCategory
+
+    user: Any = request.user
+    case = case_get(user=user, public_id=public_id, action="information_request.view")
+    if case.patient.holder_id != user.pk:
+        raise Http404
+    item = _information_request(case, request_id)
+    form = InformationAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_request_answer(
+                request=item, actor=user, answer=form.cleaned_data["answer"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you. Your answer was sent and the review goes on."))
+            return redirect(case.get_absolute_url())
+    new_documents = list(Document.objects.filter(case=case, created_at__gte=item.created_at))
+    return render(request, "cases/information_request_answer.html", {
+        "case": case,
+        "item": item,
+        "form": form,
+        "is_open": item.status == InformationRequestStatus.OPEN,
+        "wanted_labels": [DocumentCategory(w).label for w in item.wanted
+                          if w in DocumentCategory.values],
+        "new_documents": new_documents,
+        "asked_by_specialist": getattr(item.requested_by, "is_specialist", False),
+    })
+
+
+@login_required
+@require_POST
+def information_request_withdraw(
+    request: HttpRequest, public_id: str, request_id: str
+) -> HttpResponse:
+    user: Any = request.user
+    if not user.is_coordinator:
+        raise Http404
+    case = case_get(user=user, public_id=public_id, action="information_request.view")
+    item = _information_request(case, request_id)
+    try:
+        services.information_request_withdraw(request=item, actor=user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request is withdrawn and the case is back where it was."))
+    return redirect(case.get_absolute_url())

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "consilium.billing",
     "consilium.notifications",
     "consilium.insights",
+    "consilium.review",
+    "consilium.reports",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "consilium.core.context_processors.site",
+                "consilium.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -254,6 +257,18 @@ FOLLOW_UP_QUESTIONS = int(env("CONSILIUM_FOLLOW_UP_QUESTIONS", "3"))
 TURNAROUND_TARGET_HOURS = int(env("CONSILIUM_TURNAROUND_TARGET_HOURS", "72"))
 TURNAROUND_LIMIT_HOURS = int(env("CONSILIUM_TURNAROUND_LIMIT_HOURS", "120"))
 STAFF_REQUIRE_2FA = env_bool("CONSILIUM_STAFF_REQUIRE_2FA", True)
+# Reminders to specialists this many hours before the target; an offer not answered within
+# OFFER_RESPONSE_HOURS goes back to the coordinator for reassignment.
+TURNAROUND_REMINDER_HOURS = int(env("CONSILIUM_TURNAROUND_REMINDER_HOURS", "24"))
+OFFER_RESPONSE_HOURS = int(env("CONSILIUM_OFFER_RESPONSE_HOURS", "24"))
+# The deployment's signing certificate and key (PEM). Without them the embedded deployment makes a
+# self-signed pair in var/signing/ on first use: fine for a demo, not trusted by PDF readers.
+SIGNING_CERT_FILE = env("CONSILIUM_SIGNING_CERT_FILE")
+SIGNING_KEY_FILE = env("CONSILIUM_SIGNING_KEY_FILE")
+SIGNING_KEY_PASSPHRASE = env("CONSILIUM_SIGNING_KEY_PASSPHRASE")
+SIGNING_DIR = Path(env("CONSILIUM_SIGNING_DIR", str(VAR_DIR / "signing")))
+# Who signs, as printed on the report.
+REPORT_ORGANISATION = env("CONSILIUM_REPORT_ORGANISATION", SITE_NAME)
 
 LOGGING = {
     "version": 1,
@@ -274,5 +289,8 @@ LOGGING = {
         # Django's request logger would print request bodies' field names and paths only; keep it
         # at WARNING so 4xx noise (which may carry identifiers in URLs) stays out.
         "django.request": {"level": "ERROR"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,8 @@ urlpatterns = [
     path("consent/", include("consilium.consent.urls")),
     path("billing/", include("consilium.billing.urls")),
     path("notifications/", include("consilium.notifications.urls")),
+    path("review/", include("consilium.review.urls")),
+    path("reports/", include("consilium.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -57,7 +57,7 @@ def document_create(
             # second one count the first.
             locked = Case.objects.select_for_update().get(pk=case.pk)
             require(
-                locked.status == CaseStatus.DRAFT,
+                locked.status in (CaseStatus.DRAFT, CaseStatus.AWAITING_INFO),
                 _("This request has been sent, so reports can no longer be added here."),
             )
             room = settings.CASE_UPLOAD_LIMIT_BYTES - case_upload_used(case=locked)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
-from consilium.cases.selectors import case_get, case_get_editable
+from consilium.cases.selectors import UPLOADABLE, case_get, case_get_uploadable
 from consilium.core.crypto import TamperedFileError, patient_data_key
 from consilium.core.errors import DomainError
 from consilium.documents.checklist import checklist_for
@@ -55,13 +55,16 @@ def _optional_url(name: str, public_id: UUID) -> str:
 def _page_context(
     request: HttpRequest, case: Case, documents: list[Document], form: UploadForm | None = None
 ) -> dict[str, Any]:
-    editable = case.status == CaseStatus.DRAFT and case.patient.holder_id == request.user.pk
+    holder = case.patient.holder_id == request.user.pk
+    editable = case.status == CaseStatus.DRAFT and holder
     used = sum(document.uploaded_size for document in documents)
     limit = settings.CASE_UPLOAD_LIMIT_BYTES
     return {
         "case": case,
         "documents": documents,
         "editable": editable,
+        # While we wait on the patient for information they add reports; removing stays a draft's.
+        "can_upload": holder and case.status in UPLOADABLE,
         "form": form or UploadForm(),
         "used_mb": megabytes(used),
         "limit_mb": megabytes(limit),
@@ -95,7 +98,7 @@ def document_upload(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Receives files straight into encrypted storage. The upload handler has to be installed
     before anything reads the body, so the CSRF check runs afterwards, in the inner view (the
     pattern Django's documentation gives for changing upload handlers)."""
-    case = case_get_editable(user=request.user, public_id=public_id, action="document.upload")
+    case = case_get_uploadable(user=request.user, public_id=public_id, action="document.upload")
     handler = EncryptingUploadHandler(
         request, data_key=patient_data_key(patient=case.patient), room=case_upload_room(case=case)
     )

@@ -37,6 +37,10 @@ class OutboxMessage(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="outbox_messages",
     )
+    # Files to attach, by reference only: [{"storage_key", "sha256", "patient", "filename",
+    # "content_type"}]. They stay encrypted in file storage and are decrypted (with the patient's
+    # data key, their hash checked) only while the message is being sent.
+    attachments = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

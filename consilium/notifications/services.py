@@ -8,7 +8,9 @@ can never both send the same message.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -45,6 +47,7 @@ def outbox_enqueue(
     dedupe_key: str,
     recipient: Any = None,
     body_html: str = "",
+    attachments: list[Attachment] | None = None,
 ) -> OutboxMessage:
     """Adds one email to the outbox and schedules its sending once the caller's transaction
     commits; a second call with the same dedupe key changes nothing."""
@@ -56,11 +59,47 @@ def outbox_enqueue(
             "body_text": body_text,
             "body_html": body_html,
             "recipient": recipient,
+            "attachments": [a.as_dict() for a in attachments or []],
         },
     )
     if created:
         transaction.on_commit(lambda: _enqueue_send(message_id=message.pk))
     return message
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An encrypted file to attach to an email, named by its storage key (never its bytes)."""
+
+    storage_key: str
+    sha256: str
+    patient_public_id: str
+    filename: str
+    content_type: str = "application/pdf"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "storage_key": self.storage_key,
+            "sha256": self.sha256,
+            "patient": self.patient_public_id,
+            "filename": self.filename,
+            "content_type": self.content_type,
+        }
+
+
+def _attachment_bytes(item: dict[str, str]) -> bytes:
+    from consilium.core.crypto import TamperedFileError, patient_data_key
+    from consilium.core.storage import encrypted_open_read
+    from consilium.patients.models import Patient
+
+    patient = Patient.objects.get(public_id=item["patient"])
+    with encrypted_open_read(
+        key=item["storage_key"], data_key=patient_data_key(patient=patient)
+    ) as reader:
+        data = reader.read()
+    if hashlib.sha256(data).hexdigest() != item["sha256"]:
+        raise TamperedFileError("attachment hash mismatch")
+    return data
 
 
 def _enqueue_send(*, message_id: int) -> None:
@@ -135,6 +174,8 @@ def _send(message: OutboxMessage) -> None:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for item in message.attachments:
+        email.attach(item["filename"], _attachment_bytes(item), item["content_type"])
     email.send(fail_silently=False)
 
 
@@ -173,6 +214,30 @@ def outbox_send_due() -> int:
 def notification_create(*, user: Any, message: str, url: str = "") -> Notification:
     """Adds an in-portal notice for one user (they see it on their notifications page)."""
     return Notification.objects.create(user=user, message=message[:300], url=url[:300])
+
+
+def user_notify(
+    *,
+    user: Any,
+    message: str,
+    url: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    attachments: list[Attachment] | None = None,
+) -> None:
+    """Tells one person about something both in the portal and by email (through the outbox,
+    once per dedupe key). `url` is a path; the email carries the full address. Texts must already
+    be in the recipient's language, and never hold what the recipient may not see."""
+    notification_create(user=user, message=message, url=url)
+    outbox_enqueue(
+        to=user.email,
+        subject=subject,
+        body_text=body,
+        dedupe_key=dedupe_key,
+        recipient=user,
+        attachments=attachments,
+    )
 
 
 def notifications_mark_read(*, user: Any, public_ids: list[str] | None = None) -> int:

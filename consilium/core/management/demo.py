@@ -337,6 +337,8 @@ def demo_seed() -> SeedResult:
     )
     case = _demo_case_ensure(holder=patient)
     document_attached = _demo_document_ensure(case=case, holder=patient)
+    _demo_review_cases_ensure(coordinator=coordinators[0], specialists=specialists,
+                              password_hash=password_hash)
     return SeedResult(admin, coordinators, specialists, patient, case, document_attached)
 
 
@@ -390,3 +392,122 @@ def demo_report_pdf() -> bytes:
     """
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
+
+
+# --- Cases further along, so every role has something to do in the demo ----------------------
+
+SECOND_PATIENT_EMAIL = f"family@{DEMO_DOMAIN}"
+SECOND_HOLDER = {"full_name": "Kavita Iyer", "phone": "+919833098765"}
+# Kavita asks for her father; his cases show the review side at three stages.
+FATHER: dict[str, Any] = {
+    "full_name": "Raghavan Iyer",
+    "date_of_birth": dt.date(1953, 7, 2),
+    "sex": "male",
+    "phone": "+919833011223",
+    "email": "",
+    "address": "7 Temple Street, Mylapore",
+    "city": "Chennai",
+    "state": "Tamil Nadu",
+    "country": "India",
+}
+REVIEW_CASES = (
+    # (marker in the diagnosis, review type, stage)
+    ("Adenocarcinoma of the right lung", "board", "in_review"),
+    ("Severe narrowing of the aortic valve", "single", "reported"),
+    ("Carcinoma of the prostate, Gleason 3+4", "single", "triage"),
+)
+
+
+def _demo_submitted_case(*, holder: User, patient: Any, diagnosis: str, review_type: str,
+                         coordinator: User) -> Any:
+    from decimal import Decimal
+
+    from consilium.billing.services import payment_record_offline, payment_start
+    from consilium.cases import services as cases
+    from consilium.consent.services import consent_sign
+
+    area = "heart" if "aortic" in diagnosis else "cancer"
+    case = cases.case_create(patient=patient, actor=holder)
+    cases.case_save_condition(case=case, actor=holder, data={
+        "medical_area": area, "diagnosis_so_far": diagnosis, "reasons": ["options"],
+        "symptoms": "Breathless on climbing stairs for two months.",
+    })
+    cases.case_save_history(case=case, actor=holder, data={
+        "current_medicines": "Aspirin 75 mg", "treating_doctor": "Dr S. Natarajan",
+        "treating_hospital": "Fictional General Hospital, Chennai",
+    })
+    cases.case_set_questions(case=case, actor=holder, texts=[
+        "Is the treatment my father's doctors propose the right one?",
+        "What are the risks at his age?",
+    ])
+    _demo_document_ensure(case=case, holder=holder)
+    consent_sign(case=case, signer=holder, signer_name=holder.full_name, relationship="child",
+                 ip="127.0.0.1", user_agent="demo")
+    cases.case_set_review_type(case=case, review_type=review_type, actor=holder)
+    payment = payment_start(case=case, actor=holder)
+    payment_record_offline(payment=payment, actor=coordinator, amount=Decimal(payment.amount),
+                           reference=f"UPI-DEMO-{case.reference}")
+    return cases.case_submit(case=case, actor=holder)
+
+
+def _demo_review_cases_ensure(*, coordinator: User, specialists: list[SpecialistProfile],
+                              password_hash: str) -> list[Any]:
+    """Kavita's father's requests: one waiting for triage, one with a panel of three (two
+    accepted, one offer open), one with its signed report delivered. Made once."""
+    from consilium.cases.models import Case
+    from consilium.patients.services import patient_create
+    from consilium.reports.services import report_issue
+    from consilium.review import services as review
+
+    holder = _user_ensure(email=SECOND_PATIENT_EMAIL, full_name=SECOND_HOLDER["full_name"],
+                          role=Role.PATIENT, phone=SECOND_HOLDER["phone"],
+                          password_hash=password_hash)
+    existing = list(Case.objects.filter(patient__holder=holder))
+    if existing:
+        return existing
+    patient = patient_create(holder=holder, relationship="child", **FATHER)
+    by_specialty = {p.specialty: p for p in specialists}
+    made = []
+    for diagnosis, review_type, stage in REVIEW_CASES:
+        case = _demo_submitted_case(holder=holder, patient=patient, diagnosis=diagnosis,
+                                    review_type=review_type, coordinator=coordinator)
+        if stage == "in_review":
+            panel = [by_specialty[s] for s in (Specialty.MEDICAL_ONCOLOGY,
+                                               Specialty.SURGICAL_ONCOLOGY,
+                                               Specialty.RADIATION_ONCOLOGY)]
+            seats = review.assignment_offer(case=case, actor=coordinator, specialists=panel,
+                                            lead=panel[0])
+            for seat in seats[:2]:
+                review.assignment_accept(assignment=seat, actor=seat.specialist.user)
+        elif stage == "reported":
+            [seat] = review.assignment_offer(case=case, actor=coordinator,
+                                             specialists=[by_specialty[Specialty.CARDIOLOGY]])
+            review.assignment_accept(assignment=seat, actor=seat.specialist.user)
+            seat.refresh_from_db()
+            review.opinion_save(opinion=seat.opinion, actor=seat.specialist.user, data={
+                "assessment": "refined",
+                "assessment_explanation": (
+                    "The echocardiogram shows severe aortic stenosis (valve area 0.8 cm², mean "
+                    "gradient 46 mmHg). The diagnosis stands; the valve is also heavily calcified."
+                ),
+                "stage_or_severity": "Severe, symptomatic aortic stenosis.",
+                "recommended_treatment": (
+                    "Valve replacement is advised. At 73, with no major lung or kidney disease, "
+                    "a transcatheter valve (TAVI) and surgery are both reasonable."
+                ),
+                "alternatives": "Medicines alone ease symptoms but do not change the outlook.",
+                "further_investigations": "CT angiography of the heart and the leg arteries.",
+                "clinical_trial": "no",
+                "lifestyle_advice": "Avoid heavy exertion until the valve is treated.",
+                "urgency": "soon",
+                "patient_summary": (
+                    "Your father's valve is severely narrowed and should be replaced soon; the "
+                    "plan his doctors suggest is sound."
+                ),
+                "answer_1": "Yes: valve replacement is the right treatment.",
+                "answer_2": "The risk is low to moderate at his age; his doctors can give a score.",
+            })
+            review.opinion_submit(opinion=seat.opinion, actor=seat.specialist.user)
+            report_issue(case=case, kind="opinion")
+        made.append(case)
+    return made

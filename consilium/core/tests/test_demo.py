@@ -108,10 +108,10 @@ def test_seeding_twice_changes_nothing() -> None:
         )
 
     before = counts()
-    reference = Case.objects.get().reference
+    references = sorted(Case.objects.values_list("reference", flat=True))
     _seed()
     assert counts() == before
-    assert Case.objects.get().reference == reference
+    assert sorted(Case.objects.values_list("reference", flat=True)) == references
     assert StaticToken.objects.filter(device__user__email=ADMIN_EMAIL).count() == len(
         DEMO_BACKUP_CODES
     )
@@ -158,10 +158,23 @@ def test_demo_logins_prints_every_account_the_password_and_the_backup_codes() ->
         assert user.email in text
     assert DEMO_PASSWORD in text
     assert all(code in text for code in DEMO_BACKUP_CODES)
-    assert Case.objects.get().reference in text
+    assert Case.objects.get(patient__holder__email=PATIENT_EMAIL).reference in text
 
 
 def test_demo_logins_says_what_to_do_before_the_demo_is_seeded() -> None:
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "seed_demo" in out.getvalue()
+
+
+def test_the_demo_has_a_case_at_each_stage_of_review() -> None:
+    from consilium.reports.models import Report
+    from consilium.review.models import Assignment
+
+    _seed()
+    family = Case.objects.filter(patient__holder__email="family@demo.consilium.local")
+    assert sorted(family.values_list("status", flat=True)) == ["assigned", "reported", "triage"]
+    reported = family.get(status="reported")
+    assert Report.objects.filter(case=reported).count() == 1
+    panel = Assignment.objects.filter(review__case__status="assigned")
+    assert sorted(panel.values_list("status", flat=True)) == ["accepted", "accepted", "offered"]

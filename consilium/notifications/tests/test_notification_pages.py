@@ -76,7 +76,7 @@ def test_the_notification_page_costs_the_same_queries_for_few_or_many(
         notification_create(user=patient.holder, message=f"Update {n}")
     client.force_login(patient.holder)
     # session, user, notices, mark read, session save (in a savepoint: 3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(URL)
 
 

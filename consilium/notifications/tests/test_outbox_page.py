@@ -92,5 +92,5 @@ def test_the_outbox_page_costs_the_same_queries_for_few_or_many(
         _message(n)
     login_with_2fa(client, coordinator)
     # session, user, OTP device, messages, session save (in a savepoint: 3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(URL)

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from consilium.core.testing import SmtpServer
 from consilium.notifications.models import OutboxMessage, OutboxStatus
 from consilium.notifications.services import (
     MAX_ATTEMPTS,
@@ -18,7 +19,6 @@ from consilium.notifications.services import (
     outbox_enqueue,
     outbox_send_due,
 )
-from consilium.notifications.tests.conftest import SmtpServer
 
 pytestmark = pytest.mark.django_db
 

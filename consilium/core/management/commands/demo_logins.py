@@ -77,6 +77,12 @@ class Command(BaseCommand):
                 f"The patient has a half-finished request, {draft.reference}: sign in as "
                 f"patient@{DEMO_DOMAIN} and continue it."
             )
+        if Case.objects.filter(patient__holder__email=f"family@{DEMO_DOMAIN}").exists():
+            self.stdout.write(
+                f"family@{DEMO_DOMAIN} asks for her father: one request waits for triage, one is "
+                "with a panel of three (the radiation oncologist has not accepted yet), one has "
+                "its signed report."
+            )
         self.stdout.write(
             "Emails are written to files and listed on the outbox page: "
             f"{url.rstrip('/')}{reverse('notifications:outbox')}"

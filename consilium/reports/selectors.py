@@ -1,0 +1,34 @@
+"""Who may read which report: the case's account holder and coordinators. Specialists never
+(the report names the patient)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404
+
+from consilium.audit.services import record
+from consilium.cases.models import Case
+from consilium.reports.models import Report
+
+
+def reports_of_case(*, case: Case) -> list[Report]:
+    """The versions of a case's report, newest first (the caller may see the case)."""
+    return list(Report.objects.filter(case=case).order_by("-version"))
+
+
+def report_get(*, user: Any, public_id: UUID | str, action: str = "report.view") -> Report:
+    """A report the user may read, or 404; writes an audit event."""
+    if not getattr(user, "is_authenticated", False) or user.is_specialist:
+        raise Http404
+    queryset = Report.objects.select_related("case__patient__holder")
+    if not user.is_coordinator:
+        queryset = queryset.filter(case__patient__holder=user)
+    try:
+        report = queryset.get(public_id=public_id)
+    except (Report.DoesNotExist, ValueError):
+        raise Http404 from None
+    record(actor=user, action=action, target=report.case,
+           detail={"report": str(report.public_id)})
+    return report

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consilium.review.models import (
+    AgreementLevel,
+    Assessment,
+    Consolidation,
+    Opinion,
+    TrialAdvice,
+    Urgency,
+)
+from consilium.review.services import OPINION_FIELDS
+
+TEXTAREA = {"rows": 4}
+CHOICE_FIELDS = {"assessment": Assessment, "clinical_trial": TrialAdvice, "urgency": Urgency}
+AGREEMENT_CHOICES = [
+    ("agree", _("Agree")),
+    ("partly", _("Partly agree")),
+    ("differ", _("Differ")),
+]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you declining?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: outside my sub-specialty, too busy this week, I know the "
+                    "patient or their doctor."),
+    )
+
+
+class _OpinionFields(forms.ModelForm):
+    """The opinion's sections plus one answer field per patient question."""
+
+    def __init__(self, *args: Any, questions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for field in self.fields.values():
+            field.required = False
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.update(TEXTAREA)
+        for name, choices in CHOICE_FIELDS.items():
+            self.fields[name].widget = forms.RadioSelect(choices=choices.choices)
+        answers = self.instance.answers or {}
+        for question in questions:
+            self.fields[f"answer_{question.position}"] = forms.CharField(
+                label=_("Answer to question %(n)d") % {"n": question.position},
+                required=False,
+                initial=answers.get(str(question.position), ""),
+                widget=forms.Textarea(attrs=TEXTAREA),
+            )
+
+    def answer_fields(self) -> list[tuple[Any, Any]]:
+        return [(q, self[f"answer_{q.position}"]) for q in self.questions]
+
+    def section_fields(self) -> list[Any]:
+        return [self[name] for name in OPINION_FIELDS if name in self.fields]
+
+    def changed_data_only(self) -> dict[str, Any]:
+        """The fields the request carried, so an autosave of one field leaves the others."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.data}
+
+
+class OpinionForm(_OpinionFields):
+    class Meta:
+        model = Opinion
+        fields = list(OPINION_FIELDS)
+
+
+class ConsolidationForm(_OpinionFields):
+    class Meta:
+        model = Consolidation
+        fields = [*OPINION_FIELDS, "agreement", "agreement_note"]
+
+    def __init__(self, *args: Any, sections: list[str], proposal: dict[str, str],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].widget = forms.RadioSelect(choices=AgreementLevel.choices)
+        recorded = self.instance.section_agreement or {}
+        for name in sections:
+            self.fields[f"agree_{name}"] = forms.ChoiceField(
+                label=_("Agreement"),
+                choices=AGREEMENT_CHOICES,
+                required=False,
+                initial=recorded.get(name) or proposal.get(name, ""),
+                widget=forms.RadioSelect,
+            )
+
+
+class AssignForm(forms.Form):
+    """The coordinator picks specialists for the open seats from the ranked proposals."""
+
+    specialists = forms.TypedMultipleChoiceField(
+        label=_("Specialists"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    lead = forms.TypedChoiceField(label=_("Panel lead"), coerce=int, required=False,
+                                  empty_value=None)
+    panel_size = forms.TypedChoiceField(
+        label=_("How many specialists"), coerce=int, required=False, empty_value=None,
+        choices=[(n, str(n)) for n in range(1, 6)],
+    )
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(c.profile.pk, c.profile.user.full_name) for c in candidates if c.eligible]
+        cast(forms.ChoiceField, self.fields["specialists"]).choices = choices
+        cast(forms.ChoiceField, self.fields["lead"]).choices = [
+            ("", _("Keep the current lead")), *choices
+        ]
+
+
+class FollowUpForm(forms.Form):
+    question = forms.CharField(
+        label=_("Your question about the opinion"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class FollowUpAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How helpful was this service?"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to tell us (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class SpecialistChoiceForm(forms.Form):
+    specialists = forms.TypedMultipleChoiceField(
+        label=_("Specialists"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args: Any, profiles: list[Any], labels: dict[int, str],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["specialists"]).choices = [
+            (p.pk, labels[p.pk]) for p in profiles
+        ]

@@ -1,0 +1,538 @@
+"""The review side's pages: the specialist's inbox, offer and de-identified case with the opinion
+form; the panel's side-by-side consolidation; follow-up answers; the coordinator's assignment,
+work queue and dashboard; the patient's follow-up questions, rating and choice of specialists."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consilium.accounts.models import SpecialistProfile
+from consilium.cases.forms import InformationRequestForm
+from consilium.cases.models import Case, CaseStatus
+from consilium.cases.selectors import case_get
+from consilium.cases.services import information_request_create
+from consilium.core.crypto import TamperedFileError
+from consilium.core.errors import DomainError
+from consilium.review import services
+from consilium.review.forms import (
+    AssignForm,
+    ConsolidationForm,
+    DeclineForm,
+    FollowUpAnswerForm,
+    FollowUpForm,
+    OpinionForm,
+    RatingForm,
+    SpecialistChoiceForm,
+)
+from consilium.review.matching import propose_panel, rank_specialists
+from consilium.review.models import AssignmentStatus, Opinion, OpinionStatus, Review
+from consilium.review.selectors import (
+    SECTIONS,
+    assignment_get,
+    coordinator_dashboard,
+    follow_up_get_for_answer,
+    panel_view,
+    released_document_get,
+    review_work_queue,
+    section_label,
+    specialist_case_view,
+    specialist_inbox,
+)
+
+
+def _coordinator_only(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if not user.is_coordinator:
+        raise Http404
+    return user
+
+
+def _error(request: HttpRequest, error: DomainError) -> None:
+    messages.error(request, error.message)
+
+
+# --- Specialists ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "review/inbox.html", {"inbox": specialist_inbox(user=request.user),
+                                                 "now": timezone.now()})
+
+
+@login_required
+@require_GET
+def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The offer (accept or decline) or, once accepted, the de-identified case and the opinion."""
+    user: Any = request.user
+    item = assignment_get(user=user, public_id=public_id, action="assignment.view")
+    view = specialist_case_view(user=user, assignment=item)
+    context: dict[str, Any] = {"view": view, "assignment": item, "review": item.review}
+    if item.status == AssignmentStatus.OFFERED:
+        context["decline_form"] = DeclineForm()
+        return render(request, "review/offer.html", context)
+    if item.status != AssignmentStatus.ACCEPTED:
+        return render(request, "review/assignment_closed.html", context)
+    opinion = view.opinion or Opinion.objects.get_or_create(assignment=item)[0]
+    context.update(
+        opinion=opinion,
+        # The de-identified questions: the patient may have written a name into one.
+        form=OpinionForm(instance=opinion, questions=view.case.questions),
+        now=timezone.now(),
+        information_form=InformationRequestForm(),
+        can_ask=item.review.case.status in (CaseStatus.IN_REVIEW, CaseStatus.ASSIGNED,
+                                            CaseStatus.CONSOLIDATION)
+        and view.open_request is None,
+    )
+    return render(request, "review/case.html", context)
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    try:
+        services.assignment_accept(assignment=item, actor=request.user)
+    except DomainError as error:
+        _error(request, error)
+        return redirect("review:inbox")
+    messages.success(request, _("You accepted %(code)s. Your opinion saves as you type.")
+                     % {"code": item.review.code})
+    return redirect("review:assignment", public_id=item.public_id)
+
+
+@login_required
+@require_POST
+def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_decline(assignment=item, actor=request.user,
+                                        reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("You declined %(code)s. Thank you for telling us why.")
+                             % {"code": item.review.code})
+        return redirect("review:inbox")
+    view = specialist_case_view(user=request.user, assignment=item)
+    return render(request, "review/offer.html",
+                  {"view": view, "assignment": item, "review": item.review, "decline_form": form},
+                  status=400)
+
+
+@login_required
+@require_POST
+def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Saves the draft: the htmx autosave gets a one-line status, a plain post comes back to the
+    page. Submitting asks for a confirmation first."""
+    item = assignment_get(user=request.user, public_id=public_id, action="opinion.edit")
+    opinion = Opinion.objects.get(assignment=item)
+    questions = list(item.review.case.questions.only("position"))
+    form = OpinionForm(request.POST, instance=Opinion.objects.get(pk=opinion.pk),
+                       questions=questions)
+    form.is_valid()
+    try:
+        saved = services.opinion_save(opinion=opinion, actor=request.user,
+                                      data=form.changed_data_only())
+    except DomainError as error:
+        if request.headers.get("HX-Request"):
+            return render(request, "review/_save_status.html", {"error": error.message})
+        _error(request, error)
+        return redirect("review:assignment", public_id=item.public_id)
+    if request.headers.get("HX-Request"):
+        return render(request, "review/_save_status.html", {"at": timezone.localtime()})
+    if request.POST.get("action") == "submit":
+        missing = services.opinion_missing(content=saved, positions=[q.position for q in
+                                                                      questions])
+        if missing:
+            for problem in missing:
+                messages.error(request, problem)
+            return redirect(reverse("review:assignment", kwargs={"public_id": item.public_id})
+                            + "#opinion")
+        return redirect("review:opinion_submit", public_id=item.public_id)
+    messages.success(request, _("Your draft is saved."))
+    return redirect(reverse("review:assignment", kwargs={"public_id": item.public_id})
+                    + "#opinion")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Confirm, then lock the opinion: it cannot be changed afterwards."""
+    item = assignment_get(user=request.user, public_id=public_id, action="opinion.edit")
+    opinion = Opinion.objects.get(assignment=item)
+    if opinion.status == OpinionStatus.SUBMITTED:
+        return redirect("review:assignment", public_id=item.public_id)
+    if request.method == "POST":
+        try:
+            services.opinion_submit(opinion=opinion, actor=request.user)
+        except DomainError as error:
+            _error(request, error)
+            return redirect("review:assignment", public_id=item.public_id)
+        messages.success(request, _("Your opinion on %(code)s is submitted. Thank you.")
+                         % {"code": item.review.code})
+        return redirect("review:inbox")
+    return render(request, "review/opinion_confirm.html",
+                  {"assignment": item, "review": item.review, "opinion": opinion})
+
+
+@login_required
+@require_POST
+def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A specialist asks the patient for something missing (the clock pauses)."""
+    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    if item.status != AssignmentStatus.ACCEPTED:
+        raise Http404
+    form = InformationRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            information_request_create(case=item.review.case, actor=request.user,
+                                       message=form.cleaned_data["message"],
+                                       wanted=form.cleaned_data["wanted"])
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Your request was sent to the patient. The review "
+                                        "clock is paused until they answer."))
+    else:
+        messages.error(request, _("Write what you need from the patient and why."))
+    return redirect("review:assignment", public_id=item.public_id)
+
+
+@login_required
+@require_GET
+def rendition(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
+    """The de-identified rendition of a released document (never the original)."""
+    from consilium.documents.files import rendition_open, rendition_verify
+
+    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    document = released_document_get(user=request.user, assignment=item, public_id=document_id)
+    try:
+        rendition_verify(document=document)
+    except TamperedFileError:
+        return render(request, "documents/damaged.html", {"document": document}, status=500)
+    response = FileResponse(
+        rendition_open(document=document),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"{item.review.code}-{document.get_category_display()}-"
+        f"{str(document.public_id)[:8]}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Panels --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    view = panel_view(user=request.user, review_public_id=public_id)
+    questions = view.case.questions
+    sections = [name for name, _note in SECTIONS]
+    if request.method == "POST":
+        form = ConsolidationForm(request.POST, instance=view.consolidation, questions=questions,
+                                 sections=sections, proposal=view.proposal)
+        form.is_valid()
+        data = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
+        try:
+            saved = services.consolidation_save(consolidation=view.consolidation,
+                                                actor=request.user, data=data)
+            if request.POST.get("action") == "submit":
+                services.consolidation_submit(consolidation=saved, actor=request.user)
+                messages.success(request, _("The panel's opinion is submitted. The signed report "
+                                            "is being prepared and will be sent to the patient."))
+                return redirect("review:panel", public_id=view.review.public_id)
+        except DomainError as error:
+            if request.headers.get("HX-Request"):
+                return render(request, "review/_save_status.html", {"error": error.message})
+            _error(request, error)
+            return redirect("review:panel", public_id=view.review.public_id)
+        if request.headers.get("HX-Request"):
+            return render(request, "review/_save_status.html", {"at": timezone.localtime()})
+        messages.success(request, _("Your draft is saved."))
+        return redirect("review:panel", public_id=view.review.public_id)
+    form = ConsolidationForm(instance=view.consolidation, questions=questions, sections=sections,
+                             proposal=view.proposal)
+    rows = []
+    for name, note in SECTIONS:
+        cells = []
+        for _assignment, opinion in view.opinions:
+            display = getattr(opinion, f"get_{name}_display", None)
+            value = getattr(opinion, name)
+            text = str(display()) if display and value else str(value or "")
+            if note and getattr(opinion, note):
+                text = f"{text}\n{getattr(opinion, note)}".strip()
+            cells.append(text)
+        rows.append({
+            "name": name,
+            "label": section_label(name),
+            "cells": cells,
+            "proposal": view.proposal.get(name, ""),
+            "field": form[name],
+            "note_field": form[note] if note else None,
+            "agree_field": form[f"agree_{name}"],
+        })
+    answers = [
+        {
+            "question": q,
+            "cells": [o.answers.get(str(q.position), "") for _a, o in view.opinions],
+            "field": form[f"answer_{q.position}"],
+        }
+        for q in questions
+    ]
+    return render(request, "review/panel.html",
+                  {"view": view, "form": form, "rows": rows, "answers": answers})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    item = follow_up_get_for_answer(user=request.user, public_id=public_id)
+    review = item.review
+    form = FollowUpAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_answer(follow_up=item, actor=request.user,
+                                      answer=form.cleaned_data["answer"])
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Your answer is saved; the signed addendum is being "
+                                        "prepared for the patient."))
+            if getattr(request.user, "is_specialist", False):
+                return redirect("review:inbox")
+            return redirect(review.case.get_absolute_url())
+    from consilium.review.deidentified import known_identity_for, redact_text
+
+    question = redact_text(item.question, known=known_identity_for(case=review.case))
+    return render(request, "review/follow_up.html",
+                  {"follow_up": item, "review": review, "question": question, "form": form})
+
+
+# --- Coordinators -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The ranked proposals with a reason each; the coordinator accepts or changes them."""
+    user = _coordinator_only(request)
+    case = case_get(user=user, public_id=public_id, action="review.assign_view")
+    review = Review.objects.filter(case=case).first()
+    active = list(review.assignments.filter(status__in=["offered", "accepted"])) if review else []
+    chosen = list(case.specialist_choices.values_list("specialist", flat=True))
+    candidates = rank_specialists(
+        case=case,
+        exclude=[a.specialist_id for a in active],
+        chosen=chosen,
+        language=case.patient.holder.preferred_language,
+    )
+    fixed = services.FIXED_PANEL.get(case.review_type)  # type: ignore[call-overload]
+    size = review.panel_size if review else (fixed or (3 if case.review_type == "board" else None))
+    open_seats = (size - len(active)) if size else None
+    form = AssignForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        chosen_ids = form.cleaned_data["specialists"]
+        profiles = {p.pk: p for p in SpecialistProfile.objects.filter(pk__in=chosen_ids)
+                    .select_related("user")}
+        lead_id = form.cleaned_data.get("lead")
+        try:
+            services.assignment_offer(
+                case=case,
+                actor=user,
+                specialists=[profiles[i] for i in chosen_ids if i in profiles],
+                lead=SpecialistProfile.objects.filter(pk=lead_id).first() if lead_id else None,
+                panel_size=form.cleaned_data.get("panel_size") or size,
+            )
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request,
+                _("The case was offered. Each specialist has %(hours)d hours to accept.")
+                % {"hours": settings.OFFER_RESPONSE_HOURS},
+            )
+            return redirect(case.get_absolute_url())
+    proposal = propose_panel(candidates=candidates, seats=open_seats or 1)
+    return render(request, "review/assign.html", {
+        "case": case, "review": review, "candidates": candidates, "form": form,
+        "proposal_ids": [c.profile.pk for c in proposal], "open_seats": open_seats,
+        "panel_size": size, "active": active, "needs_size": size is None or
+        case.review_type in ("board", "platform"),
+    })
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    from consilium.review.models import Assignment
+
+    user = _coordinator_only(request)
+    item = Assignment.objects.select_related("review__case").filter(public_id=public_id).first()
+    if item is None:
+        raise Http404
+    case = case_get(user=user, public_id=item.review.case.public_id)
+    try:
+        services.assignment_withdraw(assignment=item, actor=user)
+    except DomainError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The seat is open again: choose another specialist."))
+    return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_POST
+def make_lead(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    from consilium.review.models import Assignment
+
+    user = _coordinator_only(request)
+    item = Assignment.objects.select_related("review__case").filter(public_id=public_id).first()
+    if item is None:
+        raise Http404
+    case = case_get(user=user, public_id=item.review.case.public_id)
+    try:
+        services.assignment_make_lead(assignment=item, actor=user)
+    except DomainError as error:
+        _error(request, error)
+    return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = _coordinator_only(request)
+    case = case_get(user=user, public_id=public_id)
+    try:
+        services.review_close(case=case, actor=user)
+    except DomainError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The case is closed."))
+    return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "review/dashboard.html",
+                  {"dashboard": coordinator_dashboard(user=request.user)})
+
+
+@login_required
+@require_GET
+def work_queue(request: HttpRequest) -> HttpResponse:
+    from consilium.audit.services import record
+
+    cases = review_work_queue(user=request.user)
+    record(actor=request.user, action="review.work_queue",
+           target=cast(Any, request.user), detail={"count": len(cases)})
+    return render(request, "review/work_queue.html", {"cases": cases, "now": timezone.now()})
+
+
+# --- Patients ------------------------------------------------------------------------------------
+
+
+def _holder_case(request: HttpRequest, public_id: UUID, action: str) -> Case:
+    case = case_get(user=request.user, public_id=public_id, action=action)
+    if case.patient.holder_id != request.user.pk:
+        raise Http404
+    return case
+
+
+@login_required
+@require_POST
+def ask(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case = _holder_case(request, public_id, "follow_up.ask")
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_ask(case=case, actor=request.user,
+                                   question=form.cleaned_data["question"])
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Your question was sent to the specialists. We will email "
+                                        "you when the answer is added to your report."))
+    else:
+        messages.error(request, _("Write your question."))
+    return redirect(reverse("cases:detail", kwargs={"public_id": case.public_id}) + "#follow-up")
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    case = _holder_case(request, public_id, "review.rate")
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_give(case=case, actor=request.user, score=form.cleaned_data["score"],
+                                 comment=form.cleaned_data["comment"])
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Thank you for rating the service."))
+    else:
+        messages.error(request, _("Choose from 1 to 5."))
+    return redirect(reverse("cases:detail", kwargs={"public_id": case.public_id}) + "#rating")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """In the `patient` doctor-choice mode, the patient picks specialists from verified profiles
+    (named only in the open identity mode); the coordinator confirms."""
+    from consilium.review.matching import AREA_SPECIALTIES, profiles_with_load
+    from consilium.review.selectors import identity_mode
+
+    if settings.DOCTOR_CHOICE != "patient":
+        raise Http404
+    case = _holder_case(request, public_id, "case.specialist_choice_view")
+    if case.status != CaseStatus.DRAFT:
+        raise Http404
+    wanted = AREA_SPECIALTIES.get(case.medical_area or "other", ())
+    profiles = [p for p in profiles_with_load() if p.accepting_cases]
+    profiles.sort(key=lambda p: (p.specialty not in wanted, wanted.index(p.specialty)
+                                 if p.specialty in wanted else 99, -p.years_experience))
+    mode = identity_mode()
+    labels = {
+        p.pk: (f"{p.user.full_name} — " if mode == "open" else "")
+        + f"{p.get_specialty_display()}"
+        + (f" ({p.sub_specialties})" if p.sub_specialties else "")
+        + " · " + _("%(years)d years") % {"years": p.years_experience}
+        + " · " + p.languages
+        for p in profiles
+    }
+    initial = list(case.specialist_choices.values_list("specialist", flat=True))
+    form = SpecialistChoiceForm(request.POST or None, profiles=profiles, labels=labels,
+                                initial={"specialists": initial})
+    if request.method == "POST" and form.is_valid():
+        chosen = {p.pk: p for p in profiles}
+        try:
+            services.specialist_choices_set(
+                case=case, actor=request.user,
+                specialists=[chosen[i] for i in form.cleaned_data["specialists"] if i in chosen],
+            )
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Your choice is saved. A coordinator confirms it after "
+                                        "you send the request."))
+            return redirect(case.get_absolute_url())
+    return render(request, "review/choose.html", {"case": case, "form": form, "mode": mode})
