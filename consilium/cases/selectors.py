@@ -66,10 +66,12 @@ UPLOADABLE = (CaseStatus.DRAFT, CaseStatus.AWAITING_INFO)
 
 
 def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Case:
-    """A case its holder may add reports to: a draft, or one waiting on their information."""
-    case = case_get(user=user, public_id=public_id, action=action)
+    """A case its holder may add reports to: a draft, or one waiting on their information.
+    Audited like `case_get`, and only when allowed."""
+    case = _case_visible(user=user, public_id=public_id)
     if case.status not in UPLOADABLE or case.patient.holder_id != user.pk:
         raise Http404
+    record(actor=user, action=action, target=case)
     return case
 
 
