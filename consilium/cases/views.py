@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consilium.cases import services
@@ -290,8 +291,19 @@ def submit(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.case_submit(case=case, actor=user)
         except services.CaseIncomplete as incomplete:
-            for problem in incomplete.problems:
-                messages.error(request, problem.message)
+            # One message: the page lists each missing item with a link to fix it (six red
+            # boxes above that list only frightened people).
+            messages.error(
+                request,
+                ngettext(
+                    "Your request is not sent yet: one thing is still missing. It is listed "
+                    "below, with a link to fix it.",
+                    "Your request is not sent yet: %(count)d things are still missing. They are "
+                    "listed below, each with a link to fix it.",
+                    len(incomplete.problems),
+                )
+                % {"count": len(incomplete.problems)},
+            )
             return redirect("cases:submit", public_id=case.public_id)
         except DomainError as error:
             messages.error(request, error.message)
