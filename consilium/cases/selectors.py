@@ -275,7 +275,7 @@ def triage_queue(*, user: Any) -> TriageQueue:
     cases = list(
         cases_visible_to(user=user)
         .filter(status__in=[CaseStatus.TRIAGE, CaseStatus.AWAITING_INFO])
-        .select_related("patient")
+        .select_related("patient", "turnaround")
         .annotate(document_count=Count("documents"))
         .order_by("-is_urgent", F("submitted_at").asc(nulls_last=True), "id")
     )

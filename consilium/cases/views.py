@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -350,6 +351,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     }
     if case.status == CaseStatus.DRAFT and is_holder:
         context["next_step"] = case_next_step(case=case)
+        context["may_choose_specialists"] = settings.DOCTOR_CHOICE == "patient"
     elif case.status != CaseStatus.DRAFT:
         # The consent and payment pages are for drafts; a sent request links to what they left.
         from consilium.billing.selectors import payment_receipted_for_case
@@ -375,7 +377,9 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def triage(request: HttpRequest) -> HttpResponse:
     queue = triage_queue(user=request.user)
     return render(
-        request, "cases/triage_queue.html", {"queue": queue, "today": timezone.localdate()}
+        request,
+        "cases/triage_queue.html",
+        {"queue": queue, "today": timezone.localdate(), "now": timezone.now()},
     )
 
 

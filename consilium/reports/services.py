@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -177,3 +178,52 @@ def report_send_to_doctor(
 
 def report_download_path(report: Report) -> str:
     return reverse("reports:download", kwargs={"public_id": report.public_id})
+
+
+# A report is made by a task enqueued when the last opinion (or the answer) is submitted. If that
+# task was lost (a worker killed mid-way, a queue emptied), the scheduler notices and asks again.
+LOST_TASK_GRACE = dt.timedelta(minutes=2)
+
+
+def reports_issue_due(*, now: dt.datetime | None = None) -> int:
+    """Enqueues every report that should exist but does not; returns how many."""
+    from django.db.models import Exists, OuterRef
+
+    from consilium.reports.tasks import report_issue_task
+    from consilium.review.models import OpinionStatus
+
+    now = now or timezone.now()
+    cutoff = now - LOST_TASK_GRACE
+    no_report = ~Exists(Report.objects.filter(case=OuterRef("case")))
+    singles = Review.objects.filter(
+        no_report,
+        panel_size=1,
+        case__status=CaseStatus.IN_REVIEW,
+        assignments__status=AssignmentStatus.ACCEPTED,
+        assignments__opinion__status=OpinionStatus.SUBMITTED,
+        assignments__opinion__submitted_at__lte=cutoff,
+    )
+    panels = Review.objects.filter(
+        no_report,
+        case__status=CaseStatus.CONSOLIDATION,
+        consolidation__status=OpinionStatus.SUBMITTED,
+        consolidation__submitted_at__lte=cutoff,
+    )
+    due = 0
+    for case_id in {*singles.values_list("case_id", flat=True),
+                    *panels.values_list("case_id", flat=True)}:
+        report_issue_task.enqueue(case_id=case_id, kind=ReportKind.OPINION)
+        due += 1
+    newer_addendum = Report.objects.filter(
+        case=OuterRef("review__case"), kind=ReportKind.ADDENDUM,
+        created_at__gte=OuterRef("answered_at"),
+    )
+    for follow_up_id, case_id in (
+        FollowUp.objects.filter(answered_at__lte=cutoff)
+        .exclude(Exists(newer_addendum))
+        .values_list("pk", "review__case_id")
+    ):
+        report_issue_task.enqueue(case_id=case_id, kind=ReportKind.ADDENDUM,
+                                  follow_up_id=follow_up_id)
+        due += 1
+    return due

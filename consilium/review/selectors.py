@@ -33,6 +33,7 @@ from consilium.review.models import (
     FollowUp,
     Opinion,
     OpinionStatus,
+    Rating,
     Review,
 )
 
@@ -149,6 +150,13 @@ def assignment_get(*, user: Any, public_id: UUID | str, action: str) -> Assignme
     return assignment
 
 
+@dataclass(frozen=True)
+class AnsweredRequest:
+    message: str
+    answer: str  # de-identified: the patient may sign with their name
+    answered_at: Any
+
+
 @dataclass
 class SpecialistCaseView:
     assignment: Assignment
@@ -158,7 +166,7 @@ class SpecialistCaseView:
     opinion: Opinion | None
     turnaround: Turnaround | None
     open_request: InformationRequest | None
-    past_requests: list[InformationRequest]
+    answered: list[AnsweredRequest]
 
 
 def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCaseView:
@@ -175,8 +183,11 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
         summary = None
     else:
         summary = case_summary_for_specialist(case=case)
+    from consilium.review.deidentified import known_identity_for, redact_text
+
     requests = list(case.information_requests.order_by("-created_at"))
     opinion = Opinion.objects.filter(assignment=assignment).first()
+    known = known_identity_for(case=case)
     record(actor=user, action="case.view_deidentified", target=case,
            detail={"assignment": str(assignment.public_id)})
     return SpecialistCaseView(
@@ -187,7 +198,13 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
         opinion=opinion,
         turnaround=_turnaround(case),
         open_request=next((r for r in requests if r.status == InformationRequestStatus.OPEN), None),
-        past_requests=[r for r in requests if r.status != InformationRequestStatus.OPEN],
+        answered=[
+            AnsweredRequest(message=redact_text(r.message, known=known),
+                            answer=redact_text(r.answer, known=known),
+                            answered_at=r.answered_at)
+            for r in requests
+            if r.status == InformationRequestStatus.ANSWERED
+        ],
     )
 
 
@@ -388,7 +405,7 @@ def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
                 seats.append(Seat(label=specialist_label(assignment=a, mode=mode),
                                   status=a.status, profile=profile))
         follow_ups = list(review.follow_ups.order_by("created_at"))
-        rating = getattr(review, "rating", None) if hasattr(review, "rating") else None
+        rating = Rating.objects.filter(review=review).first()
     requests = list(case.information_requests.order_by("-created_at"))
     reported = case.status in (CaseStatus.REPORTED,)
     left = max(0, settings.FOLLOW_UP_QUESTIONS - len(follow_ups))
@@ -448,7 +465,7 @@ def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel
         )
         follow_ups = list(review.follow_ups.order_by("created_at"))
         consolidation = Consolidation.objects.filter(review=review).first()
-        rating = getattr(review, "rating", None) if hasattr(review, "rating") else None
+        rating = Rating.objects.filter(review=review).first()
     active = [a for a in assignments if a.is_active]
     seats_open = (review.panel_size - len(active)) if review else 0
     requests = list(
@@ -505,8 +522,6 @@ def coordinator_dashboard(*, user: Any) -> Dashboard:
     for the patient excluded: median and 90th percentile), breaches, and how often opinions
     confirmed, refined or changed the diagnosis. A fixed number of queries."""
     from django.db.models import Avg
-
-    from consilium.review.models import Rating
 
     if not getattr(user, "is_coordinator", False):
         raise Http404

@@ -78,13 +78,14 @@ def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The offer (accept or decline) or, once accepted, the de-identified case and the opinion."""
     user: Any = request.user
     item = assignment_get(user=user, public_id=public_id, action="assignment.view")
+    if item.status not in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
+        return render(request, "review/assignment_closed.html",
+                      {"assignment": item, "review": item.review})
     view = specialist_case_view(user=user, assignment=item)
     context: dict[str, Any] = {"view": view, "assignment": item, "review": item.review}
     if item.status == AssignmentStatus.OFFERED:
         context["decline_form"] = DeclineForm()
         return render(request, "review/offer.html", context)
-    if item.status != AssignmentStatus.ACCEPTED:
-        return render(request, "review/assignment_closed.html", context)
     opinion = view.opinion or Opinion.objects.get_or_create(assignment=item)[0]
     context.update(
         opinion=opinion,

@@ -466,7 +466,9 @@ def _demo_review_cases_ensure(*, coordinator: User, specialists: list[Specialist
     if existing:
         return existing
     patient = patient_create(holder=holder, relationship="child", **FATHER)
-    by_specialty = {p.specialty: p for p in specialists}
+    by_specialty: dict[str, SpecialistProfile] = {}
+    for profile in specialists:  # the first of each specialty: the one demo_logins lists first
+        by_specialty.setdefault(profile.specialty, profile)
     made = []
     for diagnosis, review_type, stage in REVIEW_CASES:
         case = _demo_submitted_case(holder=holder, patient=patient, diagnosis=diagnosis,
