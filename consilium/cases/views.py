@@ -432,9 +432,8 @@ def information_request_answer(
     from consilium.documents.models import Document, DocumentCategory
 
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="information_request.view")
-    if case.patient.holder_id != user.pk:
-        raise Http404
+    case = case_get(user=user, public_id=public_id, action="information_request.view",
+                    holder_only=True)
     item = _information_request(case, request_id)
     form = InformationAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
