@@ -9,6 +9,8 @@ setup:
 	@bash scripts/install-system-packages.sh
 	@bash scripts/ensure-uv.sh
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) sync --frozen --quiet
+	@# axe-core, for the accessibility check of the browser journey (package-lock.json pins it).
+	@npm ci --silent --no-audit --no-fund
 
 demo: setup
 	@PATH="$$HOME/.local/bin:$$PATH" bash scripts/demo.sh

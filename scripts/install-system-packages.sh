@@ -10,6 +10,9 @@ PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-osd libtesseract-dev libleptonica-dev pkg-config  # OCR (tesserocr builds against libtesseract)
   poppler-utils                 # pdftoppm, to look at rendered PDFs
 )
+# npm installs axe-core for the browser tests' accessibility check. A Node.js from elsewhere
+# (NodeSource ships npm inside its nodejs package) is fine: Debian's would conflict with it.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -110,7 +110,9 @@ class RegistrationForm(forms.Form):
                 for message in exc.messages:
                     self.add_error("password1", message)
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords are not the same."))
+            self.add_error(
+                "password2", _("The two passwords are not the same. Please type both again.")
+            )
         return data
 
     @property

@@ -183,7 +183,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     messages.success(request, _("Thank you, your email address %(email)s is confirmed.")
                      % {"email": user.email})
     if request.user.is_authenticated:
-        return redirect("accounts:settings")
+        # Back to their requests: confirming is a detour from asking for the opinion.
+        return redirect(_current_user(request).home_url())
     return redirect("accounts:login")
 
 

@@ -63,6 +63,12 @@ def payment_paid_for_case(*, case: Case) -> Payment | None:
     return Payment.objects.filter(case=case, status=PaymentStatus.PAID).first()
 
 
+def payment_receipted_for_case(*, case: Case) -> Payment | None:
+    """The newest payment of the case that has a receipt (paid, or paid and since refunded);
+    the caller has checked access."""
+    return Payment.objects.filter(case=case).exclude(receipt_number="").order_by("-id").first()
+
+
 def payments_visible_to(*, user: Any) -> QuerySet[Payment]:
     """Coordinators see every payment; a holder sees their patients'; specialists none."""
     if not getattr(user, "is_authenticated", False) or user.is_specialist:
@@ -78,15 +84,25 @@ def payment_get(
     public_id: UUID | str,
     action: str = "payment.view",
     coordinator_only: bool = False,
+    holder_only: bool = False,
+    with_receipt: bool = False,
+    status: str | None = None,
 ) -> Payment:
-    """One payment the user may see, or 404. Audited."""
+    """One payment the user may see, or 404; the flags narrow it further (only coordinators,
+    only the case's holder, only once it has a receipt, only in `status`). Audited once
+    allowed."""
     if coordinator_only and not getattr(user, "is_coordinator", False):
         raise Http404
+    queryset = payments_visible_to(user=user)
+    if holder_only:
+        queryset = queryset.filter(case__patient__holder=user)
+    if with_receipt:
+        queryset = queryset.exclude(receipt_number="")
+    if status is not None:
+        queryset = queryset.filter(status=status)
     try:
-        payment = (
-            payments_visible_to(user=user)
-            .select_related("case", "case__patient", "case__patient__holder")
-            .get(public_id=public_id)
+        payment = queryset.select_related("case", "case__patient", "case__patient__holder").get(
+            public_id=public_id
         )
     except (Payment.DoesNotExist, ValueError):
         raise Http404 from None

@@ -5,7 +5,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,9 +135,9 @@ def _razorpay_options(request: HttpRequest, payment: Payment) -> dict[str, objec
 @require_POST
 def razorpay_callback(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Razorpay Checkout's success handler posts here (with our CSRF token) from the browser."""
-    payment = payment_get(user=request.user, public_id=public_id, action="payment.callback")
-    if payment.case.patient.holder_id != request.user.pk:
-        raise Http404
+    payment = payment_get(
+        user=request.user, public_id=public_id, action="payment.callback", holder_only=True
+    )
     try:
         payment_confirm_callback(
             payment=payment,
@@ -169,9 +169,9 @@ def razorpay_webhook(request: HttpRequest) -> HttpResponse:
 @login_required
 def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A printable receipt for a paid (or refunded) payment."""
-    payment = payment_get(user=request.user, public_id=public_id, action="payment.receipt")
-    if not payment.receipt_number:
-        raise Http404
+    payment = payment_get(
+        user=request.user, public_id=public_id, action="payment.receipt", with_receipt=True
+    )
     return render(request, "billing/receipt.html", {"payment": payment, "case": payment.case})
 
 
@@ -208,10 +208,12 @@ def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records the transfer back of an offline refund."""
     payment = payment_get(
-        user=request.user, public_id=public_id, action="payment.refund_form", coordinator_only=True
+        user=request.user,
+        public_id=public_id,
+        action="payment.refund_form",
+        coordinator_only=True,
+        status=PaymentStatus.REFUND_PENDING,
     )
-    if payment.status != PaymentStatus.REFUND_PENDING:
-        raise Http404
     form = RefundTransferForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

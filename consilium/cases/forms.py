@@ -54,13 +54,13 @@ class PatientStepForm(DraftForm):
     )
 
     date_of_birth = forms.DateField(
-        label=_("date of birth"),
+        label=_("Date of birth"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
     )
-    sex = forms.ChoiceField(label=_("sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     phone = forms.CharField(
-        label=_("mobile number"), max_length=32,
+        label=_("Mobile number"), max_length=32,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     abha_number = forms.CharField(
@@ -73,7 +73,7 @@ class PatientStepForm(DraftForm):
         label=_("Who is filling in this request?"),
         choices=Relationship.choices,
         widget=forms.RadioSelect,
-        help_text=_("If you are asking for someone else, choose what they are to you."),
+        help_text=_("If you are asking for someone else, choose what you are to them."),
     )
 
     def clean_abha_number(self) -> str:

@@ -31,22 +31,33 @@ def cases_visible_to(*, user: Any) -> QuerySet[Case]:
     return Case.objects.filter(patient__in=patients_of(user=user))
 
 
-def case_get(*, user: Any, public_id: UUID | str, action: str = "case.view") -> Case:
-    """One case the user may see, or 404 (never 403: we do not confirm that it exists).
-    Writes an audit event for the read."""
+def _case_visible(*, user: Any, public_id: UUID | str) -> Case:
     try:
-        case = cases_visible_to(user=user).select_related("patient").get(public_id=public_id)
+        return cases_visible_to(user=user).select_related("patient").get(public_id=public_id)
     except (Case.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def case_get(
+    *, user: Any, public_id: UUID | str, action: str = "case.view", holder_only: bool = False
+) -> Case:
+    """One case the user may see (with `holder_only`, only its account holder), or 404 (never
+    403: we do not confirm that it exists). Writes an audit event for the read, once the read
+    is allowed."""
+    case = _case_visible(user=user, public_id=public_id)
+    if holder_only and case.patient.holder_id != user.pk:
+        raise Http404
     record(actor=user, action=action, target=case)
     return case
 
 
 def case_get_editable(*, user: Any, public_id: UUID | str, action: str = "case.view") -> Case:
-    """A case its holder may still change: a draft that belongs to one of their patients."""
-    case = case_get(user=user, public_id=public_id, action=action)
+    """A case its holder may still change: a draft that belongs to one of their patients.
+    Audited like `case_get`, and only when allowed."""
+    case = _case_visible(user=user, public_id=public_id)
     if case.status != CaseStatus.DRAFT or case.patient.holder_id != user.pk:
         raise Http404
+    record(actor=user, action=action, target=case)
     return case
 
 
@@ -55,10 +66,12 @@ UPLOADABLE = (CaseStatus.DRAFT, CaseStatus.AWAITING_INFO)
 
 
 def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Case:
-    """A case its holder may add reports to: a draft, or one waiting on their information."""
-    case = case_get(user=user, public_id=public_id, action=action)
+    """A case its holder may add reports to: a draft, or one waiting on their information.
+    Audited like `case_get`, and only when allowed."""
+    case = _case_visible(user=user, public_id=public_id)
     if case.status not in UPLOADABLE or case.patient.holder_id != user.pk:
         raise Http404
+    record(actor=user, action=action, target=case)
     return case
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consilium.cases import services
@@ -281,9 +282,7 @@ def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="case.submit_view")
-    if case.patient.holder_id != user.pk:
-        raise Http404
+    case = case_get(user=user, public_id=public_id, action="case.submit_view", holder_only=True)
     if case.status != CaseStatus.DRAFT:
         # A second click or a second tab: the first submit already did everything.
         if request.method == "POST":
@@ -293,8 +292,19 @@ def submit(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.case_submit(case=case, actor=user)
         except services.CaseIncomplete as incomplete:
-            for problem in incomplete.problems:
-                messages.error(request, problem.message)
+            # One message: the page lists each missing item with a link to fix it (six red
+            # boxes above that list only frightened people).
+            messages.error(
+                request,
+                ngettext(
+                    "Your request is not sent yet: one thing is still missing. It is listed "
+                    "below, with a link to fix it.",
+                    "Your request is not sent yet: %(count)d things are still missing. They are "
+                    "listed below, each with a link to fix it.",
+                    len(incomplete.problems),
+                )
+                % {"count": len(incomplete.problems)},
+            )
             return redirect("cases:submit", public_id=case.public_id)
         except DomainError as error:
             messages.error(request, error.message)
@@ -342,6 +352,13 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if case.status == CaseStatus.DRAFT and is_holder:
         context["next_step"] = case_next_step(case=case)
         context["may_choose_specialists"] = settings.DOCTOR_CHOICE == "patient"
+    elif case.status != CaseStatus.DRAFT:
+        # The consent and payment pages are for drafts; a sent request links to what they left.
+        from consilium.billing.selectors import payment_receipted_for_case
+        from consilium.consent.selectors import consent_signature_active
+
+        context["signature"] = consent_signature_active(case=case)
+        context["receipted"] = payment_receipted_for_case(case=case) if is_holder else None
     # The review side of the page: its own selectors decide what each person sees.
     from consilium.review.forms import FollowUpForm, RatingForm
     from consilium.review.selectors import coordinator_review_panel, patient_review_panel
@@ -415,9 +432,8 @@ def information_request_answer(
     from consilium.documents.models import Document, DocumentCategory
 
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="information_request.view")
-    if case.patient.holder_id != user.pk:
-        raise Http404
+    case = case_get(user=user, public_id=public_id, action="information_request.view",
+                    holder_only=True)
     item = _information_request(case, request_id)
     form = InformationAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -132,6 +133,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test database is a file, not Django's shared in-memory one: that one answers "table is
+    # locked" at once to a second connection (the live server of browser tests, a second worker
+    # thread) instead of waiting like the service's own file does. One file per test process, in
+    # memory-backed /dev/shm where there is one so it costs about what the in-memory one did;
+    # Django deletes it when the run ends.
+    _test_db_dir = Path(env("CONSILIUM_TEST_DB_DIR", "/dev/shm"))  # noqa: S108 - test data only
+    if not (_test_db_dir.is_dir() and os.access(_test_db_dir, os.W_OK)):
+        _test_db_dir = Path(tempfile.gettempdir())
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_test_db_dir / f"consilium-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

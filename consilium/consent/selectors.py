@@ -10,6 +10,7 @@ from django.http import Http404
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
+from consilium.cases.selectors import cases_visible_to
 from consilium.consent.models import ConsentSignature, ConsentText
 
 FALLBACK_LANGUAGE = "en"
@@ -41,13 +42,10 @@ def consent_signature_active(*, case: Case) -> ConsentSignature | None:
 
 
 def signatures_visible_to(*, user: Any) -> QuerySet[ConsentSignature]:
-    """Coordinators see every signature; an account holder sees those of their patients' cases;
+    """The signatures of the cases the user may see: an account holder's own, and for
+    coordinators those of submitted cases (a draft, consent and all, is the holder's alone);
     specialists see none (the consent carries the patient's identity)."""
-    if not getattr(user, "is_authenticated", False) or user.is_specialist:
-        return ConsentSignature.objects.none()
-    if user.is_coordinator:
-        return ConsentSignature.objects.all()
-    return ConsentSignature.objects.filter(case__patient__holder=user)
+    return ConsentSignature.objects.filter(case__in=cases_visible_to(user=user))
 
 
 def consent_signature_get(

@@ -22,25 +22,31 @@ def documents_visible_to(*, user: Any) -> QuerySet[Document]:
     return Document.objects.filter(case__in=cases_visible_to(user=user))
 
 
-def document_get(*, user: Any, public_id: UUID | str, action: str = "document.view") -> Document:
-    """One document the user may see, or 404. Writes an audit event for the read."""
+def _document_visible(*, user: Any, public_id: UUID | str) -> Document:
     try:
-        document = (
+        return (
             documents_visible_to(user=user)
             .select_related("case__patient")
             .get(public_id=public_id)
         )
     except (Document.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def document_get(*, user: Any, public_id: UUID | str, action: str = "document.view") -> Document:
+    """One document the user may see, or 404. Writes an audit event for the read."""
+    document = _document_visible(user=user, public_id=public_id)
     record(actor=user, action=action, target=document)
     return document
 
 
 def document_get_deletable(*, user: Any, public_id: UUID | str) -> Document:
-    """A document its case's holder may still remove: only while the case is a draft."""
-    document = document_get(user=user, public_id=public_id, action="document.view")
+    """A document its case's holder may still remove: only while the case is a draft. Audited
+    once allowed."""
+    document = _document_visible(user=user, public_id=public_id)
     if document.case.status != CaseStatus.DRAFT or document.case.patient.holder_id != user.pk:
         raise Http404
+    record(actor=user, action="document.view", target=document)
     return document
 
 

@@ -18,12 +18,15 @@ def reports_of_case(*, case: Case) -> list[Report]:
     return list(Report.objects.filter(case=case).order_by("-version"))
 
 
-def report_get(*, user: Any, public_id: UUID | str, action: str = "report.view") -> Report:
-    """A report the user may read, or 404; writes an audit event."""
+def report_get(
+    *, user: Any, public_id: UUID | str, action: str = "report.view", holder_only: bool = False
+) -> Report:
+    """A report the user may read (with `holder_only`, only the case's account holder), or 404;
+    writes an audit event once the read is allowed."""
     if not getattr(user, "is_authenticated", False) or user.is_specialist:
         raise Http404
     queryset = Report.objects.select_related("case__patient__holder")
-    if not user.is_coordinator:
+    if holder_only or not user.is_coordinator:
         queryset = queryset.filter(case__patient__holder=user)
     try:
         report = queryset.get(public_id=public_id)

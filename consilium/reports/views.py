@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,9 +36,8 @@ def download(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    report = report_get(user=request.user, public_id=public_id, action="report.share_form")
-    if report.case.patient.holder_id != request.user.pk:
-        raise Http404
+    report = report_get(user=request.user, public_id=public_id, action="report.share_form",
+                        holder_only=True)
     form = SendToDoctorForm(request.POST or None,
                             initial={"doctor_name": report.case.treating_doctor})
     if request.method == "POST" and form.is_valid():

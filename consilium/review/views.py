@@ -451,10 +451,8 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _holder_case(request: HttpRequest, public_id: UUID, action: str) -> Case:
-    case = case_get(user=request.user, public_id=public_id, action=action)
-    if case.patient.holder_id != request.user.pk:
-        raise Http404
-    return case
+    # holder_only: a coordinator refused here must not be audited as having read the case.
+    return case_get(user=request.user, public_id=public_id, action=action, holder_only=True)
 
 
 @login_required

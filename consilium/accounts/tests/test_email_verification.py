@@ -43,13 +43,15 @@ def link_from_outbox() -> str:
     return urlparse(url.strip()).path
 
 
-def test_the_link_in_the_email_confirms_the_address(client: Any, newcomer: User) -> None:
+def test_the_link_in_the_email_confirms_the_address_and_leads_back_to_the_requests(
+    client: Any, newcomer: User
+) -> None:
     response = client.get(link_from_outbox())
 
     newcomer.refresh_from_db()
     assert newcomer.email_verified is True
     assert response.status_code == 302
-    assert response.url == reverse("accounts:settings")
+    assert response.url == reverse("cases:my_cases")
 
 
 def test_the_link_works_only_once(client: Any, newcomer: User) -> None:

@@ -20,7 +20,7 @@ def submit_url(case: Case) -> str:
     return reverse("cases:submit", kwargs={"public_id": case.public_id})
 
 
-def test_an_empty_draft_is_refused_with_one_message_per_missing_item(
+def test_an_empty_draft_is_refused_with_one_message_and_a_list_of_every_missing_item(
     client: Client, other_patient: Patient
 ) -> None:
     holder = other_patient.holder
@@ -31,6 +31,10 @@ def test_an_empty_draft_is_refused_with_one_message_per_missing_item(
     response = client.post(submit_url(case))
     assert response["Location"] == submit_url(case)
     texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert texts == ["Your request is not sent yet: 8 things are still missing. They are listed "
+                     "below, each with a link to fix it."]
+    page = client.get(submit_url(case)).content.decode()
+    missing = page[page.index('id="missing-title"'):]
     for expected in [
         "date of birth",
         "medical area",
@@ -41,7 +45,7 @@ def test_an_empty_draft_is_refused_with_one_message_per_missing_item(
         "pay",
         "Confirm your email",
     ]:
-        assert any(expected in t for t in texts), expected
+        assert expected in missing, expected
     case.refresh_from_db()
     assert case.status == CaseStatus.DRAFT
     assert not OutboxMessage.objects.exists()

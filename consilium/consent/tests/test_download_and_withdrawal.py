@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from consilium.audit.models import AuditEvent
 from consilium.billing.tests.factories import make_case
+from consilium.cases.models import Case, CaseStatus
 from consilium.consent.models import ConsentSignature
 from consilium.consent.selectors import consent_is_active
 from consilium.consent.services import consent_sign
@@ -77,12 +78,15 @@ def test_a_devanagari_name_renders_in_the_pdf(client: Any, patient: Patient) -> 
     assert any("Devanagari" in name for name in _font_names(response.content))
 
 
-def test_a_coordinator_may_download_the_consent(
+def test_a_coordinator_may_download_the_consent_of_a_submitted_case_but_not_of_a_draft(
     client: Any, patient: Patient, coordinator: Any
 ) -> None:
     signature = _signed(patient)
+    url = reverse("consent:download", args=[signature.public_id])
     login_with_2fa(client, coordinator)
-    assert client.get(reverse("consent:download", args=[signature.public_id])).status_code == 200
+    assert client.get(url).status_code == 404
+    Case.objects.filter(pk=signature.case_id).update(status=CaseStatus.TRIAGE)
+    assert client.get(url).status_code == 200
 
 
 def test_another_patient_and_a_specialist_get_404_for_the_pdf(

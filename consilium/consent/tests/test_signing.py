@@ -122,6 +122,18 @@ def test_not_ticking_the_box_signs_nothing(client: Any, patient: Patient) -> Non
     assert not consent_is_active(case=case)
 
 
+def test_a_refused_signature_is_announced_at_the_top_of_the_long_page(
+    client: Any, patient: Patient
+) -> None:
+    # On a phone the form is far below the text; the page opens at the top.
+    case = make_case(patient)
+    client.force_login(patient.holder)
+    html = _sign(client, case, agree="").content.decode()
+    assert html.index("Your consent is not signed yet") < html.index('class="consent-text"')
+    assert 'href="#consent-form"' in html
+    assert 'id="consent-form"' in html
+
+
 def test_another_patient_cannot_open_or_sign_the_consent_of_a_case(
     client: Any, patient: Patient, other_patient: Patient
 ) -> None:

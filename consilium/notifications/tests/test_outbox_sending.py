@@ -192,11 +192,6 @@ def test_a_second_worker_that_tries_while_the_first_is_sending_sends_nothing(
     assert len(smtp_server.messages) == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's in-memory test database shares one cache between threads and reports "
-    "'table is locked' instead of waiting; the test above covers the race deterministically",
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_sending_the_same_message_at_the_same_moment_deliver_it_once(
     smtp_server: SmtpServer, settings: Any
