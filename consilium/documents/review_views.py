@@ -30,7 +30,7 @@ from consilium.documents.rendition import draw_boxes, jpeg_bytes, picture_open
 from consilium.documents.selectors import (
     case_get_for_review,
     document_get_for_review,
-    document_page_get,
+    document_page_for_review,
     document_review_pages,
     documents_for_coordinator,
     redaction_box_get,
@@ -115,10 +115,9 @@ def _picture_response(data: bytes) -> HttpResponse:
 @require_GET
 def page_original(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
     """One page as reading saw it (identifiers visible): the coordinator's side only."""
-    document = document_get_for_review(
-        user=request.user, public_id=public_id, action="document.page_original"
+    document, page = document_page_for_review(
+        user=request.user, public_id=public_id, number=number, action="document.page_original"
     )
-    page = document_page_get(document=document, number=number)
     try:
         return _picture_response(page_picture(document=document, page=page))
     except TamperedFileError:
@@ -129,10 +128,9 @@ def page_original(request: HttpRequest, public_id: UUID, number: int) -> HttpRes
 @require_GET
 def page_rendition(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
     """One page with the active boxes blacked out, drawn now exactly as the rendition draws it."""
-    document = document_get_for_review(
-        user=request.user, public_id=public_id, action="document.page_rendition"
+    document, page = document_page_for_review(
+        user=request.user, public_id=public_id, number=number, action="document.page_rendition"
     )
-    page = document_page_get(document=document, number=number)
     boxes = [b.box for b in document.boxes.filter(page=number, active=True)]
     try:
         picture = picture_open(page_picture(document=document, page=page))

@@ -117,12 +117,22 @@ def document_get_for_review(
     return document_get(user=user, public_id=public_id, action=action)
 
 
-def document_page_get(*, document: Document, number: int) -> DocumentPage:
-    """A page of a document the caller has already been allowed to review."""
-    page = document.pages.filter(number=number).first()
+def document_page_for_review(
+    *, user: Any, public_id: UUID | str, number: int, action: str
+) -> tuple[Document, DocumentPage]:
+    """One page of a document a coordinator may review, or 404 (also for a page that does not
+    exist, before anything is read). Writes an audit event for the read."""
+    _require_coordinator(user)
+    page = (
+        DocumentPage.objects.select_related("document__case__patient")
+        .filter(document__in=documents_visible_to(user=user), number=number)
+        .filter(document__public_id=public_id)
+        .first()
+    )
     if page is None:
         raise Http404
-    return page
+    record(actor=user, action=action, target=page.document, detail={"page": number})
+    return page.document, page
 
 
 @dataclass(frozen=True)
@@ -147,11 +157,17 @@ def document_review_pages(*, document: Document) -> list[ReviewPage]:
 
 
 def redaction_box_get(*, user: Any, public_id: UUID | str) -> RedactionBox:
-    """A redaction box of a document the coordinator may review, or 404."""
+    """A redaction box of a document the coordinator may review, or 404. Writes an audit event
+    for the read."""
     _require_coordinator(user)
     try:
-        return RedactionBox.objects.select_related("document__case__patient").get(
+        box = RedactionBox.objects.select_related("document__case__patient").get(
             public_id=public_id, document__in=documents_visible_to(user=user)
         )
     except (RedactionBox.DoesNotExist, ValueError):
         raise Http404 from None
+    record(
+        actor=user, action="redaction.view", target=box,
+        detail={"document": str(box.document.public_id)},
+    )
+    return box

@@ -71,6 +71,7 @@ from consilium.consent.selectors import consent_text_current
 from consilium.consent.services import consent_sign
 from consilium.core.testing import login_with_2fa
 from consilium.documents.models import Document
+from consilium.documents.services import document_process, redaction_box_add
 from consilium.documents.tests.conftest import text_pdf
 from consilium.notifications.models import OutboxMessage
 from consilium.patients.models import Patient
@@ -121,6 +122,24 @@ documents:download                   submitted.document  GET    document.downloa
 documents:delete                     draft.document      GET    document.view         ok      ok    404   404   404   404   login
 documents:delete                     draft.document      POST   document.delete       go      go    404   404   404   404   login
 documents:delete                     submitted.document  GET    -                     404     404   404   404   404   404   login
+documents:coordinator_panel          submitted           GET    case.view             404     404   404   ok    404   ok    login
+documents:coordinator_panel          draft               GET    -                     404     404   404   404   404   404   login
+documents:review                     submitted.document  GET    document.review       404     404   404   ok    404   ok    login
+documents:review                     draft.document      GET    -                     404     404   404   404   404   404   login
+documents:page_original[number=1]    submitted.document  GET    document.page_original 404    404   404   ok    404   ok    login
+documents:page_original[number=9]    submitted.document  GET    -                     404     404   404   404   404   404   login
+documents:page_rendition[number=1]   submitted.document  GET    document.page_rendition 404   404   404   ok    404   ok    login
+documents:rendition_download         submitted.document  GET    document.rendition_view 404   404   404   ok    404   ok    login
+documents:box_add                    submitted.document  POST   document.review       404     404   404   go    404   go    login
+documents:box_remove                 submitted.box       POST   redaction.remove      404     404   404   go    404   go    login
+documents:box_restore                submitted.box       POST   redaction.view        404     404   404   go    404   go    login
+documents:release                    submitted.document  GET    document.release_view 404     404   404   ok    404   ok    login
+documents:release                    submitted.document  POST   document.release      404     404   404   go    404   go    login
+documents:retry                      submitted.document  POST   document.review       404     404   404   go    404   go    login
+insights:summary                     submitted           GET    case.view             404     404   404   ok    404   ok    login
+insights:summary                     draft               GET    -                     404     404   404   404   404   404   login
+insights:summary_save                submitted           POST   case.view             404     404   404   go    404   go    login
+insights:summary_redraft             submitted           POST   case.view             404     404   404   go    404   go    login
 consent:sign                         draft               GET    consent.form          ok      ok    404   404   404   404   login
 consent:sign                         submitted           GET    -                     404     404   404   404   404   404   login
 consent:download                     draft.consent       GET    consent.download      ok      ok    404   404   404   404   login
@@ -238,12 +257,16 @@ class Holding:
     audit_targets: dict[str, models.Model] = field(default_factory=dict)
 
 
+REPORT_TEXT = "CBC: Haemoglobin 11.2 g/dL, platelets 250"
+
+
 def _upload(holder: User, case: Case) -> Document:
     client = Client()
     client.force_login(holder)
     client.post(
         reverse("documents:upload", kwargs={"public_id": case.public_id}),
-        {"category": "lab", "files": [SimpleUploadedFile("cbc.pdf", text_pdf("CBC"))]},
+        # Long enough to be a text layer: reading it (for the redaction rows) needs no OCR.
+        {"category": "lab", "files": [SimpleUploadedFile("cbc.pdf", text_pdf(REPORT_TEXT))]},
     )
     return Document.objects.filter(case=case).latest("id")
 
@@ -285,6 +308,12 @@ def holding_build(
     )
     case_submit(case=submitted, actor=holder)
     payment_refund(payment=submitted_payment, actor=coordinator, reason="test")
+    # The submitted report is read (pages, a rendition) and a coordinator has drawn a box on it.
+    submitted_document = document_process(document=submitted_document)
+    submitted_box = redaction_box_add(
+        document=submitted_document, actor=coordinator, page=1, box=(0.1, 0.1, 0.3, 0.15)
+    )
+    submitted_document.refresh_from_db()
     holding = Holding(
         draft=draft,
         submitted=submitted,
@@ -293,6 +322,7 @@ def holding_build(
             "submitted": submitted,
             "draft.document": draft_document,
             "submitted.document": submitted_document,
+            "submitted.box": submitted_box,
             "draft.consent": draft_consent,
             "submitted.consent": submitted_consent,
             "draft.payment": draft_payment,
@@ -449,6 +479,12 @@ POST_DATA: dict[str, Callable[[Row, User | None, models.Model | None], dict[str,
         "category": "lab", "files": [SimpleUploadedFile("lft.pdf", text_pdf("LFT"))],
     },
     "billing:choose": lambda row, user, obj: {"review_type": ReviewType.DOUBLE},
+    "documents:box_add": lambda row, user, obj: {
+        "page": 1, "unit": "share", "x0": "0.1", "y0": "0.5", "x1": "0.4", "y1": "0.55",
+    },
+    "documents:release": lambda row, user, obj: {"version": getattr(obj, "redaction_version", 0)},
+    "insights:summary_save": lambda row, user, obj: {"action": "save", "note": "checked"},
+    "insights:summary_redraft": lambda row, user, obj: {"confirm": "yes"},
     "billing:razorpay_callback": lambda row, user, obj: {
         "razorpay_order_id": "order_x", "razorpay_payment_id": "pay_x", "razorpay_signature": "x",
     },

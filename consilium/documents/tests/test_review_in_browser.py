@@ -35,9 +35,7 @@ def document(draft_case: Case) -> Document:
 
 @pytest.fixture
 def coordinator_page(chromium: Any, live_server: Any, coordinator: Any) -> Any:
-    """A touch-capable laptop-sized window signed in as the coordinator. Requests go one at a
-    time: SQLite's in-memory test database cannot take two writers at once (the page loads two
-    pictures per page, and each read is audited)."""
+    """A touch-capable laptop-sized window signed in as the coordinator."""
     client = Client()
     login_with_2fa(client, coordinator)
     context = chromium.new_context(
@@ -49,27 +47,6 @@ def coordinator_page(chromium: Any, live_server: Any, coordinator: Any) -> Any:
         "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
         "url": live_server.url,
     }])
-    # Playwright calls handlers on this thread (a lock would deadlock): a request arriving while
-    # another is being fetched waits in the queue and is sent when that one is answered.
-    waiting: list[Any] = []
-    busy = [False]
-
-    def serialised(route: Any) -> None:
-        waiting.append(route)
-        if busy[0]:
-            return
-        busy[0] = True
-        try:
-            while waiting:
-                queued = waiting.pop(0)
-                try:
-                    queued.fulfill(response=queued.fetch())
-                except Exception:  # noqa: S112 - the page went away; serve the next one
-                    continue
-        finally:
-            busy[0] = False
-
-    context.route("**/*", serialised)
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
