@@ -1,5 +1,6 @@
 """A coordinator in Chromium: draws a box with the mouse and with a finger, types one with the
-keyboard, removes one, and releases the report after confirming."""
+keyboard, removes one, releases the report after confirming and opens the drafted summary;
+every page is checked with axe-core."""
 
 from __future__ import annotations
 
@@ -19,6 +20,22 @@ from consilium.documents.tests.conftest import submit, upload
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+AXE = Path(django_settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_problems(page: Any) -> list[str]:
+    """Serious or critical axe-core violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    found: list[str] = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations
+                .filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => `${v.id}: ${v.help} — ` +
+                          v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+        }"""
+    )
+    return found
 
 
 @pytest.fixture
@@ -75,6 +92,8 @@ def test_a_coordinator_adds_boxes_by_mouse_finger_and_keyboard_then_releases(
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
+    assert AXE.exists(), "axe-core is missing: run `make setup` (it runs `npm ci`)"
+    problems = [f"review: {p}" for p in accessibility_problems(page)]
     proposed = document.boxes.filter(active=True).count()
     assert page.locator("#page-1 .redaction-box").count() == proposed
 
@@ -121,9 +140,17 @@ def test_a_coordinator_adds_boxes_by_mouse_finger_and_keyboard_then_releases(
 
     page.click("text=Release to the specialists…")
     page.wait_for_selector("text=Release report 1 to the specialists?")
+    problems += [f"release: {p}" for p in accessibility_problems(page)]
     page.click("button:has-text('Yes, release it')")
     page.wait_for_selector("text=was released to the specialists")
     page.screenshot(path=str(SCREENSHOTS / "case-after-release.png"), full_page=True)
     document.refresh_from_db()
     assert document.released_at is not None and document.rendition_is_current
     assert page.locator("#coordinator-documents").inner_text().count("Released") == 1
+    problems += [f"case: {p}" for p in accessibility_problems(page)]
+
+    page.click("text=Check and approve the summary")
+    page.wait_for_selector("text=Drafted by the system")
+    problems += [f"summary: {p}" for p in accessibility_problems(page)]
+    page.screenshot(path=str(SCREENSHOTS / "summary.png"), full_page=True)
+    assert problems == []
