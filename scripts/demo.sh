@@ -8,6 +8,8 @@ $PY manage.py collectstatic --noinput --verbosity 0
 $PY manage.py seed_demo
 HOST="${CONSILIUM_HOST:-127.0.0.1}"
 PORT="${CONSILIUM_PORT:-8000}"
+# Links in emails point at this run's address.
+export CONSILIUM_SITE_URL="${CONSILIUM_SITE_URL:-http://$HOST:$PORT}"
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

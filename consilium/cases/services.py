@@ -307,6 +307,17 @@ def case_submit(*, case: Case, actor: Any) -> Case:
         dedupe_key=f"case-submitted:{locked.public_id}",
         recipient=actor,
     )
+    from consilium.notifications.services import notification_create
+
+    for coordinator in _coordinators():
+        notification_create(
+            user=coordinator,
+            message=(_("New urgent request %(reference)s is waiting for triage.")
+                     if locked.is_urgent else
+                     _("New request %(reference)s is waiting for triage."))
+            % {"reference": locked.reference},
+            url=locked.get_absolute_url(),
+        )
     case.status = locked.status
     case.submitted_at = locked.submitted_at
     return locked

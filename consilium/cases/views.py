@@ -405,6 +405,10 @@ def information_request_new(request: HttpRequest, public_id: str) -> HttpRespons
     if not user.is_coordinator:
         raise Http404
     case = case_get(user=user, public_id=public_id, action="information_request.form")
+    if case.status not in services.ASKABLE:
+        messages.info(request, _("Information can be requested only while a case is being "
+                                 "triaged or reviewed."))
+        return redirect(case.get_absolute_url())
     form = InformationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from consilium.cases.services import case_transition, turnaround_stop
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_write_bytes, get_storage
+from consilium.notifications.models import OutboxMessage
 from consilium.notifications.services import Attachment, outbox_enqueue, user_notify
 from consilium.reports.models import Report, ReportKind
 from consilium.reports.rendering import report_context, report_pdf_render
@@ -148,10 +150,22 @@ def report_send_to_doctor(
 ) -> None:
     """The patient sends a report to their treating doctor (the PDF attached)."""
     require(report.case.patient.holder_id == actor.pk, _("Only the account holder can send this."))
-    require(email.strip(), _("Enter your doctor's email address."))
+    email = email.strip()
+    require(email, _("Enter your doctor's email address."))
+    sent = OutboxMessage.objects.filter(dedupe_key__startswith=f"report-shared:{report.public_id}:")
+    require(
+        not sent.filter(to__iexact=email, created_at__gte=timezone.now() - RESEND_WAIT).exists(),
+        _("This report was sent to %(email)s a few minutes ago. Please check with your doctor "
+          "before sending it again.") % {"email": email},
+    )
+    require(
+        sent.filter(created_at__gte=timezone.now() - dt.timedelta(days=1)).count() < SENDS_PER_DAY,
+        _("This report has been sent %(n)d times today. To protect your privacy you can send it "
+          "again tomorrow, or download it and share it yourself.") % {"n": SENDS_PER_DAY},
+    )
     case = report.case
-    greeting = (_("Dear Dr %(name)s,") % {"name": doctor_name.strip()}) if doctor_name.strip() \
-        else _("Dear Doctor,")
+    name = re.sub(r"(?i)^\s*(dr\.?|doctor)\s+", "", doctor_name).strip()
+    greeting = (_("Dear Dr %(name)s,") % {"name": name}) if name else _("Dear Doctor,")
     body = (
         greeting + "\n\n"
         + _("%(sender)s has asked us to send you the second opinion report for %(patient)s "
@@ -168,12 +182,18 @@ def report_send_to_doctor(
         actor=actor, action="report.share", target=case, detail={"report": str(report.public_id)}
     )
     outbox_enqueue(
-        to=email.strip(),
+        to=email,
         subject=_("Second opinion report %(reference)s") % {"reference": case.reference},
         body_text=body,
         dedupe_key=f"report-shared:{report.public_id}:{event.pk}",
         attachments=[_attachment(report)],
     )
+
+
+# A report names the patient: sending it on is limited, and the same address is not sent twice
+# in a row by a mistaken double click.
+SENDS_PER_DAY = 5
+RESEND_WAIT = dt.timedelta(minutes=10)
 
 
 def report_download_path(report: Report) -> str:

@@ -13,9 +13,17 @@ from consilium.review.models import (
     TrialAdvice,
     Urgency,
 )
-from consilium.review.services import OPINION_FIELDS
 
 TEXTAREA = {"rows": 4}
+# The order a specialist writes in: each choice sits next to its explanation.
+FORM_ORDER = (
+    "assessment", "assessment_explanation", "stage_or_severity", "recommended_treatment",
+    "alternatives", "further_investigations", "clinical_trial", "clinical_trial_note",
+    "lifestyle_advice", "urgency", "patient_summary",
+)
+REQUIRED_TO_SUBMIT = frozenset(
+    {"assessment", "assessment_explanation", "recommended_treatment", "urgency", "patient_summary"}
+)
 CHOICE_FIELDS = {"assessment": Assessment, "clinical_trial": TrialAdvice, "urgency": Urgency}
 AGREEMENT_CHOICES = [
     ("agree", _("Agree")),
@@ -46,10 +54,15 @@ class _OpinionFields(forms.ModelForm):
                 field.widget.attrs.update(TEXTAREA)
         for name, choices in CHOICE_FIELDS.items():
             self.fields[name].widget = forms.RadioSelect(choices=choices.choices)
+        for name in REQUIRED_TO_SUBMIT:
+            self.fields[name].label = _("%(label)s (needed to submit)") % {
+                "label": str(self.fields[name].label).capitalize()}
+        for name in set(FORM_ORDER) - REQUIRED_TO_SUBMIT:
+            self.fields[name].label = str(self.fields[name].label).capitalize()
         answers = self.instance.answers or {}
         for question in questions:
             self.fields[f"answer_{question.position}"] = forms.CharField(
-                label=_("Answer to question %(n)d") % {"n": question.position},
+                label=_("Answer to question %(n)d (needed to submit)") % {"n": question.position},
                 required=False,
                 initial=answers.get(str(question.position), ""),
                 widget=forms.Textarea(attrs=TEXTAREA),
@@ -59,7 +72,7 @@ class _OpinionFields(forms.ModelForm):
         return [(q, self[f"answer_{q.position}"]) for q in self.questions]
 
     def section_fields(self) -> list[Any]:
-        return [self[name] for name in OPINION_FIELDS if name in self.fields]
+        return [self[name] for name in FORM_ORDER if name in self.fields]
 
     def changed_data_only(self) -> dict[str, Any]:
         """The fields the request carried, so an autosave of one field leaves the others."""
@@ -69,25 +82,29 @@ class _OpinionFields(forms.ModelForm):
 class OpinionForm(_OpinionFields):
     class Meta:
         model = Opinion
-        fields = list(OPINION_FIELDS)
+        fields = list(FORM_ORDER)
 
 
 class ConsolidationForm(_OpinionFields):
     class Meta:
         model = Consolidation
-        fields = [*OPINION_FIELDS, "agreement", "agreement_note"]
+        fields = [*FORM_ORDER, "agreement", "agreement_note"]
 
     def __init__(self, *args: Any, sections: list[str], proposal: dict[str, str],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agreement"].widget = forms.RadioSelect(choices=AgreementLevel.choices)
         recorded = self.instance.section_agreement or {}
+        from consilium.review.selectors import section_label
+
         for name in sections:
+            # Not pre-ticked from the proposal: the lead confirms each section themselves.
             self.fields[f"agree_{name}"] = forms.ChoiceField(
-                label=_("Agreement"),
+                label=_("Does the panel agree on “%(section)s”?")
+                % {"section": section_label(name)},
                 choices=AGREEMENT_CHOICES,
                 required=False,
-                initial=recorded.get(name) or proposal.get(name, ""),
+                initial=recorded.get(name, ""),
                 widget=forms.RadioSelect,
             )
 
@@ -99,7 +116,8 @@ class AssignForm(forms.Form):
         label=_("Specialists"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
     lead = forms.TypedChoiceField(label=_("Panel lead"), coerce=int, required=False,
-                                  empty_value=None)
+                                  empty_value=None,
+                                  help_text=_("Writes the panel's consolidated opinion."))
     panel_size = forms.TypedChoiceField(
         label=_("How many specialists"), coerce=int, required=False, empty_value=None,
         choices=[(n, str(n)) for n in range(1, 6)],

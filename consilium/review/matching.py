@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from consilium.accounts.models import SpecialistProfile, Specialty
 from consilium.cases.models import Case, CaseStatus, MedicalArea
@@ -48,14 +49,30 @@ BUSY_STATUSES = (
     CaseStatus.AWAITING_INFO,
 )
 
+# The parts add up to at most 100.
 SCORE_BEST_SPECIALTY = 50
 SCORE_PANEL_SPECIALTY = 30
-SCORE_SUB_SPECIALTY = 20
-SCORE_LANGUAGE = 10
+SCORE_SUB_SPECIALTY = 15
+SCORE_LANGUAGE = 5
 SCORE_FREE_CAPACITY = 20
 SCORE_EXPERIENCE_MAX = 10
+# Words that say nothing about fit when a sub-specialty and the patient's story share them.
+NOT_A_FIT = frozenset({
+    "a", "an", "and", "or", "the", "of", "in", "on", "at", "to", "for", "with", "from", "by",
+    "as", "is", "are", "be", "not", "no", "any", "all", "other", "its", "their", "cancer",
+    "cancers", "carcinoma", "tumour", "tumours", "tumor", "tumors", "disease", "diseases",
+    "disorder", "disorders", "surgery", "surgical", "medicine", "medical", "care", "treatment",
+    "therapy", "clinic", "clinical", "oncology", "general", "left", "right", "stage", "grade",
+})
 # Each further seat on a panel prefers a specialty not yet on it.
 PANEL_REPEAT_PENALTY = 25
+
+
+EARLIER_REASONS = {
+    "declined": _lazy("declined this case"),
+    "expired": _lazy("did not answer the offer of this case in time"),
+    "withdrawn": _lazy("was withdrawn from this case"),
+}
 
 
 @dataclass
@@ -77,6 +94,11 @@ class Candidate:
 def _words(text: str) -> set[str]:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return set(re.findall(r"[a-z]{2,}", folded))
+
+
+def _fit_words(text: str) -> set[str]:
+    """The words of a sub-specialty or a diagnosis that can tell one specialist from another."""
+    return {w for w in _words(text) if len(w) >= 3 and w not in NOT_A_FIT}
 
 
 _TITLES = {"dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "md", "mbbs", "dm"}
@@ -121,12 +143,16 @@ def rank_specialists(
     exclude: Iterable[int] = (),
     chosen: Iterable[int] = (),
     language: str = "",
+    earlier: Mapping[int, str] | None = None,
 ) -> list[Candidate]:
     """Every verified specialist, best fit first, with why; ineligible ones last with the reason
-    (not accepting cases, at capacity, the patient's treating doctor, already on this case)."""
+    (not accepting cases, at capacity, the patient's treating doctor, already on this case, or
+    an earlier offer of this case that they declined or let lapse: `earlier` maps a profile to
+    that offer's status)."""
     wanted = AREA_SPECIALTIES.get(case.medical_area or MedicalArea.OTHER, ())
-    story = _words(" ".join([case.diagnosis_so_far, case.symptoms, case.treatment_so_far]))
+    story = _fit_words(" ".join([case.diagnosis_so_far, case.symptoms, case.treatment_so_far]))
     excluded = set(exclude)
+    before = dict(earlier or {})
     chosen_ids = list(chosen)
     spoken = LANGUAGE_NAMES.get(language, "")
     candidates: list[Candidate] = []
@@ -136,6 +162,11 @@ def rank_specialists(
         candidate.chosen_by_patient = profile.pk in chosen_ids
         if profile.pk in excluded:
             candidate.eligible, candidate.excluded_because = False, _("already on this case")
+        elif profile.pk in before:
+            candidate.eligible = False
+            candidate.excluded_because = str(
+                EARLIER_REASONS.get(before[profile.pk], _("was offered this case before"))
+            )
         elif case.treating_doctor and names_match(profile.user.full_name, case.treating_doctor):
             candidate.eligible = False
             candidate.excluded_because = _("the patient's treating doctor named in the intake")
@@ -160,7 +191,7 @@ def rank_specialists(
                     "area": MedicalArea(case.medical_area or MedicalArea.OTHER).label.lower(),
                 }
             )
-        sub = _words(profile.sub_specialties) & story
+        sub = _fit_words(profile.sub_specialties) & story
         if sub:
             candidate.score += SCORE_SUB_SPECIALTY
             candidate.reasons.append(

@@ -250,6 +250,22 @@ def _similar(texts: list[str]) -> float:
     return min(scores)
 
 
+def opinion_display(*, content: Any, questions: list[Any]) -> list[tuple[str, str]]:
+    """An opinion's sections as the reader sees them: choices in words, each with its note."""
+    rows = []
+    for name, note in SECTIONS:
+        value = getattr(content, name)
+        display = getattr(content, f"get_{name}_display", None)
+        text = str(display()) if display and value else str(value or "")
+        if note and getattr(content, note):
+            text = f"{text}\n{getattr(content, note)}".strip()
+        rows.append((section_label(name), text))
+    for question in questions:
+        rows.append((f"{question.position}. {question.text}",
+                     str(content.answers.get(str(question.position), ""))))
+    return rows
+
+
 def section_label(name: str) -> str:
     """The printed title of an opinion section, from the model field's verbose name."""
     return str(getattr(Opinion._meta.get_field(name), "verbose_name", name)).capitalize()
@@ -577,10 +593,14 @@ def review_work_queue(*, user: Any) -> list[Case]:
         Case.objects.filter(status__in=[CaseStatus.READY, *REVIEW_STATUSES])
         .select_related("turnaround", "review")
         .annotate(
-            active_seats=Count(
+            accepted_seats=Count(
                 "review__assignments",
-                filter=Q(review__assignments__status__in=ACTIVE_ASSIGNMENT),
-            )
+                filter=Q(review__assignments__status=AssignmentStatus.ACCEPTED),
+            ),
+            offered_seats=Count(
+                "review__assignments",
+                filter=Q(review__assignments__status=AssignmentStatus.OFFERED),
+            ),
         )
         .order_by("-is_urgent", "turnaround__target_at", "submitted_at")
     )

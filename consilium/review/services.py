@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from consilium.accounts.models import SpecialistProfile
 from consilium.audit.services import record
@@ -49,6 +50,11 @@ FIXED_PANEL = {ReviewType.SINGLE: 1, ReviewType.DOUBLE: 2}
 
 def _url(path: str) -> str:
     return settings.SITE_URL + path
+
+
+def _when(moment: dt.datetime) -> str:
+    """A time as emails print it, with its zone: "02 Dec 2026 14:30 IST"."""
+    return timezone.localtime(moment).strftime("%d %b %Y %H:%M %Z")
 
 
 def _in_language(user: Any) -> Any:
@@ -124,6 +130,17 @@ def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
 # --- Offering seats ------------------------------------------------------------------------------
 
 
+def earlier_offers(*, review: Review | None) -> dict[int, str]:
+    """Specialists whose earlier offer of this case ended (declined, lapsed, withdrawn)."""
+    if review is None:
+        return {}
+    return dict(
+        review.assignments.exclude(status__in=ACTIVE_ASSIGNMENT)
+        .order_by("created_at")
+        .values_list("specialist_id", "status")
+    )
+
+
 @transaction.atomic
 def assignment_offer(
     *,
@@ -158,7 +175,8 @@ def assignment_offer(
     seats = [p for p in range(1, review.panel_size + 1) if p not in taken]
     require(
         len(specialists) <= len(seats),
-        _("Only %(n)d seat(s) are open on this panel.") % {"n": len(seats)},
+        ngettext("Only %(n)d seat is open on this panel.",
+                 "Only %(n)d seats are open on this panel.", len(seats)) % {"n": len(seats)},
     )
     chosen = set(SpecialistChoice.objects.filter(case=locked).values_list("specialist", flat=True))
     ranking = {
@@ -168,6 +186,7 @@ def assignment_offer(
             exclude=[a.specialist_id for a in active],
             chosen=chosen,
             language=locked.patient.holder.preferred_language,
+            earlier=earlier_offers(review=review),
         )
     }
     created: list[Assignment] = []
@@ -239,7 +258,7 @@ def _tell_offered(*, assignment: Assignment, review: Review, case: Case) -> None
                 "code": review.code,
                 "area": case.get_medical_area_display() or _("general"),
                 "role": role,
-                "deadline": timezone.localtime(assignment.respond_by).strftime("%d %b %Y %H:%M"),
+                "deadline": _when(assignment.respond_by),
                 "url": _url(url),
             },
             dedupe_key=f"assignment-offered:{assignment.public_id}",
@@ -345,7 +364,9 @@ def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
     specialist's opinion is submitted."""
     require(getattr(actor, "is_coordinator", False), _("Only a coordinator can do this."))
     locked = (
-        Assignment.objects.select_for_update().select_related("review__case").get(pk=assignment.pk)
+        Assignment.objects.select_for_update()
+        .select_related("review__case", "specialist__user")
+        .get(pk=assignment.pk)
     )
     require(locked.is_active, _("This specialist no longer holds a seat."))
     opinion = Opinion.objects.filter(assignment=locked).first()
@@ -360,6 +381,18 @@ def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
     record(actor=actor, action="assignment.withdraw", target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     _seat_freed(assignment=locked, was_lead=was_lead, why=_("withdrawn"))
+    user = locked.specialist.user
+    with _in_language(user):
+        user_notify(
+            user=user,
+            message=_("Case %(code)s is no longer with you.") % {"code": locked.review.code},
+            url=reverse("review:inbox"),
+            subject=_("Case %(code)s was withdrawn from you") % {"code": locked.review.code},
+            body=_("The coordinator has withdrawn case %(code)s from you; you no longer need "
+                   "to work on it, and your access to it has ended. Thank you.")
+            % {"code": locked.review.code},
+            dedupe_key=f"assignment-withdrawn:{locked.public_id}",
+        )
     return locked
 
 
@@ -368,6 +401,11 @@ def assignment_make_lead(*, assignment: Assignment, actor: Any) -> Assignment:
     """A coordinator names the panel's lead, who writes the consolidated opinion."""
     require(getattr(actor, "is_coordinator", False), _("Only a coordinator can do this."))
     require(assignment.is_active, _("Only a specialist holding a seat can lead."))
+    status = Case.objects.values_list("status", flat=True).get(pk=assignment.review.case_id)
+    require(
+        status in (CaseStatus.ASSIGNED, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_INFO),
+        _("The lead can be changed only before the panel's opinion is consolidated."),
+    )
     Assignment.objects.filter(review=assignment.review, is_lead=True).update(is_lead=False)
     Assignment.objects.filter(pk=assignment.pk).update(is_lead=True)
     assignment.is_lead = True
@@ -422,8 +460,12 @@ def review_advance(*, case: Case, actor: Any) -> None:
         return
     if review.is_panel:
         case_transition(case=case, to=CaseStatus.CONSOLIDATION, actor=actor)
-        Consolidation.objects.get_or_create(review=review)
         lead = next((a for a in accepted if a.is_lead), None)
+        # The lead starts from their own opinion and edits it into the panel's.
+        start = {name: getattr(lead.opinion, name) for name in OPINION_FIELDS} if lead else {}
+        if lead is not None:
+            start["answers"] = dict(lead.opinion.answers)
+        Consolidation.objects.get_or_create(review=review, defaults=start)
         if lead is not None:
             user = lead.specialist.user
             with _in_language(user):
@@ -599,6 +641,12 @@ def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consoli
     missing = opinion_missing(content=locked, positions=_positions(case))
     if not locked.agreement:
         missing.append(_("Record the panel's level of agreement."))
+    from consilium.review.selectors import SECTIONS
+
+    unset = [name for name, _note in SECTIONS if not locked.section_agreement.get(name)]
+    if unset:
+        missing.append(_("Confirm how far the panel agrees in every section (%(n)d left).")
+                       % {"n": len(unset)})
     if missing:
         raise DomainError(" ".join(missing))
     locked.status = OpinionStatus.SUBMITTED
@@ -720,14 +768,13 @@ def review_remind_specialists(*, case: Case, target_at: dt.datetime) -> int:
             user_notify(
                 user=user,
                 message=_("Reminder: %(code)s is due %(when)s.")
-                % {"code": review.code,
-                   "when": timezone.localtime(target_at).strftime("%d %b %H:%M")},
+                % {"code": review.code, "when": _when(target_at)},
                 url=url,
                 subject=_("Reminder: opinion due for %(code)s") % {"code": review.code},
                 body=_("Your opinion on case %(code)s is due by %(when)s. Open the case: %(url)s")
                 % {
                     "code": review.code,
-                    "when": timezone.localtime(target_at).strftime("%d %b %Y %H:%M"),
+                    "when": _when(target_at),
                     "url": _url(url),
                 },
                 dedupe_key=f"turnaround-reminder:{assignment.public_id}",

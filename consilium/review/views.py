@@ -42,6 +42,7 @@ from consilium.review.selectors import (
     assignment_get,
     coordinator_dashboard,
     follow_up_get_for_answer,
+    opinion_display,
     panel_view,
     released_document_get,
     review_work_queue,
@@ -49,6 +50,8 @@ from consilium.review.selectors import (
     specialist_case_view,
     specialist_inbox,
 )
+
+ASSIGNABLE = (CaseStatus.TRIAGE, CaseStatus.READY, CaseStatus.ASSIGNED, CaseStatus.IN_REVIEW)
 
 
 def _coordinator_only(request: HttpRequest) -> Any:
@@ -72,12 +75,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
                                                  "now": timezone.now()})
 
 
-@login_required
-@require_GET
-def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def _case_page(
+    request: HttpRequest, item: Any, problems: list[str] | None = None, status: int = 200
+) -> HttpResponse:
     """The offer (accept or decline) or, once accepted, the de-identified case and the opinion."""
     user: Any = request.user
-    item = assignment_get(user=user, public_id=public_id, action="assignment.view")
     if item.status not in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
         return render(request, "review/assignment_closed.html",
                       {"assignment": item, "review": item.review})
@@ -91,13 +93,22 @@ def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
         opinion=opinion,
         # The de-identified questions: the patient may have written a name into one.
         form=OpinionForm(instance=opinion, questions=view.case.questions),
+        shown=opinion_display(content=opinion, questions=view.case.questions),
         now=timezone.now(),
         information_form=InformationRequestForm(),
         can_ask=item.review.case.status in (CaseStatus.IN_REVIEW, CaseStatus.ASSIGNED,
                                             CaseStatus.CONSOLIDATION)
         and view.open_request is None,
+        problems=problems or [],
     )
-    return render(request, "review/case.html", context)
+    return render(request, "review/case.html", context, status=status)
+
+
+@login_required
+@require_GET
+def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    return _case_page(request, item)
 
 
 @login_required
@@ -160,10 +171,8 @@ def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
         missing = services.opinion_missing(content=saved, positions=[q.position for q in
                                                                       questions])
         if missing:
-            for problem in missing:
-                messages.error(request, problem)
-            return redirect(reverse("review:assignment", kwargs={"public_id": item.public_id})
-                            + "#opinion")
+            # Shown beside the form, where the specialist is looking, with nothing lost.
+            return _case_page(request, item, problems=missing, status=400)
         return redirect("review:opinion_submit", public_id=item.public_id)
     messages.success(request, _("Your draft is saved."))
     return redirect(reverse("review:assignment", kwargs={"public_id": item.public_id})
@@ -187,8 +196,11 @@ def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.success(request, _("Your opinion on %(code)s is submitted. Thank you.")
                          % {"code": item.review.code})
         return redirect("review:inbox")
-    return render(request, "review/opinion_confirm.html",
-                  {"assignment": item, "review": item.review, "opinion": opinion})
+    view = specialist_case_view(user=request.user, assignment=item)
+    return render(request, "review/opinion_confirm.html", {
+        "assignment": item, "review": item.review, "opinion": opinion,
+        "shown": opinion_display(content=opinion, questions=view.case.questions),
+    })
 
 
 @login_required
@@ -270,6 +282,13 @@ def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return redirect("review:panel", public_id=view.review.public_id)
     form = ConsolidationForm(instance=view.consolidation, questions=questions, sections=sections,
                              proposal=view.proposal)
+    members = [
+        _("Specialist %(n)d — %(specialty)s%(you)s") % {
+            "n": a.position, "specialty": a.specialist.get_specialty_display(),
+            "you": _(" (you)") if a.specialist.user_id == request.user.pk else "",
+        }
+        for a, _opinion in view.opinions
+    ]
     rows = []
     for name, note in SECTIONS:
         cells = []
@@ -281,9 +300,9 @@ def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 text = f"{text}\n{getattr(opinion, note)}".strip()
             cells.append(text)
         rows.append({
+            "cells": list(zip(members, cells, strict=True)),
             "name": name,
             "label": section_label(name),
-            "cells": cells,
             "proposal": view.proposal.get(name, ""),
             "field": form[name],
             "note_field": form[note] if note else None,
@@ -292,13 +311,15 @@ def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     answers = [
         {
             "question": q,
-            "cells": [o.answers.get(str(q.position), "") for _a, o in view.opinions],
+            "cells": list(zip(members, [o.answers.get(str(q.position), "")
+                                        for _a, o in view.opinions], strict=True)),
             "field": form[f"answer_{q.position}"],
         }
         for q in questions
     ]
     return render(request, "review/panel.html",
-                  {"view": view, "form": form, "rows": rows, "answers": answers})
+                  {"view": view, "form": form, "rows": rows, "answers": answers,
+                   "members": members})
 
 
 @login_required
@@ -319,11 +340,13 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if getattr(request.user, "is_specialist", False):
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
-    from consilium.review.deidentified import known_identity_for, redact_text
+    from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 
     question = redact_text(item.question, known=known_identity_for(case=review.case))
+    context_case = deidentify_case(case=review.case, code=review.code, today=timezone.localdate())
     return render(request, "review/follow_up.html",
-                  {"follow_up": item, "review": review, "question": question, "form": form})
+                  {"follow_up": item, "review": review, "question": question, "form": form,
+                   "context_case": context_case})
 
 
 # --- Coordinators -------------------------------------------------------------------------------
@@ -335,6 +358,11 @@ def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The ranked proposals with a reason each; the coordinator accepts or changes them."""
     user = _coordinator_only(request)
     case = case_get(user=user, public_id=public_id, action="review.assign_view")
+    if case.status not in ASSIGNABLE:
+        messages.info(request, _("Specialists can be assigned only between triage and the "
+                                 "opinion: this case is “%(status)s”.")
+                      % {"status": case.get_status_display()})
+        return redirect(case.get_absolute_url())
     review = Review.objects.filter(case=case).first()
     active = list(review.assignments.filter(status__in=["offered", "accepted"])) if review else []
     chosen = list(case.specialist_choices.values_list("specialist", flat=True))
@@ -343,6 +371,7 @@ def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
         exclude=[a.specialist_id for a in active],
         chosen=chosen,
         language=case.patient.holder.preferred_language,
+        earlier=services.earlier_offers(review=review),
     )
     fixed = services.FIXED_PANEL.get(case.review_type)  # type: ignore[call-overload]
     size = review.panel_size if review else (fixed or (3 if case.review_type == "board" else None))

@@ -71,3 +71,19 @@ def test_only_the_account_holder_can_send_it(report: Report, other_patient: Any,
     for someone in (other_patient.holder, coordinator):
         with pytest.raises(DomainError):
             report_send_to_doctor(report=report, actor=someone, email="x@example.org")
+
+
+def test_sending_twice_to_the_same_doctor_or_too_often_is_refused(report: Report) -> None:
+    from consilium.core.errors import DomainError
+
+    holder = report.case.patient.holder
+    report_send_to_doctor(report=report, actor=holder, email="dr.a@example.org",
+                          doctor_name="Dr. Natarajan")
+    message = OutboxMessage.objects.get(to="dr.a@example.org")
+    assert "Dear Dr Natarajan," in message.body_text
+    with pytest.raises(DomainError, match="a few minutes ago"):
+        report_send_to_doctor(report=report, actor=holder, email="DR.A@example.org")
+    for n in range(4):
+        report_send_to_doctor(report=report, actor=holder, email=f"dr.{n}@example.org")
+    with pytest.raises(DomainError, match="5 times today"):
+        report_send_to_doctor(report=report, actor=holder, email="dr.z@example.org")

@@ -101,6 +101,13 @@ def complete_opinion(case: Case, **overrides: str) -> dict[str, str]:
     return data
 
 
+def panel_agreement(value: str = "agree") -> dict[str, str]:
+    """The lead's answer, for every section, to "does the panel agree on it?"."""
+    from consilium.review.selectors import SECTIONS
+
+    return {f"agree_{name}": value for name, _note in SECTIONS}
+
+
 def accept_all(assignments: list[Assignment]) -> None:
     for assignment in assignments:
         assignment_accept(assignment=assignment, actor=assignment.specialist.user)

@@ -147,3 +147,35 @@ def test_a_patient_never_receives_the_specialists_offer_email(
     holder = submitted_case.patient.holder
     assert OutboxMessage.objects.filter(subject__contains="offered").count() == 1
     assert not OutboxMessage.objects.filter(to=holder.email, subject__contains="offered").exists()
+
+
+def test_a_withdrawn_specialist_is_told(
+    submitted_case: Case, coordinator: User, specialist: User
+) -> None:
+    [seat] = offer(submitted_case, coordinator, [specialist])
+    assignment_withdraw(assignment=seat, actor=coordinator)
+    assert OutboxMessage.objects.filter(recipient=specialist,
+                                        subject__contains="was withdrawn from you").exists()
+
+
+def test_the_lead_cannot_change_once_the_panel_has_consolidated(
+    board_case: Case, coordinator: User, tumour_board: list[User]
+) -> None:
+    from consilium.review.services import assignment_make_lead
+    from consilium.review.tests.fixtures import write_and_submit
+
+    seats = offer(board_case, coordinator, tumour_board)
+    accept_all(seats)
+    assignment_make_lead(assignment=seats[1], actor=coordinator)
+    for seat in seats:
+        write_and_submit(seat)
+    with pytest.raises(DomainError, match="before the panel"):
+        assignment_make_lead(assignment=seats[2], actor=coordinator)
+
+
+def test_coordinators_hear_of_each_new_request(patient: object, coordinators: list[User]) -> None:
+    from consilium.review.tests.fixtures import submitted
+
+    case = submitted(patient)  # type: ignore[arg-type]
+    assert Notification.objects.filter(
+        user__in=coordinators, message__contains=case.reference).count() == 2

@@ -25,6 +25,7 @@ from consilium.review.tests.fixtures import (
     accept_all,
     complete_opinion,
     offer,
+    panel_agreement,
     release,
     submitted,
     write_and_submit,
@@ -116,8 +117,8 @@ def test_a_specialist_never_meets_the_patients_identity(
     pages["panel"] = clients[lead.pk].get(panel_url).content.decode()
     assert "Specialist 2" in pages["panel"]
     with django_capture_on_commit_callbacks(execute=True):
-        clients[lead.pk].post(panel_url, {**complete_opinion(case), "agreement": "unanimous",
-                                          "action": "submit"})
+        clients[lead.pk].post(panel_url, {**complete_opinion(case), **panel_agreement(),
+                                          "agreement": "unanimous", "action": "submit"})
     case.refresh_from_db()
     assert case.status == "reported"
     follow_up = follow_up_ask(case=case, actor=planted.holder,

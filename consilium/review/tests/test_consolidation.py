@@ -12,7 +12,13 @@ from consilium.core.errors import DomainError
 from consilium.reports.models import Report
 from consilium.review.models import Consolidation, OpinionStatus, Review
 from consilium.review.services import consolidation_save, consolidation_submit
-from consilium.review.tests.fixtures import accept_all, complete_opinion, offer, write_and_submit
+from consilium.review.tests.fixtures import (
+    accept_all,
+    complete_opinion,
+    offer,
+    panel_agreement,
+    write_and_submit,
+)
 
 
 @pytest.fixture
@@ -55,6 +61,9 @@ def test_submitting_needs_the_level_of_agreement_then_makes_the_signed_report(
         consolidation_submit(consolidation=consolidating, actor=lead)
     consolidation_save(consolidation=consolidating, actor=lead,
                        data={"agreement": "majority", "agreement_note": "One prefers mastectomy."})
+    with pytest.raises(DomainError, match="every section"):
+        consolidation_submit(consolidation=consolidating, actor=lead)
+    consolidation_save(consolidation=consolidating, actor=lead, data=panel_agreement("partly"))
     with django_capture_on_commit_callbacks(execute=True):
         consolidation_submit(consolidation=consolidating, actor=lead)
     consolidating.refresh_from_db()
@@ -63,3 +72,10 @@ def test_submitting_needs_the_level_of_agreement_then_makes_the_signed_report(
     assert case.status == CaseStatus.REPORTED
     assert Report.objects.filter(case=case).count() == 1
     assert Review.objects.get(case=case).final_assessment == "confirmed"
+
+
+def test_the_panels_opinion_starts_as_the_leads_own(consolidating: Consolidation) -> None:
+    lead = consolidating.review.assignments.get(is_lead=True)
+    assert consolidating.recommended_treatment == lead.opinion.recommended_treatment
+    assert consolidating.answers == lead.opinion.answers
+    assert consolidating.section_agreement == {}

@@ -148,7 +148,7 @@ def test_a_case_goes_from_triage_to_a_signed_report_and_an_addendum(
     staff.click("a:has-text('Assign specialists')")
     assert staff.locator("input[name=specialists]:checked").count() == 3
     lead = tumour_board[0]
-    staff.check(f"input[name=lead][value='{lead.specialist_profile.pk}']")
+    staff.select_option("select[name=lead]", str(lead.specialist_profile.pk))
     staff.click("button:has-text('Offer the case')")
     staff.wait_for_selector("text=The case was offered")
     review = Review.objects.get(case=case)
@@ -176,6 +176,8 @@ def test_a_case_goes_from_triage_to_a_signed_report_and_an_addendum(
     lead_page.click("a:has-text(\"Consolidate the panel's opinion\")")
     assert lead_page.locator(".side-by-side").count() >= 9
     fill_opinion(lead_page)
+    for radio in lead_page.locator("input[name^=agree_][value=agree]").all():
+        radio.check()
     lead_page.check("input[name=agreement][value=unanimous]")
     lead_page.click("button:has-text(\"Submit the panel's opinion\")")
     lead_page.wait_for_selector("text=The panel's opinion is submitted")

@@ -54,8 +54,11 @@ def test_the_specialist_accepts_writes_with_autosave_and_submits_after_confirmin
     save = reverse("review:opinion_save", kwargs={"public_id": seat.public_id})
     response = client.post(save, {"stage_or_severity": "IIA"}, HTTP_HX_REQUEST="true")
     assert "Draft saved" in response.content.decode()
-    response = client.post(save, {"action": "submit"}, follow=True)
-    assert "Explain your assessment" in response.content.decode()
+    response = client.post(save, {"action": "submit"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="problems"' in page and "Explain your assessment" in page
+    assert "IIA" in page  # what was typed is still there
     client.post(save, {**complete_opinion(submitted_case), "action": "submit"})
     confirm = reverse("review:opinion_submit", kwargs={"public_id": seat.public_id})
     assert "cannot be changed" in client.get(confirm).content.decode()

@@ -99,3 +99,41 @@ def test_other_areas_rank_their_own_specialty_first(patient: object) -> None:
     make_specialist("onc@example.com")
     heart = make_specialist("heart@example.com", Specialty.CARDIOLOGY)
     assert rank_specialists(case=case)[0].profile == heart.specialist_profile
+
+
+def test_common_words_shared_with_a_sub_specialty_are_not_a_match(submitted_case: Case) -> None:
+    thyroid = make_specialist("thyroid@example.com", Specialty.ENDOCRINOLOGY).specialist_profile
+    thyroid.sub_specialties = "Thyroid disorders and thyroid cancer"
+    thyroid.save()
+    [candidate] = [c for c in rank_specialists(case=submitted_case) if c.profile == thyroid]
+    assert "sub-specialty" not in candidate.reason
+
+
+def test_no_score_goes_above_a_hundred(submitted_case: Case) -> None:
+    best = make_specialist("best@example.com").specialist_profile
+    best.sub_specialties = "Breast"
+    best.languages = "English, Hindi"
+    best.years_experience = 40
+    best.save()
+    assert max(c.score for c in rank_specialists(case=submitted_case, language="hi")) <= 100
+
+
+def test_a_specialist_who_declined_is_not_proposed_again(
+    submitted_case: Case, coordinator: User, specialist: User
+) -> None:
+    from consilium.review.models import Review
+    from consilium.review.services import assignment_decline, earlier_offers
+    from consilium.review.tests.fixtures import offer
+
+    [seat] = offer(submitted_case, coordinator, [specialist])
+    assignment_decline(assignment=seat, actor=specialist, reason="Busy this week")
+    review = Review.objects.get(case=submitted_case)
+    ranked = rank_specialists(case=submitted_case, earlier=earlier_offers(review=review))
+    [again] = [c for c in ranked if c.profile == specialist.specialist_profile]
+    assert not again.eligible and again.reason == "declined this case"
+    import pytest
+
+    from consilium.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="declined this case"):
+        offer(submitted_case, coordinator, [specialist])
