@@ -30,8 +30,9 @@ MIN_TEXT_LAYER_CHARS = 20
 RENDER_SCALE = 300 / 72 / 2  # about 150 dpi: enough for Tesseract, half the time of 300 dpi
 OCR_LANG = os.environ.get("CONSILIUM_OCR_LANG", "eng+hin")
 MAX_SKEW_DEGREES = 15.0
-# A text-layer page whose embedded pictures cover at least this share is OCR'd as well.
-PICTURE_SHARE_FOR_OCR = 0.10
+# On a text-layer page every embedded picture covering at least this share of the page is OCR'd
+# too: a letterhead strip is 3-8 % of A4; a small logo, under 1 %, is left alone.
+PICTURE_SHARE_FOR_OCR = 0.01
 
 
 @dataclass(frozen=True)
@@ -145,18 +146,15 @@ def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image
                          keep_image=images)
     image = render_pdf_page(page) if images else None
     extra: dict[str, Any] = {}
-    if _image_share(page, width * height) >= PICTURE_SHARE_FOR_OCR:
+    pictures = _pictures(page, width, height)
+    if pictures:
         # Text printed inside a picture (a scanned letterhead, a pasted photo of a form) has no
-        # text layer; OCR finds it so identifiers in it are not missed.
-        ocr, _none = _ocr_page(
-            image or render_pdf_page(page), number=number, straighten_page=False
-        )
-        scale = width / ocr.width
+        # text layer; OCR of each picture finds it, so identifiers in it are not missed.
+        rendered = image or render_pdf_page(page)
         added = [
-            Word(w.text, (w.box[0] * scale, w.box[1] * scale, w.box[2] * scale, w.box[3] * scale),
-                 w.confidence)
-            for w in ocr.words
-            if not any(_overlaps(w.box, t.box, scale) for t in words)
+            word
+            for word in _ocr_regions(rendered, pictures, scale=rendered.width / width)
+            if not any(_overlaps(word.box, t.box) for t in words)
         ]
         words = words + added
         extra["ocr_words"] = len(added)
@@ -167,23 +165,43 @@ def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image
     )
 
 
-def _image_share(page: Any, area: float) -> float:
-    """The share of the page covered by embedded pictures."""
+Box = tuple[float, float, float, float]
+
+
+def _pictures(page: Any, width: float, height: float) -> list[Box]:
+    """Boxes (page points, origin top left) of the embedded pictures big enough to hold text."""
     import pypdfium2.raw as pdfium_c
 
-    covered = 0.0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+    found = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
         left, bottom, right, top = obj.get_bounds()
-        covered += max(0.0, right - left) * max(0.0, top - bottom)
-    return covered / area if area else 0.0
+        box = (max(0.0, left), max(0.0, height - top), min(width, right),
+               min(height, height - bottom))
+        if (box[2] - box[0]) * (box[3] - box[1]) >= PICTURE_SHARE_FOR_OCR * width * height:
+            found.append(box)
+    return found
 
 
-def _overlaps(
-    ocr_box: tuple[float, float, float, float], text_box: tuple[float, float, float, float],
-    scale: float,
-) -> bool:
-    x0, y0, x1, y1 = (v * scale for v in ocr_box)
-    return not (x1 <= text_box[0] or text_box[2] <= x0 or y1 <= text_box[1] or text_box[3] <= y0)
+def _ocr_regions(rendered: Image.Image, regions: list[Box], *, scale: float) -> list[Word]:
+    """OCR of parts of a rendered page; the word boxes come back in page points."""
+    words: list[Word] = []
+    for x0, y0, x1, y1 in regions:
+        crop = (int(x0 * scale), int(y0 * scale), int(x1 * scale) + 1, int(y1 * scale) + 1)
+        if crop[2] - crop[0] < 8 or crop[3] - crop[1] < 8:
+            continue
+        read, _none = _ocr_page(rendered.crop(crop), number=0, straighten_page=False)
+        for w in read.words:
+            words.append(Word(
+                w.text,
+                ((w.box[0] + crop[0]) / scale, (w.box[1] + crop[1]) / scale,
+                 (w.box[2] + crop[0]) / scale, (w.box[3] + crop[1]) / scale),
+                w.confidence,
+            ))
+    return words
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
 
 
 def _pdf_words(page: Any, page_height: float) -> list[Word]:

@@ -116,3 +116,31 @@ def test_a_transparent_png_is_read_on_white_paper():
 
     assert "Haemoglobin" in page.text
     assert picture is not None and picture.getpixel((5, 5)) == (255, 255, 255)
+
+
+def test_text_inside_a_picture_of_a_text_layer_pdf_is_read_too():
+    """A letterhead pasted in as a picture has no text layer; its words must still be found."""
+    import base64
+
+    from PIL import ImageDraw, ImageFont
+
+    banner = Image.new("RGB", (900, 120), "white")
+    ImageDraw.Draw(banner).text(
+        (20, 35), "Patient: ASHA VERMA  UHID PUN2026004817", fill="black",
+        font=ImageFont.load_default(size=34),
+    )
+    buffer = io.BytesIO()
+    banner.save(buffer, format="PNG")
+    picture = base64.b64encode(buffer.getvalue()).decode()
+    pdf = pdf_from_html(html_page(
+        f"<img src='data:image/png;base64,{picture}' style='width: 170mm'>"
+        + lab_table(ROWS, heading="Investigations")
+    ))
+
+    page = read_document(pdf, "application/pdf")[0]
+
+    assert page.source == "text-layer"
+    assert page.extra["ocr_words"] >= 3
+    assert "VERMA" in page.text and "Potassium" in page.text
+    verma = next(w for w in page.words if w.text == "VERMA")
+    assert 0 < verma.box[0] < verma.box[2] < page.width  # in the page's points, like the rest
