@@ -31,6 +31,12 @@ LABELS: tuple[tuple[str, str], ...] = (
      r"contact(?:\s+(?:no|number))?\.?|tel(?:ephone)?\.?|cell", "PHONE"),
     (r"e-?mail(?:\s+id)?", "EMAIL"),
     (r"d\.?o\.?b\.?|date\s+of\s+birth|birth\s+date", "DATE"),
+    # Hindi headers: patient's name, father's / husband's name, name; address; mobile, phone;
+    # date of birth. Devanagari vowel signs are not \w, so these end at the separator.
+    (r"रोगी\s+का\s+नाम|मरीज़?\s+का\s+नाम|पिता\s+का\s+नाम|पति\s+का\s+नाम|नाम", "NAME"),
+    (r"पता", "ADDRESS"),
+    (r"मोबाइल(?:\s+नं\.?)?|फ़?ोन(?:\s+नं\.?)?|संपर्क", "PHONE"),
+    (r"जन्म\s+तिथि|जन्मतिथि", "DATE"),
 )
 # A name label on its own ("Name") must be followed by a colon, so table headers like
 # "Test Name   Result   Units" are left alone; longer labels may use spaces only.
@@ -41,7 +47,8 @@ _BEFORE = r"(?:^|(?<=[\t|;,(])|(?<=\s))"
 _NOT_AFTER = re.compile(r"(?i)(?:test|investigation|drug|brand|specimen|sample|unit|father)\s*$")
 _OTHER_LABELS = (
     r"age|sex|gender|age\s*/\s*sex|date|(?:collected|received|reported|registered|printed|"
-    r"sampled?)(?:\s+(?:on|at|date))?|ward|bed|department|dept|specimen|sample|report\s+date"
+    r"sampled?)(?:\s+(?:on|at|date))?|ward|bed|department|dept|specimen|sample|report\s+date|"
+    r"उम्र|आयु|लिंग|दिनांक|तारीख"
 )
 NEXT_LABEL = re.compile(
     rf"(?i)(?:(?:\s{{2,}}|\t|\s*[|;]\s*)(?:{_ANY_LABEL}|{_OTHER_LABELS})\b"

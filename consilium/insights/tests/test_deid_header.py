@@ -1,5 +1,7 @@
 """Labelled fields of an Indian lab report header are masked up to the next label."""
 
+import pytest
+
 from consilium.insights.deid import detect, redact
 
 HEADER = """SUNRISE DIAGNOSTICS & PATHOLOGY LAB
@@ -37,3 +39,21 @@ def test_the_value_stops_at_the_next_label_on_the_same_line():
 def test_a_table_heading_named_test_name_is_not_a_name_field():
     text = "Test Name            Result   Unit        Reference Range\nHaemoglobin  11.2  g/dL\n"
     assert detect(text) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "kind"),
+    [
+        ("रोगी का नाम: आशा वर्मा    उम्र: 45", "आशा वर्मा", "NAME"),
+        ("पता: 14, गुलमोहर लेन, कोथरूड, पुणे", "14, गुलमोहर लेन, कोथरूड, पुणे", "ADDRESS"),
+        ("मोबाइल नं: 98220 12345", "98220 12345", "PHONE"),
+        ("जन्म तिथि: 14/03/1968", "14/03/1968", "DATE"),
+    ],
+)
+def test_hindi_header_fields_are_found(line, value, kind):
+    assert (value, kind) in [(f.text, f.type) for f in detect(line)]
+
+
+def test_a_hindi_name_field_stops_at_the_next_label():
+    line = "रोगी का नाम: आशा वर्मा    उम्र: 45"
+    assert redact(line, detect(line)) == "रोगी का नाम: [NAME]    उम्र: 45"
