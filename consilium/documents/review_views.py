@@ -48,13 +48,13 @@ logger = logging.getLogger(__name__)
 
 def panel_context(*, user: Any, case: Any) -> dict[str, Any]:
     """What the coordinator's documents panel on the case page shows."""
-    from consilium.insights.models import CaseSummary
+    from consilium.insights.selectors import case_summary_state
 
     documents = documents_for_coordinator(user=user, case=case)
     return {
         "case": case,
         "documents": documents,
-        "summary": CaseSummary.objects.filter(case=case).only("status", "new_facts").first(),
+        "summary": case_summary_state(case=case),
         "reading": any(
             d.status in (DocumentStatus.UPLOADED, DocumentStatus.PROCESSING) for d in documents
         ),

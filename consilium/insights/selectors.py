@@ -43,6 +43,12 @@ def _documents_of(case: Case) -> dict[str, dict[str, Any]]:
     return found
 
 
+def case_summary_state(*, case: Case) -> CaseSummary | None:
+    """Whether the case has a summary and where it stands (status, new facts), without its
+    content: for lists that show the state only (no audit event, nothing of the content read)."""
+    return CaseSummary.objects.filter(case=case).only("status", "new_facts", "case_id").first()
+
+
 def case_summary_for_coordinator(*, user: Any, case: Case) -> SummaryView:
     """The summary as a coordinator checks and edits it (drafted the first time it is asked
     for). 404 for anyone but a coordinator; one audit event."""
