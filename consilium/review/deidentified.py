@@ -15,48 +15,16 @@ from django.utils.translation import gettext as _
 
 from consilium.cases.models import Case
 from consilium.insights.deid import KnownIdentity, detect, redact
+from consilium.insights.identity import known_identity_for
+from consilium.insights.summary import age_band
 
-
-def known_identity_for(*, case: Case) -> KnownIdentity:
-    """The patient's registered identity, the account holder's (a relative acting for them
-    identifies the family), and the treating doctor and hospital named in the intake."""
-    patient = case.patient
-    holder = patient.holder
-    names = tuple(
-        n for n in (patient.full_name, holder.full_name, case.treating_doctor) if n.strip()
-    )
-    address = tuple(
-        p for p in (patient.address, patient.city, case.treating_hospital) if p.strip()
-    )
-    return KnownIdentity(
-        names=names,
-        date_of_birth=patient.date_of_birth,
-        phones=tuple(p for p in (patient.phone, holder.phone) if p),
-        emails=tuple(e for e in (patient.email, holder.email) if e),
-        address_parts=address,
-        identifiers=tuple(i for i in (patient.abha_number,) if i),
-    )
+__all__ = ["known_identity_for", "redact_text", "deidentify_case"]
 
 
 def redact_text(text: str, *, known: KnownIdentity) -> str:
     if not text.strip():
         return ""
     return redact(text, detect(text, known=known))
-
-
-def age_band(*, born: dt.date | None, on: dt.date) -> str:
-    """"50–59 years", "under 1 year", "90 years or more", or "age not given"."""
-    if born is None:
-        return _("age not given")
-    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    if years < 1:
-        return _("under 1 year")
-    if years >= 90:
-        return _("90 years or more")
-    if years < 10:
-        return _("1–9 years")
-    low = years // 10 * 10
-    return _("%(low)d–%(high)d years") % {"low": low, "high": low + 9}
 
 
 @dataclass
@@ -94,7 +62,7 @@ def deidentify_case(*, case: Case, code: str, today: dt.date) -> DeidentifiedCas
     ]
     return DeidentifiedCase(
         code=code,
-        age_band=age_band(born=case.patient.date_of_birth, on=today),
+        age_band=age_band(case.patient.date_of_birth, today) or _("age not given"),
         sex=case.patient.get_sex_display() or _("not given"),
         medical_area=case.get_medical_area_display() or _("not given"),
         sections=[(label, redact_text(text, known=known)) for label, text in fields],
