@@ -450,6 +450,19 @@ def _demo_submitted_case(*, holder: User, patient: Any, diagnosis: str, review_t
     return cases.case_submit(case=case, actor=holder)
 
 
+def _demo_prepare_for_specialists(*, case: Any, coordinator: User) -> None:
+    """What a coordinator does before assigning: the reports read and their redaction released,
+    the drafted summary approved. (The waiting case is left for the demo's coordinator to do.)"""
+    from consilium.documents.services import document_process, document_release
+    from consilium.insights.services import case_summary_approve, case_summary_get_or_draft
+
+    for document in case.documents.all():
+        document = document_process(document=document)
+        document_release(document=document, actor=coordinator,
+                         version=document.redaction_version)
+    case_summary_approve(summary=case_summary_get_or_draft(case=case), actor=coordinator)
+
+
 def _demo_review_cases_ensure(*, coordinator: User, specialists: list[SpecialistProfile],
                               password_hash: str) -> list[Any]:
     """Kavita's father's requests: one waiting for triage, one with a panel of three (two
@@ -473,6 +486,8 @@ def _demo_review_cases_ensure(*, coordinator: User, specialists: list[Specialist
     for diagnosis, review_type, stage in REVIEW_CASES:
         case = _demo_submitted_case(holder=holder, patient=patient, diagnosis=diagnosis,
                                     review_type=review_type, coordinator=coordinator)
+        if stage != "triage":
+            _demo_prepare_for_specialists(case=case, coordinator=coordinator)
         if stage == "in_review":
             panel = [by_specialty[s] for s in (Specialty.MEDICAL_ONCOLOGY,
                                                Specialty.SURGICAL_ONCOLOGY,

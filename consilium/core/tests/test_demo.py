@@ -178,3 +178,10 @@ def test_the_demo_has_a_case_at_each_stage_of_review() -> None:
     assert Report.objects.filter(case=reported).count() == 1
     panel = Assignment.objects.filter(review__case__status="assigned")
     assert sorted(panel.values_list("status", flat=True)) == ["accepted", "accepted", "offered"]
+    # Specialists have released, redacted reports and an approved summary to read.
+    from consilium.documents.models import Document
+    from consilium.insights.selectors import case_summary_for_specialist
+
+    in_review = family.get(status="assigned")
+    assert Document.objects.filter(case=in_review, released_at__isnull=False).exists()
+    assert case_summary_for_specialist(case=in_review) is not None
