@@ -342,9 +342,12 @@ def demo_seed() -> SeedResult:
     return SeedResult(admin, coordinators, specialists, patient, case, document_attached)
 
 
-def _demo_document_ensure(*, case: Any, holder: User) -> bool:
-    """Attaches a small generated pathology report through the documents app's own service (as
-    if the patient had uploaded it); returns whether the case has a document."""
+def _demo_document_ensure(
+    *, case: Any, holder: User, report: tuple[str, str, str] | None = None
+) -> bool:
+    """Attaches a small generated report (the breast biopsy, or `report`: file name, category
+    and HTML) through the documents app's own service, as if the patient had uploaded it;
+    returns whether the case has a document."""
     if case.documents.exists():
         return True
     try:
@@ -355,17 +358,18 @@ def _demo_document_ensure(*, case: Any, holder: User) -> bool:
     except ImportError:
         # The documents app is not there yet in this checkout; the demo works without it.
         return False
-    data = demo_report_pdf()
+    name, category, html = report or ("biopsy-report.pdf", "pathology", "")
+    data = demo_report_pdf(html) if html else demo_report_pdf()
     storage_key, size, sha256 = encrypted_write_bytes(
         data=data, data_key=patient_data_key(patient=case.patient)
     )
     received = ReceivedFile(
-        original_name="biopsy-report.pdf", content_type="application/pdf",
+        original_name=name, content_type="application/pdf",
         storage_key=storage_key, size=size, sha256=sha256,
     )
     try:
         with transaction.atomic():
-            document_create(case=case, actor=holder, category="pathology", received=received)
+            document_create(case=case, actor=holder, category=category, received=received)
     except Exception as exc:
         # The demo must start even if the documents app refuses the report; say why and go on.
         logger.warning("Demo report not attached: %s: %s", type(exc).__name__, exc)
@@ -373,11 +377,12 @@ def _demo_document_ensure(*, case: Any, holder: User) -> bool:
     return True
 
 
-def demo_report_pdf() -> bytes:
-    """A one-page fictional pathology report, generated so the repository holds no PDF."""
+def demo_report_pdf(html: str = "") -> bytes:
+    """A one-page fictional report (a pathology report unless `html` is given), generated so the
+    repository holds no PDF."""
     from weasyprint import HTML
 
-    html = """
+    html = html or """
     <html><body style="font-family: sans-serif; font-size: 11pt">
     <h1 style="font-size: 16pt">Kaveri Diagnostics (fictional) — Histopathology report</h1>
     <p>Patient: Sunita Deshmukh · Age/Sex: 57/F · Specimen: core biopsy, left breast</p>
@@ -440,7 +445,7 @@ def _demo_submitted_case(*, holder: User, patient: Any, diagnosis: str, review_t
         "Is the treatment my father's doctors propose the right one?",
         "What are the risks at his age?",
     ])
-    _demo_document_ensure(case=case, holder=holder)
+    _demo_document_ensure(case=case, holder=holder, report=_father_report(diagnosis))
     consent_sign(case=case, signer=holder, signer_name=holder.full_name, relationship="child",
                  ip="127.0.0.1", user_agent="demo")
     cases.case_set_review_type(case=case, review_type=review_type, actor=holder)
@@ -448,6 +453,38 @@ def _demo_submitted_case(*, holder: User, patient: Any, diagnosis: str, review_t
     payment_record_offline(payment=payment, actor=coordinator, amount=Decimal(payment.amount),
                            reference=f"UPI-DEMO-{case.reference}")
     return cases.case_submit(case=case, actor=holder)
+
+
+_FATHER_HEADER = (
+    "<p>Patient: Raghavan Iyer · Age/Sex: 73/M · Mobile: +91 98330 11223 · "
+    "UHID: FGH-2026-004417 · Ref. by: Dr S. Natarajan</p>"
+)
+
+
+def _father_report(diagnosis: str) -> tuple[str, str, str]:
+    """A fictional report that fits each of the father's requests."""
+    page = '<html><body style="font-family: sans-serif; font-size: 11pt">{}</body></html>'
+    if "lung" in diagnosis:
+        return ("lung-biopsy.pdf", "pathology", page.format(
+            "<h1 style='font-size:16pt'>Fictional General Hospital — Histopathology</h1>"
+            + _FATHER_HEADER
+            + "<p>Specimen: CT-guided core biopsy, right upper lobe lung mass.</p>"
+            "<p>Diagnosis: Adenocarcinoma of the lung, acinar pattern.</p>"
+            "<p>Molecular: EGFR exon 19 deletion detected. ALK negative. ROS1 negative. "
+            "PD-L1 (22C3) TPS 60%.</p><p>Demo document; every detail is invented.</p>"))
+    if "aortic" in diagnosis:
+        return ("echo-report.pdf", "imaging", page.format(
+            "<h1 style='font-size:16pt'>Fictional General Hospital — Echocardiography</h1>"
+            + _FATHER_HEADER
+            + "<p>Aortic valve: heavily calcified, severe stenosis. Valve area 0.8 cm². "
+            "Mean gradient 46 mmHg, peak velocity 4.4 m/s.</p><p>LV ejection fraction 55%.</p>"
+            "<p>Demo document; every detail is invented.</p>"))
+    return ("prostate-biopsy.pdf", "pathology", page.format(
+        "<h1 style='font-size:16pt'>Fictional General Hospital — Prostate biopsy</h1>"
+        + _FATHER_HEADER
+        + "<p>Acinar adenocarcinoma of the prostate, Gleason score 3+4=7 (Grade Group 2), "
+        "4 of 12 cores.</p><p>Serum PSA: 8.4 ng/mL.</p>"
+        "<p>Demo document; every detail is invented.</p>"))
 
 
 def _demo_prepare_for_specialists(*, case: Any, coordinator: User) -> None:
