@@ -34,3 +34,10 @@ def specialist_profile_for(*, user: User) -> SpecialistProfile | None:
     if not user.is_specialist:
         raise Http404
     return SpecialistProfile.objects.filter(user=user).first()
+
+
+def coordinators_active() -> list[User]:
+    """Every coordinator who can act on cases now (told of new requests, late cases, refunds)."""
+    from consilium.accounts.models import Role
+
+    return list(User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("pk"))

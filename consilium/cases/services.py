@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases import red_flags
 from consilium.cases.models import (
@@ -309,7 +310,7 @@ def case_submit(*, case: Case, actor: Any) -> Case:
     )
     from consilium.notifications.services import notification_create
 
-    for coordinator in _coordinators():
+    for coordinator in coordinators_active():
         notification_create(
             user=coordinator,
             message=(_("New urgent request %(reference)s is waiting for triage.")
@@ -616,12 +617,6 @@ def _turnaround_step(
         return False
 
 
-def _coordinators() -> list[Any]:
-    from consilium.accounts.models import Role, User
-
-    return list(User.objects.filter(role=Role.COORDINATOR, is_active=True))
-
-
 def _remind(clock: Turnaround, now: dt.datetime) -> None:
     from consilium.review.services import review_remind_specialists
 
@@ -633,7 +628,7 @@ def _escalate(clock: Turnaround, now: dt.datetime) -> None:
 
     case = clock.case
     hours_left = max(0, int((clock.limit_at - now).total_seconds() // 3600))
-    for coordinator in _coordinators():
+    for coordinator in coordinators_active():
         user_notify(
             user=coordinator,
             message=_("%(reference)s has passed its target time; %(hours)d h to the limit.")
@@ -691,7 +686,7 @@ def _breach(clock: Turnaround, now: dt.datetime) -> None:
             },
             dedupe_key=f"turnaround-breached:{case.public_id}",
         )
-    for coordinator in _coordinators():
+    for coordinator in coordinators_active():
         user_notify(
             user=coordinator,
             message=_("%(reference)s passed its limit: refunded.") % {"reference": case.reference},

@@ -7,6 +7,7 @@ behind `open_read`.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import secrets
@@ -16,7 +17,7 @@ from typing import BinaryIO, Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from consilium.core.crypto import DecryptingReader, EncryptingWriter
+from consilium.core.crypto import DecryptingReader, EncryptingWriter, TamperedFileError
 
 
 class PendingFile(Protocol):
@@ -141,6 +142,16 @@ def encrypted_open_read(
     *, key: str, data_key: bytes, storage: FileStorage | None = None
 ) -> DecryptingReader:
     return DecryptingReader((storage or get_storage()).open_read(key), data_key)
+
+
+def encrypted_read_bytes(*, key: str, data_key: bytes, sha256: str) -> bytes:
+    """Reads a small encrypted file whole and checks it against its recorded SHA-256; raises
+    TamperedFileError if a byte or the hash is wrong. The counterpart of encrypted_write_bytes."""
+    with encrypted_open_read(key=key, data_key=data_key) as reader:
+        data = reader.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise TamperedFileError("the file's content does not match its recorded hash")
+    return data
 
 
 def encrypted_write_bytes(*, data: bytes, data_key: bytes) -> tuple[str, int, str]:

@@ -5,18 +5,16 @@ Callers have already checked access (a selector) and write their own audit event
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from consilium.core.crypto import (
     DecryptingReader,
-    TamperedFileError,
     patient_data_key,
     verify_plaintext,
 )
-from consilium.core.storage import encrypted_open_read
+from consilium.core.storage import encrypted_open_read, encrypted_read_bytes
 from consilium.documents.models import Document, DocumentPage
 
 
@@ -110,10 +108,11 @@ def document_read_analysis(*, document: Document) -> dict[str, Any]:
 
 def page_picture(*, document: Document, page: DocumentPage) -> bytes:
     """The JPEG of one page as reading saw it, checked against its recorded hash."""
-    data = _read(document, page.image_storage_key)
-    if hashlib.sha256(data).hexdigest() != page.image_sha256:
-        raise TamperedFileError("the page picture does not match its recorded hash")
-    return data
+    return encrypted_read_bytes(
+        key=page.image_storage_key,
+        data_key=document_data_key(document=document),
+        sha256=page.image_sha256,
+    )
 
 
 def _read(document: Document, key: str) -> bytes:

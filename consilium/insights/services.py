@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -12,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
-from consilium.core.crypto import TamperedFileError, patient_data_key
+from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
-from consilium.core.storage import encrypted_open_read, encrypted_write_bytes, get_storage
+from consilium.core.storage import encrypted_read_bytes, encrypted_write_bytes, get_storage
 from consilium.documents.models import Document, DocumentStatus
 from consilium.insights.extract import Facts
 from consilium.insights.identity import known_identity_for
@@ -83,12 +82,11 @@ def _content_write(*, case: Case, content: dict[str, Any]) -> tuple[str, str]:
 def summary_content(*, summary: CaseSummary) -> dict[str, Any]:
     """The decrypted content, checked against its recorded hash. The caller has already decided
     the reader may see it and writes its own audit event."""
-    with encrypted_open_read(
-        key=summary.content_storage_key, data_key=patient_data_key(patient=summary.case.patient)
-    ) as reader:
-        data = reader.read()
-    if hashlib.sha256(data).hexdigest() != summary.content_sha256:
-        raise TamperedFileError("the case summary does not match its recorded hash")
+    data = encrypted_read_bytes(
+        key=summary.content_storage_key,
+        data_key=patient_data_key(patient=summary.case.patient),
+        sha256=summary.content_sha256,
+    )
     content: dict[str, Any] = json.loads(data)
     return content
 

@@ -8,7 +8,6 @@ can never both send the same message.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -88,18 +87,14 @@ class Attachment:
 
 
 def _attachment_bytes(item: dict[str, str]) -> bytes:
-    from consilium.core.crypto import TamperedFileError, patient_data_key
-    from consilium.core.storage import encrypted_open_read
+    from consilium.core.crypto import patient_data_key
+    from consilium.core.storage import encrypted_read_bytes
     from consilium.patients.models import Patient
 
     patient = Patient.objects.get(public_id=item["patient"])
-    with encrypted_open_read(
-        key=item["storage_key"], data_key=patient_data_key(patient=patient)
-    ) as reader:
-        data = reader.read()
-    if hashlib.sha256(data).hexdigest() != item["sha256"]:
-        raise TamperedFileError("attachment hash mismatch")
-    return data
+    return encrypted_read_bytes(
+        key=item["storage_key"], data_key=patient_data_key(patient=patient), sha256=item["sha256"]
+    )
 
 
 def _enqueue_send(*, message_id: int) -> None:

@@ -26,7 +26,13 @@ from consilium.review.models import (
     OpinionStatus,
     Review,
 )
-from consilium.review.selectors import SECTIONS, identity_mode, section_label, specialist_label
+from consilium.review.selectors import (
+    SECTIONS,
+    identity_mode,
+    section_label,
+    section_text,
+    specialist_label,
+)
 
 
 @dataclass
@@ -50,12 +56,8 @@ def _sections(content: OpinionContent, agreement: dict[str, str]) -> list[Sectio
               "differ": _("panel differs")}
     sections = []
     for name, note in SECTIONS:
-        value = getattr(content, name)
-        display = getattr(content, f"get_{name}_display", None)
-        text = str(display()) if display and value else str(value or "")
-        if note and getattr(content, note):
-            text = f"{text}\n{getattr(content, note)}" if text else getattr(content, note)
-        if not text.strip():
+        text = section_text(content, name, note)
+        if not text:
             continue
         sections.append(Section(title=section_label(name), text=text,
                                 agreement=labels.get(agreement.get(name, ""), "")))

@@ -150,6 +150,21 @@ def assignment_get(*, user: Any, public_id: UUID | str, action: str) -> Assignme
     return assignment
 
 
+def seat_get(*, user: Any, public_id: UUID | str, action: str) -> Assignment:
+    """A seat (assignment) a coordinator acts on, or 404 for anyone else; audited on its case."""
+    if not getattr(user, "is_coordinator", False):
+        raise Http404
+    try:
+        seat = Assignment.objects.select_related("review__case", "specialist__user").get(
+            public_id=public_id
+        )
+    except (Assignment.DoesNotExist, ValueError):
+        raise Http404 from None
+    record(actor=user, action=action, target=seat.review.case,
+           detail={"assignment": str(seat.public_id)})
+    return seat
+
+
 @dataclass(frozen=True)
 class AnsweredRequest:
     message: str
@@ -252,18 +267,21 @@ def _similar(texts: list[str]) -> float:
 
 def opinion_display(*, content: Any, questions: list[Any]) -> list[tuple[str, str]]:
     """An opinion's sections as the reader sees them: choices in words, each with its note."""
-    rows = []
-    for name, note in SECTIONS:
-        value = getattr(content, name)
-        display = getattr(content, f"get_{name}_display", None)
-        text = str(display()) if display and value else str(value or "")
-        if note and getattr(content, note):
-            text = f"{text}\n{getattr(content, note)}".strip()
-        rows.append((section_label(name), text))
+    rows = [(section_label(name), section_text(content, name, note)) for name, note in SECTIONS]
     for question in questions:
         rows.append((f"{question.position}. {question.text}",
                      str(content.answers.get(str(question.position), ""))))
     return rows
+
+
+def section_text(content: Any, name: str, note: str = "") -> str:
+    """One section of an opinion in words: a choice by its label, then its note if any."""
+    value = getattr(content, name)
+    display = getattr(content, f"get_{name}_display", None)
+    text = str(display()) if display and value else str(value or "")
+    if note and getattr(content, note):
+        text = f"{text}\n{getattr(content, note)}"
+    return text.strip()
 
 
 def section_label(name: str) -> str:

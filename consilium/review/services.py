@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from consilium.accounts.models import SpecialistProfile
+from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus, ReviewType
 from consilium.cases.services import case_transition, turnaround_start
@@ -61,14 +62,8 @@ def _in_language(user: Any) -> Any:
     return translation.override(getattr(user, "preferred_language", "") or "en")
 
 
-def _coordinators() -> list[Any]:
-    from consilium.accounts.models import Role, User
-
-    return list(User.objects.filter(role=Role.COORDINATOR, is_active=True))
-
-
 def _tell_coordinators(*, case: Case, message: str, subject: str, body: str, key: str) -> None:
-    for coordinator in _coordinators():
+    for coordinator in coordinators_active():
         with _in_language(coordinator):
             user_notify(
                 user=coordinator,
@@ -671,6 +666,10 @@ def follow_up_ask(*, case: Case, actor: Any, question: str) -> FollowUp:
             _("Questions can be asked once the opinion has been delivered."))
     require(question.strip(), _("Write your question."))
     review = Review.objects.get(case=locked)
+    waiting = review.follow_ups.filter(answered_at__isnull=True, question=question.strip()).first()
+    if waiting is not None:
+        # The same question sent twice (a double click, a resent form) is asked once.
+        return waiting
     asked = review.follow_ups.count()
     require(
         asked < settings.FOLLOW_UP_QUESTIONS,

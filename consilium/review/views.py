@@ -46,7 +46,9 @@ from consilium.review.selectors import (
     panel_view,
     released_document_get,
     review_work_queue,
+    seat_get,
     section_label,
+    section_text,
     specialist_case_view,
     specialist_inbox,
 )
@@ -291,14 +293,7 @@ def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     ]
     rows = []
     for name, note in SECTIONS:
-        cells = []
-        for _assignment, opinion in view.opinions:
-            display = getattr(opinion, f"get_{name}_display", None)
-            value = getattr(opinion, name)
-            text = str(display()) if display and value else str(value or "")
-            if note and getattr(opinion, note):
-                text = f"{text}\n{getattr(opinion, note)}".strip()
-            cells.append(text)
+        cells = [section_text(opinion, name, note) for _assignment, opinion in view.opinions]
         rows.append({
             "cells": list(zip(members, cells, strict=True)),
             "name": name,
@@ -408,40 +403,32 @@ def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     })
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    from consilium.review.models import Assignment
-
+def _seat_change(
+    request: HttpRequest, public_id: UUID, change: Any, done: str = ""
+) -> HttpResponse:
     user = _coordinator_only(request)
-    item = Assignment.objects.select_related("review__case").filter(public_id=public_id).first()
-    if item is None:
-        raise Http404
-    case = case_get(user=user, public_id=item.review.case.public_id)
+    seat = seat_get(user=user, public_id=public_id, action="assignment.view_staff")
     try:
-        services.assignment_withdraw(assignment=item, actor=user)
+        change(assignment=seat, actor=user)
     except DomainError as error:
         _error(request, error)
     else:
-        messages.success(request, _("The seat is open again: choose another specialist."))
-    return redirect(case.get_absolute_url())
+        if done:
+            messages.success(request, done)
+    return redirect(seat.review.case.get_absolute_url())
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _seat_change(request, public_id, services.assignment_withdraw,
+                        _("The seat is open again: choose another specialist."))
 
 
 @login_required
 @require_POST
 def make_lead(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    from consilium.review.models import Assignment
-
-    user = _coordinator_only(request)
-    item = Assignment.objects.select_related("review__case").filter(public_id=public_id).first()
-    if item is None:
-        raise Http404
-    case = case_get(user=user, public_id=item.review.case.public_id)
-    try:
-        services.assignment_make_lead(assignment=item, actor=user)
-    except DomainError as error:
-        _error(request, error)
-    return redirect(case.get_absolute_url())
+    return _seat_change(request, public_id, services.assignment_make_lead)
 
 
 @login_required

@@ -70,3 +70,11 @@ def test_the_patient_rates_once(reported_case: Case, other_patient: Any) -> None
     with pytest.raises(DomainError, match="already rated"):
         rating_give(case=reported_case, actor=holder, score=5)
     assert Rating.objects.get().score == 4
+
+
+def test_the_same_question_sent_twice_is_asked_once(reported_case: Case) -> None:
+    holder = reported_case.patient.holder
+    first = follow_up_ask(case=reported_case, actor=holder, question="Is a PET-CT needed?")
+    again = follow_up_ask(case=reported_case, actor=holder, question="Is a PET-CT needed? ")
+    assert again == first
+    assert reported_case.review.follow_ups.count() == 1
