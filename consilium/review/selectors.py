@@ -150,6 +150,61 @@ def assignment_get(*, user: Any, public_id: UUID | str, action: str) -> Assignme
     return assignment
 
 
+@dataclass
+class Proposal:
+    """What the assignment page shows: the ranked specialists, the seats and the proposal."""
+
+    review: Review | None
+    active: list[Assignment]
+    candidates: list[Any]
+    panel_size: int | None
+    open_seats: int | None
+    proposed: list[int]
+
+
+def case_ranking(*, case: Case, review: Review | None) -> tuple[list[Assignment], list[Any]]:
+    """The seats held now and every verified specialist ranked for the case: those holding or
+    having refused a seat, the treating doctor and anyone unavailable marked ineligible."""
+    from consilium.review.matching import rank_specialists
+
+    active = list(review.assignments.filter(status__in=ACTIVE_ASSIGNMENT)) if review else []
+    candidates = rank_specialists(
+        case=case,
+        exclude=[a.specialist_id for a in active],
+        chosen=list(case.specialist_choices.values_list("specialist", flat=True)),
+        language=case.patient.holder.preferred_language,
+        earlier=earlier_offers(review=review),
+    )
+    return active, candidates
+
+
+def earlier_offers(*, review: Review | None) -> dict[int, str]:
+    """Specialists whose earlier offer of this case ended (declined, lapsed, withdrawn)."""
+    if review is None:
+        return {}
+    return dict(
+        review.assignments.exclude(status__in=ACTIVE_ASSIGNMENT)
+        .order_by("created_at")
+        .values_list("specialist_id", "status")
+    )
+
+
+def assignment_proposal(*, case: Case) -> Proposal:
+    """The ranked proposals for the open seats of a case (the caller checked it may see it)."""
+    from consilium.review.matching import propose_panel
+    from consilium.review.services import FIXED_PANEL
+
+    review = Review.objects.filter(case=case).first()
+    active, candidates = case_ranking(case=case, review=review)
+    size = review.panel_size if review else (
+        FIXED_PANEL.get(case.review_type) or (3 if case.review_type == "board" else None)  # type: ignore[call-overload]
+    )
+    open_seats = (size - len(active)) if size else None
+    proposed = propose_panel(candidates=candidates, seats=open_seats or 1)
+    return Proposal(review=review, active=active, candidates=candidates, panel_size=size,
+                    open_seats=open_seats, proposed=[c.profile.pk for c in proposed])
+
+
 def seat_get(*, user: Any, public_id: UUID | str, action: str) -> Assignment:
     """A seat (assignment) a coordinator acts on, or 404 for anyone else; audited on its case."""
     if not getattr(user, "is_coordinator", False):

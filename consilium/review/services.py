@@ -27,7 +27,6 @@ from consilium.cases.models import Case, CaseStatus, ReviewType
 from consilium.cases.services import case_transition, turnaround_start
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
-from consilium.review.matching import rank_specialists
 from consilium.review.models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -125,17 +124,6 @@ def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
 # --- Offering seats ------------------------------------------------------------------------------
 
 
-def earlier_offers(*, review: Review | None) -> dict[int, str]:
-    """Specialists whose earlier offer of this case ended (declined, lapsed, withdrawn)."""
-    if review is None:
-        return {}
-    return dict(
-        review.assignments.exclude(status__in=ACTIVE_ASSIGNMENT)
-        .order_by("created_at")
-        .values_list("specialist_id", "status")
-    )
-
-
 @transaction.atomic
 def assignment_offer(
     *,
@@ -165,6 +153,8 @@ def assignment_offer(
     size = panel_size or (existing.panel_size if existing else None)
     size = panel_size_for(review_type=locked.review_type, requested=size)
     review = review_ensure(case=locked, actor=actor, panel_size=size)
+    from consilium.review.selectors import case_ranking
+
     active = list(review.assignments.filter(status__in=ACTIVE_ASSIGNMENT))
     taken = {a.position for a in active}
     seats = [p for p in range(1, review.panel_size + 1) if p not in taken]
@@ -173,17 +163,7 @@ def assignment_offer(
         ngettext("Only %(n)d seat is open on this panel.",
                  "Only %(n)d seats are open on this panel.", len(seats)) % {"n": len(seats)},
     )
-    chosen = set(SpecialistChoice.objects.filter(case=locked).values_list("specialist", flat=True))
-    ranking = {
-        c.profile.pk: c
-        for c in rank_specialists(
-            case=locked,
-            exclude=[a.specialist_id for a in active],
-            chosen=chosen,
-            language=locked.patient.holder.preferred_language,
-            earlier=earlier_offers(review=review),
-        )
-    }
+    ranking = {c.profile.pk: c for c in case_ranking(case=locked, review=review)[1]}
     created: list[Assignment] = []
     for specialist, position in zip(specialists, seats, strict=False):
         candidate = ranking.get(specialist.pk)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consilium.accounts.models import SpecialistProfile
 from consilium.cases.forms import InformationRequestForm
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import case_get
@@ -35,11 +34,11 @@ from consilium.review.forms import (
     RatingForm,
     SpecialistChoiceForm,
 )
-from consilium.review.matching import propose_panel, rank_specialists
-from consilium.review.models import AssignmentStatus, Opinion, OpinionStatus, Review
+from consilium.review.models import AssignmentStatus, Opinion, OpinionStatus
 from consilium.review.selectors import (
     SECTIONS,
     assignment_get,
+    assignment_proposal,
     coordinator_dashboard,
     follow_up_get_for_answer,
     opinion_display,
@@ -358,31 +357,19 @@ def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
                                  "opinion: this case is “%(status)s”.")
                       % {"status": case.get_status_display()})
         return redirect(case.get_absolute_url())
-    review = Review.objects.filter(case=case).first()
-    active = list(review.assignments.filter(status__in=["offered", "accepted"])) if review else []
-    chosen = list(case.specialist_choices.values_list("specialist", flat=True))
-    candidates = rank_specialists(
-        case=case,
-        exclude=[a.specialist_id for a in active],
-        chosen=chosen,
-        language=case.patient.holder.preferred_language,
-        earlier=services.earlier_offers(review=review),
-    )
-    fixed = services.FIXED_PANEL.get(case.review_type)  # type: ignore[call-overload]
-    size = review.panel_size if review else (fixed or (3 if case.review_type == "board" else None))
-    open_seats = (size - len(active)) if size else None
+    proposal = assignment_proposal(case=case)
+    candidates, size = proposal.candidates, proposal.panel_size
     form = AssignForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         chosen_ids = form.cleaned_data["specialists"]
-        profiles = {p.pk: p for p in SpecialistProfile.objects.filter(pk__in=chosen_ids)
-                    .select_related("user")}
+        profiles = {c.profile.pk: c.profile for c in candidates}
         lead_id = form.cleaned_data.get("lead")
         try:
             services.assignment_offer(
                 case=case,
                 actor=user,
                 specialists=[profiles[i] for i in chosen_ids if i in profiles],
-                lead=SpecialistProfile.objects.filter(pk=lead_id).first() if lead_id else None,
+                lead=profiles.get(lead_id) if lead_id else None,
                 panel_size=form.cleaned_data.get("panel_size") or size,
             )
         except DomainError as error:
@@ -394,12 +381,11 @@ def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 % {"hours": settings.OFFER_RESPONSE_HOURS},
             )
             return redirect(case.get_absolute_url())
-    proposal = propose_panel(candidates=candidates, seats=open_seats or 1)
     return render(request, "review/assign.html", {
-        "case": case, "review": review, "candidates": candidates, "form": form,
-        "proposal_ids": [c.profile.pk for c in proposal], "open_seats": open_seats,
-        "panel_size": size, "active": active, "needs_size": size is None or
-        case.review_type in ("board", "platform"),
+        "case": case, "review": proposal.review, "candidates": candidates, "form": form,
+        "proposal_ids": proposal.proposed, "open_seats": proposal.open_seats,
+        "panel_size": size, "active": proposal.active,
+        "needs_size": size is None or case.review_type in ("board", "platform"),
     })
 
 

@@ -122,7 +122,8 @@ def test_a_specialist_who_declined_is_not_proposed_again(
     submitted_case: Case, coordinator: User, specialist: User
 ) -> None:
     from consilium.review.models import Review
-    from consilium.review.services import assignment_decline, earlier_offers
+    from consilium.review.selectors import earlier_offers
+    from consilium.review.services import assignment_decline
     from consilium.review.tests.fixtures import offer
 
     [seat] = offer(submitted_case, coordinator, [specialist])
