@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run on demand that print figures (see README.md here)."""
