@@ -299,8 +299,11 @@ def read_inputs(inputs: Sequence[Input]) -> Reading:
                 "uncertain": bool(getattr(lab, "uncertain", False)),
             })
         for marker in facts.oncology.biomarkers:
+            assertion = getattr(marker, "assertion", "stated") or "stated"
             reading.biomarkers.append({
-                "name": marker.name, "status": marker.status, "value": marker.value,
+                "name": marker.name,
+                "status": marker.status if assertion == "stated" else assertion,
+                "value": marker.value,
                 "page": by_number.get(marker.page or 1, numbers[0]),
             })
         reading.missing += [m.item for m in facts.missing]
