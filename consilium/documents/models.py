@@ -101,6 +101,15 @@ class DocumentPage(models.Model):
     height = models.PositiveIntegerField()
     image_storage_key = models.CharField(max_length=255, unique=True)
     image_sha256 = models.CharField(max_length=64)
+    # How sure reading was of this page (0..1; text-layer pages 1). Under the reader's threshold
+    # the page is hard to read: identifiers may have been missed, so the coordinator must look at
+    # it by eye before it is released (checked_* record the last time they said they did).
+    confidence = models.FloatField(null=True, blank=True)
+    hard_to_read = models.BooleanField(default=False)
+    checked_by_eye_at = models.DateTimeField(null=True, blank=True)
+    checked_by_eye_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["document", "number"]

@@ -6,6 +6,7 @@ Every read writes an audit event (in the selectors).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 from uuid import UUID
@@ -81,14 +82,19 @@ def _review_url(document: Document, page: int | None = None) -> str:
 def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Each page as read beside its proposed rendition, with the boxes to remove or add."""
     document = document_get_for_review(user=request.user, public_id=public_id)
+    pages = document_review_pages(document=document)
     return render(
         request,
         "documents/review.html",
         {
             "document": document,
             "case": document.case,
-            "pages": document_review_pages(document=document),
+            "pages": pages,
             "ordinal": _ordinal(document),
+            "hard_pages": [
+                p.page.number for p in pages
+                if p.page.hard_to_read and not p.page.checked_by_eye_at
+            ],
         },
     )
 
@@ -238,11 +244,18 @@ def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
             version = int(request.POST.get("version", ""))
         except ValueError:
             version = -1
+        checked = []
+        for value in request.POST.getlist("checked_by_eye"):
+            with contextlib.suppress(ValueError):
+                checked.append(int(value))
         try:
-            document_release(document=document, actor=request.user, version=version)
+            document_release(
+                document=document, actor=request.user, version=version, checked_by_eye=checked
+            )
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect(_review_url(document))
+            return redirect(f"{reverse('documents:release', args=[document.public_id])}"
+                            f"?version={version}")
         messages.success(
             request, _("Report %(number)s was released to the specialists.")
             % {"number": _ordinal(document)},
@@ -264,6 +277,7 @@ def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "document": document,
             "pages": pages,
             "box_count": sum(len(p.active_boxes) for p in pages),
+            "hard_pages": [p.page for p in pages if p.page.hard_to_read],
             "ordinal": _ordinal(document),
             "version": version,
             "changed": version != document.redaction_version,

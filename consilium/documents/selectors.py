@@ -51,8 +51,13 @@ def document_get_deletable(*, user: Any, public_id: UUID | str) -> Document:
 
 
 def documents_of_case(*, case: Case) -> list[Document]:
-    """The documents of a case the caller has already been allowed to see."""
-    return list(Document.objects.filter(case=case).order_by("created_at", "id"))
+    """The documents of a case the caller has already been allowed to see, each with how many
+    of its pages reading found hard to read (`hard_pages`)."""
+    return list(
+        Document.objects.filter(case=case)
+        .annotate(hard_pages=Count("pages", filter=Q(pages__hard_to_read=True)))
+        .order_by("created_at", "id")
+    )
 
 
 def case_upload_used(*, case: Case) -> int:
@@ -98,7 +103,13 @@ def documents_for_coordinator(*, user: Any, case: Case) -> list[Document]:
         documents_visible_to(user=user)
         .filter(case=case)
         .select_related("released_by")
-        .annotate(active_boxes=Count("boxes", filter=Q(boxes__active=True)))
+        .annotate(
+            active_boxes=Count("boxes", filter=Q(boxes__active=True), distinct=True),
+            hard_pages=Count(
+                "pages", filter=Q(pages__hard_to_read=True, pages__checked_by_eye_at=None),
+                distinct=True,
+            ),
+        )
         .order_by("created_at", "id")
     )
     record(

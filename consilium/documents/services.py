@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
@@ -281,6 +282,7 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
             DocumentPage(
                 number=page.number, source=page.source, width=picture.width,
                 height=picture.height, image_storage_key=key, image_sha256=sha256,
+                confidence=page_confidence(page), hard_to_read=page_hard_to_read(page),
             )
         )
         Document.objects.filter(pk=document.pk, status=DocumentStatus.PROCESSING).update(
@@ -315,6 +317,23 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
         text.encode("utf-8"), data_key=data_key, written=written
     )
     return reading
+
+
+# A page read by OCR with fewer words than this is a blank, a picture or a failure: either way
+# nothing on it was checked for identifiers by the system.
+FEW_WORDS = 5
+
+
+def page_confidence(page: Page) -> float | None:
+    value = getattr(page, "confidence", None)
+    return None if value is None else round(float(value), 3)
+
+
+def page_hard_to_read(page: Page) -> bool:
+    """The reader's verdict, and never "fine" for an OCR'd page that gave next to no words."""
+    return bool(getattr(page, "hard_to_read", False)) or (
+        page.source == "ocr" and len(page.words) < FEW_WORDS
+    )
 
 
 def _page_analysis(page: Page, findings: list[Finding]) -> dict[str, Any]:
@@ -554,13 +573,18 @@ def document_rendition_refresh(*, document: Document) -> Document:
     return document
 
 
-def document_release(*, document: Document, actor: Any, version: int) -> Document:
+def document_release(
+    *, document: Document, actor: Any, version: int, checked_by_eye: Iterable[int] = ()
+) -> Document:
     """Releases the rendition the coordinator checked (`version` is the count of box changes
-    their page showed) to the specialists: records who and when, and an audit event."""
+    their page showed) to the specialists: records who and when, and an audit event. Every page
+    reading found hard to read must be in `checked_by_eye` (the coordinator says they looked at
+    it themselves): the system may have missed identifiers there."""
     require(
         getattr(actor, "is_coordinator", False), _("Only a coordinator can release a report.")
     )
     document = document_rendition_refresh(document=document)
+    checked = set(checked_by_eye)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         require(
@@ -572,16 +596,39 @@ def document_release(*, document: Document, actor: Any, version: int) -> Documen
             _("The boxes were changed after you opened this page. Check them again, then "
               "release."),
         )
+        hard = list(
+            locked.pages.filter(hard_to_read=True).order_by("number")
+            .values_list("number", flat=True)
+        )
+        unchecked = [number for number in hard if number not in checked]
+        require(
+            not unchecked,
+            ngettext(
+                "Page %(pages)s was hard to read, so the system may have missed identifiers on "
+                "it. Look at it yourself, box what still identifies the patient, and tick that "
+                "you checked it by eye.",
+                "Pages %(pages)s were hard to read, so the system may have missed identifiers "
+                "on them. Look at each yourself, box what still identifies the patient, and "
+                "tick that you checked them by eye.",
+                len(unchecked),
+            ) % {"pages": ", ".join(str(n) for n in unchecked)},
+        )
         if locked.released_at is None:
-            locked.released_at = timezone.now()
+            now = timezone.now()
+            locked.released_at = now
             locked.released_by = actor
             locked.save(update_fields=["released_at", "released_by", "updated_at"])
+            if hard:
+                locked.pages.filter(number__in=hard).update(
+                    checked_by_eye_at=now, checked_by_eye_by=actor
+                )
             record(
                 actor=actor, action="document.release", target=locked,
                 detail={
                     "version": version,
                     "boxes": locked.boxes.filter(active=True).count(),
                     "rendition_sha256": locked.rendition_sha256,
+                    "checked_by_eye": hard,
                 },
             )
     document.refresh_from_db()

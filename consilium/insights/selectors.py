@@ -11,18 +11,22 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
-from consilium.documents.models import Document, DocumentCategory
+from consilium.documents.models import Document, DocumentCategory, DocumentPage
 from consilium.insights.models import CaseSummary, SummaryStatus
-from consilium.insights.services import case_summary_get_or_draft, summary_content
-
-FACT_SECTIONS = ("tumour", "biomarkers", "missing", "labs", "urgency")
+from consilium.insights.services import (
+    FACT_SECTIONS,
+    case_summary_get_or_draft,
+    summary_content,
+)
+from consilium.insights.summary import row_text
 
 
 @dataclass(frozen=True)
 class SummaryView:
     summary: CaseSummary
     content: dict[str, Any]
-    # public id -> {"label", "ordinal", "released", "pages"} for every document of the case
+    # public id -> {"ordinal", "category", "released", "pages", "status", "hard_pages"} for every
+    # document of the case
     documents: dict[str, dict[str, Any]]
 
     @property
@@ -35,10 +39,16 @@ def _documents_of(case: Case) -> dict[str, dict[str, Any]]:
     rows = Document.objects.filter(case=case).order_by("created_at", "id").values_list(
         "public_id", "category", "released_at", "page_count", "status"
     )
+    hard: dict[str, list[int]] = {}
+    for public_id, number in (
+        DocumentPage.objects.filter(document__case=case, hard_to_read=True)
+        .order_by("number").values_list("document__public_id", "number")
+    ):
+        hard.setdefault(str(public_id), []).append(number)
     for ordinal, (public_id, category, released_at, pages, status) in enumerate(rows, start=1):
         found[str(public_id)] = {
             "ordinal": ordinal, "category": category, "released": released_at is not None,
-            "pages": pages, "status": status,
+            "pages": pages, "status": status, "hard_pages": hard.get(str(public_id), []),
         }
     return found
 
@@ -88,10 +98,16 @@ def case_summary_for_specialist(*, case: Case, user: Any = None) -> SummaryView 
                 if document is None or not document["released"]:
                     continue
                 item["cite"] = _cite_for_specialist(document, source.get("page"))
+            item["drafted"] = row_text(section, item)
             kept.append({k: v for k, v in item.items() if k != "include"})
         content[section] = kept
     content.pop("masked", None)
     content.pop("documents", None)
+    content["hard_to_read"] = [
+        _cite_for_specialist(document, page)
+        for document in documents.values() if document["released"]
+        for page in document["hard_pages"]
+    ]
     if user is not None:
         record(
             actor=user, action="summary.specialist_view", target=summary,

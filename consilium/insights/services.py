@@ -70,6 +70,9 @@ def document_facts_replace(*, document: Document, facts: Facts) -> int:
 
 # --- The case summary ----------------------------------------------------------------------------
 
+# The sections of drafted rows a coordinator may leave out or correct.
+FACT_SECTIONS = ("tumour", "biomarkers", "missing", "labs", "urgency")
+
 
 def _content_write(*, case: Case, content: dict[str, Any]) -> tuple[str, str]:
     data = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -224,11 +227,13 @@ def _require_coordinator(actor: Any) -> None:
 @transaction.atomic
 def case_summary_save(
     *, summary: CaseSummary, actor: Any, sections: dict[str, str], questions: list[str],
-    excluded: set[str],
+    excluded: set[str], corrections: dict[str, str] | None = None,
 ) -> tuple[CaseSummary, int]:
-    """Saves a coordinator's edits (text sections, questions, facts left out by "section-index"
-    keys) as not approved yet. Identifiers typed into the text are masked here too; returns the
-    summary and how many were masked."""
+    """Saves a coordinator's edits (text sections, questions, facts left out and drafted rows
+    corrected, both by "section-index" keys) as not approved yet. A correction is kept beside
+    the row as drafted, never over it, so both can be shown; an empty one removes it.
+    Identifiers typed into any text are masked here too; returns the summary and how many were
+    masked."""
     _require_coordinator(actor)
     locked = CaseSummary.objects.select_for_update().select_related("case__patient").get(
         pk=summary.pk
@@ -247,9 +252,22 @@ def case_summary_save(
             masked += count
             cleaned.append(text)
     content["questions"] = cleaned
-    for section in ("tumour", "biomarkers", "missing", "labs", "urgency"):
+    corrected = 0
+    for section in FACT_SECTIONS:
         for index, item in enumerate(content.get(section, [])):
-            item["include"] = f"{section}-{index}" not in excluded
+            key = f"{section}-{index}"
+            item["include"] = key not in excluded
+            if corrections is None or key not in corrections:
+                continue
+            typed = " ".join(corrections[key].split())[:300]
+            if not typed:
+                item.pop("correction", None)
+                continue
+            text, count = deidentify_text(typed, known)
+            masked += count
+            if item.get("correction", {}).get("text") != text:
+                item["correction"] = {"text": text, "at": timezone.now().isoformat()}
+                corrected += 1
     old = _replace_content(locked, content)
     locked.status = SummaryStatus.EDITED
     locked.edited_at = timezone.now()
@@ -258,7 +276,10 @@ def case_summary_save(
     locked.save()
     record(
         actor=actor, action="summary.edit", target=locked,
-        detail={"case": str(locked.case.public_id), "excluded": len(excluded), "masked": masked},
+        detail={
+            "case": str(locked.case.public_id), "excluded": len(excluded), "masked": masked,
+            "corrected": corrected,
+        },
     )
     _delete_on_commit(old)
     return locked, masked

@@ -259,3 +259,23 @@ def cited_documents(content: dict[str, Any]) -> set[str]:
             if item.get("include", True) and source:
                 cited.add(source["document"])
     return cited
+
+
+def row_text(section: str, item: dict[str, Any]) -> str:
+    """A drafted row's finding in words, as the summary shows it ("positive (90%) · IHC"), so a
+    coordinator's correction can be shown beside exactly what was drafted."""
+    if section == "tumour":
+        return str(item.get("value", ""))
+    if section == "biomarkers":
+        if item.get("status") == "value":
+            text = str(item.get("value", ""))
+        else:
+            text = str(item.get("status", ""))
+            if item.get("value"):
+                text += f" ({item['value']})"
+        return text + (f" · {item['method']}" if item.get("method") else "")
+    if section == "labs":
+        return f"{item.get('comparator', '')}{item.get('value', '')} {item.get('unit', '')}".strip()
+    if section == "missing":
+        return str(item.get("item", ""))
+    return str(item.get("text", ""))

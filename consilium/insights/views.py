@@ -20,11 +20,12 @@ from consilium.core.errors import DomainError
 from consilium.documents.selectors import case_get_for_review
 from consilium.insights.selectors import SummaryView, case_summary_for_coordinator
 from consilium.insights.services import (
+    FACT_SECTIONS,
     case_summary_approve,
     case_summary_draft,
     case_summary_save,
 )
-from consilium.insights.summary import TEXT_SECTIONS, cited_documents
+from consilium.insights.summary import TEXT_SECTIONS, cited_documents, row_text
 
 SECTION_LABELS = {
     "history": gettext_lazy("History"),
@@ -69,6 +70,9 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
     for section in ("tumour", "biomarkers", "labs", "urgency"):
         for item in content.get(section, []):
             _cite(item, view.documents)
+    for section in FACT_SECTIONS:
+        for item in content.get(section, []):
+            item["drafted"] = row_text(section, item)
     for item in content.get("tumour", []):
         item["label"] = TUMOUR_LABELS.get(item["field"], item["field"])
     for item in content.get("labs", []):
@@ -79,6 +83,15 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
         if d in view.documents and not view.documents[d]["released"]
     )
     waiting = [d["ordinal"] for d in view.documents.values() if d["status"] != "processed"]
+    hard_to_read = [
+        {
+            "cite": _("Report %(number)s, page %(page)s")
+            % {"number": d["ordinal"], "page": page},
+            "link": reverse("documents:review", kwargs={"public_id": public_id})
+            + f"#page-{page}",
+        }
+        for public_id, d in view.documents.items() for page in d["hard_pages"]
+    ]
     return {
         "case": case,
         "summary": view.summary,
@@ -91,6 +104,7 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
         if content.get("medical_area") in MedicalArea.values else "",
         "unreleased": unreleased,
         "waiting": waiting,
+        "hard_to_read": hard_to_read,
     }
 
 
@@ -114,6 +128,10 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
             summary=view.summary, actor=request.user, sections=sections,
             questions=request.POST.getlist("question"),
             excluded=set(request.POST.getlist("leave_out")),
+            corrections={
+                key.removeprefix("correct-"): request.POST.get(key, "")
+                for key in request.POST if key.startswith("correct-")
+            },
         )
         if masked:
             messages.warning(

@@ -30,3 +30,9 @@ def box_style(box: Any) -> str:
         f"left:{box.x0 * 100:.3f}%;top:{box.y0 * 100:.3f}%;"
         f"width:{(box.x1 - box.x0) * 100:.3f}%;height:{(box.y1 - box.y0) * 100:.3f}%"
     )
+
+
+@register.filter
+def whole_percent(share: float) -> str:
+    """A share (0..1) as a whole percentage for people to read ("42 %")."""
+    return f"{round(float(share) * 100)} %"

@@ -196,7 +196,8 @@ def test_release_asks_first_then_records_who_and_when(
     assert document.released_by == coordinator and document.released_at is not None
     event = AuditEvent.objects.get(action="document.release")
     assert event.actor == coordinator and event.target_id == str(document.public_id)
-    assert set(event.detail) == {"version", "boxes", "rendition_sha256"}
+    assert set(event.detail) == {"version", "boxes", "rendition_sha256", "checked_by_eye"}
+    assert event.detail["checked_by_eye"] == []
 
 
 def test_a_release_of_boxes_someone_changed_meanwhile_is_refused(
