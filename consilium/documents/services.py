@@ -59,6 +59,7 @@ from consilium.documents.rendition import (
 from consilium.documents.safety import image_strip_metadata, pdf_check
 from consilium.documents.selectors import case_upload_used
 from consilium.documents.upload import PDF, ReceivedFile
+from consilium.insights.contents import report_contents
 from consilium.insights.deid import Finding
 from consilium.insights.extract import Facts, deidentify_page, extract_facts
 from consilium.insights.identity import known_identity_for
@@ -182,6 +183,7 @@ class _Reading:
     boxes: list[ProposedBox] = field(default_factory=list)
     findings: list[list[Finding]] = field(default_factory=list)
     facts: Facts | None = None
+    contents: set[str] = field(default_factory=set)
     keys: dict[str, str] = field(default_factory=dict)
     rendition_sha256: str = ""
 
@@ -289,6 +291,10 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
             pages_done=page.number, updated_at=timezone.now()
         )
     reading.facts = extract_facts(reading.pages)
+    reading.contents = report_contents(
+        text="\n".join(page.text for page in reading.pages), labs=reading.facts.labs,
+        oncology=reading.facts.oncology,
+    )
     analysis = {
         "version": 1,
         "pages": [
@@ -397,7 +403,7 @@ def _document_save_reading(*, document: Document, reading: _Reading) -> bool:
         )
         from consilium.insights.services import document_facts_replace
 
-        document_facts_replace(document=locked, facts=reading.facts)
+        document_facts_replace(document=locked, facts=reading.facts, contents=reading.contents)
         now = timezone.now()
         version = locked.redaction_version + 1
         Document.objects.filter(pk=locked.pk).update(

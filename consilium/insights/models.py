@@ -24,6 +24,8 @@ class FactKind(models.TextChoices):
     BIOMARKER = "biomarker", _("Biomarker")
     TUMOUR = "tumour", _("Tumour")
     URGENT = "urgent", _("Urgent finding")
+    # What kind of report the document turned out to hold ("blood_count", "imaging"): name only.
+    CONTENTS = "contents", _("Kind of report found")
 
 
 class DocumentFact(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +32,7 @@ from consilium.insights.summary import (
 # --- Facts --------------------------------------------------------------------------------------
 
 
-def _fact_rows(document: Document, facts: Facts) -> list[DocumentFact]:
+def _fact_rows(document: Document, facts: Facts, contents: Iterable[str]) -> list[DocumentFact]:
     rows: list[DocumentFact] = []
 
     def add(**values: Any) -> None:
@@ -57,14 +58,19 @@ def _fact_rows(document: Document, facts: Facts) -> list[DocumentFact]:
     for reason in facts.urgent:
         if reason.kind == "finding":
             add(kind=FactKind.URGENT, name=reason.code[:80], page=reason.page)
+    for code in sorted(contents):
+        add(kind=FactKind.CONTENTS, name=code)
     return rows
 
 
-def document_facts_replace(*, document: Document, facts: Facts) -> int:
-    """Replaces the facts stored for a document by those just read; returns how many. Called by
-    the documents pipeline inside its transaction."""
+def document_facts_replace(
+    *, document: Document, facts: Facts, contents: Iterable[str] = ()
+) -> int:
+    """Replaces the facts stored for a document by those just read, with the kinds of report it
+    holds (insights.contents codes); returns how many. Called by the documents pipeline inside
+    its transaction."""
     DocumentFact.objects.filter(document=document).delete()
-    rows = DocumentFact.objects.bulk_create(_fact_rows(document, facts))
+    rows = DocumentFact.objects.bulk_create(_fact_rows(document, facts, contents))
     return len(rows)
 
 
