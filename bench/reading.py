@@ -677,6 +677,46 @@ def summary(score: Score) -> dict[str, float]:
     }
 
 
+def self_check(docs: Sequence[Path], forms: Sequence[str], cache: Path) -> int:
+    """Registers the clean page with each form's own input file and compares the result with
+    the transform the form was made with: the registration that scores identifiers is only as
+    good as this."""
+    from PIL import Image
+
+    from bench.forms import scale
+
+    worst: dict[str, float] = defaultdict(float)
+    failed = 0
+    for doc in docs:
+        pdf_path = doc / "document.pdf"
+        cleans = [np.asarray(i.convert("L")) for i, _s in render(pdf_path, REGISTER_DPI)]
+        for form in forms:
+            if form == "text":
+                continue
+            for item in make_form(pdf_path, cache, doc.name, form):
+                if item.content_type == "application/pdf":
+                    pictures = [np.asarray(i) for i, _s in render(item.path, 200)]
+                else:
+                    pictures = [np.asarray(Image.open(item.path).convert("RGB"))]
+                for (number, transform), picture in zip(item.pages, pictures, strict=True):
+                    reg = register(cleans[number - 1], picture)
+                    h, w = cleans[number - 1].shape
+                    corners = np.array([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]], np.float32)
+                    known = cv2.perspectiveTransform(
+                        corners, np.array(transform) @ np.linalg.inv(scale(REGISTER_DPI / 72))
+                    )
+                    if reg.homography is None:
+                        failed += 1
+                        print(f"{doc.name}/{form} p{number}: not registered")
+                        continue
+                    got = cv2.perspectiveTransform(corners, reg.homography)
+                    worst[form] = max(worst[form], float(np.abs(known - got).max()))
+    for form, error in worst.items():
+        print(f"{form:<10} largest corner error {error:.1f} px")
+    print(f"not registered: {failed}")
+    return 1 if failed else 0
+
+
 def _run(job: tuple[str, str, str, dict[str, str]]) -> tuple[str, str, Score]:
     doc, form, cache, keys = job
     return doc, form, score_document(Path(doc), form, Path(cache), keys)
@@ -692,6 +732,8 @@ def main(argv: list[str] | None = None) -> int:
                         default=HERE.parent / "var" / "bench-reading-forms")
     parser.add_argument("--json", type=Path, help="write every figure and note here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    parser.add_argument("--self-check", action="store_true",
+                        help="check the registration against each form's known transform")
     args = parser.parse_args(argv)
     forms = [f for f in args.forms.split(",") if f]
     docs = sorted(p for p in args.data.iterdir()
@@ -702,6 +744,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     keys = analyte_keys(args.data / "FORMAT.md" if (args.data / "FORMAT.md").exists() else FORMAT)
     args.cache.mkdir(parents=True, exist_ok=True)
+    if args.self_check:
+        return self_check(docs, forms, args.cache)
     jobs = [(str(d), f, str(args.cache), keys) for f in forms for d in docs]
     started = time.perf_counter()
     per_form: dict[str, Score] = {f: Score() for f in forms}
