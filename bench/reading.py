@@ -27,6 +27,7 @@ counts pages unread *silently* (not marked hard to read).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import os
@@ -47,6 +48,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from bench.forms import FORMS, Input, make_form, render  # noqa: E402
 
@@ -463,18 +465,52 @@ class Score:
                 setattr(self, name, getattr(self, name) + value)
 
 
-def score_document(doc: Path, form: str, cache: Path, loinc_keys: dict[str, str]) -> Score:
+def _save(reading: Reading, path: Path) -> None:
+    """Keeps what the reader gave (renditions as JPEG at quality 95), to score again later."""
+    import pickle  # noqa: S403 — our own files, written and read by this benchmark only
+
+    pages = []
+    for page in reading.pages:
+        buffer = io.BytesIO()
+        Image.fromarray(page.rendition).save(buffer, format="JPEG", quality=95)
+        pages.append({**vars(page), "rendition": buffer.getvalue()})
+    data = {**vars(reading), "pages": pages}
+    path.write_bytes(pickle.dumps(data))
+
+
+def _load(path: Path) -> Reading:
+    import pickle  # noqa: S403
+
+    data = pickle.loads(path.read_bytes())  # noqa: S301 — written by _save above
+    pages = [
+        ReadPage(**{**p, "rendition": np.asarray(Image.open(io.BytesIO(p["rendition"])))})
+        for p in data.pop("pages")
+    ]
+    return Reading(pages=pages, **data)
+
+
+def score_document(
+    doc: Path, form: str, cache: Path, loinc_keys: dict[str, str],
+    readings: Path | None = None, rescore: bool = False,
+) -> Score:
     _setup_django()
     gold = json.loads((doc / "gold.json").read_text(encoding="utf-8"))
     pdf_path = doc / "document.pdf"
     score = Score()
-    inputs = make_form(pdf_path, cache, doc.name, form)
-    try:
-        reading = read_inputs(inputs)
-    except Exception as error:  # a crash is scored as nothing read, and counted
+    saved = readings / f"{doc.name}--{form}.pickle" if readings else None
+    if rescore and saved is not None and saved.exists():
+        reading = _load(saved)
+    else:
+        inputs = make_form(pdf_path, cache, doc.name, form)
+        try:
+            reading = read_inputs(inputs)
+        except Exception as error:  # a crash is scored as nothing read, and counted
+            reading = Reading(error=f"{type(error).__name__}: {error}")
+        if saved is not None:
+            _save(reading, saved)
+    if reading.error:
         score.errors += 1
-        score.notes.append(f"{doc.name}/{form}: reader failed: {type(error).__name__}: {error}")
-        reading = Reading(error=str(error))
+        score.notes.append(f"{doc.name}/{form}: reader failed: {reading.error}")
     score.seconds = reading.seconds
     cleans = [np.asarray(image.convert("L")) for image, _s in render(pdf_path, REGISTER_DPI)]
     text_words = page_words(pdf_path)
@@ -681,8 +717,6 @@ def self_check(docs: Sequence[Path], forms: Sequence[str], cache: Path) -> int:
     """Registers the clean page with each form's own input file and compares the result with
     the transform the form was made with: the registration that scores identifiers is only as
     good as this."""
-    from PIL import Image
-
     from bench.forms import scale
 
     worst: dict[str, float] = defaultdict(float)
@@ -717,9 +751,14 @@ def self_check(docs: Sequence[Path], forms: Sequence[str], cache: Path) -> int:
     return 1 if failed else 0
 
 
-def _run(job: tuple[str, str, str, dict[str, str]]) -> tuple[str, str, Score]:
-    doc, form, cache, keys = job
-    return doc, form, score_document(Path(doc), form, Path(cache), keys)
+Job = tuple[str, str, str, dict[str, str], str, bool]
+
+
+def _run(job: Job) -> tuple[str, str, Score]:
+    doc, form, cache, keys, readings, rescore = job
+    return doc, form, score_document(
+        Path(doc), form, Path(cache), keys, Path(readings) if readings else None, rescore
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -732,6 +771,10 @@ def main(argv: list[str] | None = None) -> int:
                         default=HERE.parent / "var" / "bench-reading-forms")
     parser.add_argument("--json", type=Path, help="write every figure and note here")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    parser.add_argument("--readings", type=Path,
+                        help="keep what the reader gave here (to score it again with --rescore)")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score the readings kept in --readings without reading again")
     parser.add_argument("--self-check", action="store_true",
                         help="check the registration against each form's known transform")
     args = parser.parse_args(argv)
@@ -746,7 +789,12 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     if args.self_check:
         return self_check(docs, forms, args.cache)
-    jobs = [(str(d), f, str(args.cache), keys) for f in forms for d in docs]
+    if args.readings:
+        args.readings.mkdir(parents=True, exist_ok=True)
+    jobs: list[Job] = [
+        (str(d), f, str(args.cache), keys, str(args.readings or ""), args.rescore)
+        for f in forms for d in docs
+    ]
     started = time.perf_counter()
     per_form: dict[str, Score] = {f: Score() for f in forms}
     per_doc: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
