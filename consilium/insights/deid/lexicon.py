@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import pickle  # noqa: S403 — the pickles are data files shipped inside a pinned PyPI package
+import re
 from importlib import resources
 
 
