@@ -155,6 +155,9 @@ class RedactionBox(BaseModel):
     x1 = models.FloatField()
     y1 = models.FloatField()
     kind = models.CharField(max_length=16, choices=RedactionKind.choices)
+    # Written on the box in the rendition: a date told as days from the case's day 0
+    # ("day −18"), so specialists keep the timeline. Never the text under the box.
+    label = models.CharField(max_length=32, blank=True)
     origin = models.CharField(max_length=16, choices=BoxOrigin.choices)
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(

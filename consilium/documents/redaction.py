@@ -27,20 +27,25 @@ class ProposedBox:
     page: int
     kind: str
     box: Box
+    label: str = ""  # drawn on the box: a date told from the case's day 0 ("day −18")
 
 
 def _clamp(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-def boxes_for_findings(page: Page, findings: Sequence[Finding]) -> list[ProposedBox]:
-    """One box per finding and line it spans, around the whole words it touches."""
+def boxes_for_findings(
+    page: Page, findings: Sequence[Finding], labels: Sequence[str] = ()
+) -> list[ProposedBox]:
+    """One box per finding and line it spans, around the whole words it touches; `labels`, one
+    per finding, are kept on its boxes."""
     placed = layout(page.words)
     if placed.text != page.text:
         raise ValueError("the page text was not built from its words")
     boxes: list[ProposedBox] = []
     seen: set[tuple[str, Box]] = set()
-    for finding in findings:
+    for number, finding in enumerate(findings):
+        label = labels[number] if number < len(labels) else ""
         rows: dict[int, list[Word]] = {}
         for index, (start, end) in enumerate(placed.spans):
             if start < finding.end and end > finding.start:
@@ -59,7 +64,9 @@ def boxes_for_findings(page: Page, findings: Sequence[Finding]) -> list[Proposed
             )
             if box[0] < box[2] and box[1] < box[3] and (finding.type, box) not in seen:
                 seen.add((finding.type, box))
-                boxes.append(ProposedBox(page=page.number, kind=finding.type, box=box))
+                boxes.append(
+                    ProposedBox(page=page.number, kind=finding.type, box=box, label=label)
+                )
     return boxes
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pikepdf
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from consilium.documents.redaction import Box
 from consilium.insights.reading import RENDER_SCALE
@@ -46,19 +46,41 @@ def picture_open(data: bytes) -> Image.Image:
     return image.convert("RGB")
 
 
-def draw_boxes(image: Image.Image, boxes: Iterable[Box]) -> Image.Image:
+def draw_boxes(
+    image: Image.Image, boxes: Iterable[Box], labels: Sequence[str] = ()
+) -> Image.Image:
     """A copy of the picture with a solid black rectangle over each box (rounded outwards to
-    whole pixels, so not one pixel of a covered glyph stays)."""
+    whole pixels, so not one pixel of a covered glyph stays). A box's label (a date told from
+    the case's day 0, "day −18") is written in white inside it, shrunk to fit."""
     redacted = image.convert("RGB").copy()
     draw = ImageDraw.Draw(redacted)
     width, height = redacted.size
-    for x0, y0, x1, y1 in boxes:
+    for index, (x0, y0, x1, y1) in enumerate(boxes):
         left = max(0, math.floor(x0 * width) - 1)
         top = max(0, math.floor(y0 * height) - 1)
         right = min(width - 1, math.ceil(x1 * width) + 1)
         bottom = min(height - 1, math.ceil(y1 * height) + 1)
         draw.rectangle((left, top, right, bottom), fill=(0, 0, 0))
+        label = labels[index] if index < len(labels) else ""
+        if label:
+            _label(draw, label, (left, top, right, bottom))
     return redacted
+
+
+def _label(draw: ImageDraw.ImageDraw, text: str, box: tuple[int, int, int, int]) -> None:
+    left, top, right, bottom = box
+    size = max(6, int((bottom - top) * 0.7))
+    while size > 6:
+        font = ImageFont.load_default(size=size)
+        x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=font)
+        if x1 - x0 <= right - left - 2:
+            break
+        size -= 1
+    font = ImageFont.load_default(size=size)
+    x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=font)
+    x = left + max(1, (right - left - (x1 - x0)) // 2) - x0
+    y = top + max(0, (bottom - top - (y1 - y0)) // 2) - y0
+    draw.text((x, y), text, fill=(255, 255, 255), font=font)
 
 
 def pdf_of_pictures(pictures: Iterable[bytes]) -> bytes:

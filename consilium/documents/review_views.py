@@ -137,12 +137,14 @@ def page_rendition(request: HttpRequest, public_id: UUID, number: int) -> HttpRe
     document, page = document_page_for_review(
         user=request.user, public_id=public_id, number=number, action="document.page_rendition"
     )
-    boxes = [b.box for b in document.boxes.filter(page=number, active=True)]
+    boxes = list(document.boxes.filter(page=number, active=True))
     try:
         picture = picture_open(page_picture(document=document, page=page))
     except TamperedFileError:
         return _damaged(request, document)
-    return _picture_response(jpeg_bytes(draw_boxes(picture, boxes)))
+    return _picture_response(jpeg_bytes(
+        draw_boxes(picture, [b.box for b in boxes], [b.label for b in boxes])
+    ))
 
 
 def _damaged(request: HttpRequest, document: Document) -> HttpResponse:

@@ -61,11 +61,15 @@ from consilium.documents.selectors import case_upload_used
 from consilium.documents.upload import PDF, ReceivedFile
 from consilium.insights.contents import report_contents
 from consilium.insights.deid import Finding
+from consilium.insights.deid.timeline import date_label
 from consilium.insights.extract import Facts, deidentify_page, extract_facts
-from consilium.insights.identity import known_identity_for
+from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.reading import Page, Word, iter_pages, page_count
 
 logger = logging.getLogger(__name__)
+
+# A box as the rendition draws it: its kind, where it is, and what is written on it.
+Marked = tuple[str, Box, str]
 
 
 def _delete_files_on_commit(*keys: str) -> None:
@@ -265,6 +269,7 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
         data = reader.read()
     data_key = document_data_key(document=document)
     known = known_identity_for(case=document.case)
+    anchor = date_anchor_for(case=document.case)
     Document.objects.filter(pk=document.pk).update(
         page_count=page_count(data, document.content_type), updated_at=timezone.now()
     )
@@ -278,7 +283,9 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
         key, sha256 = _write(jpeg, data_key=data_key, written=written)
         reading.pages.append(page)
         reading.findings.append(findings)
-        reading.boxes.extend(boxes_for_findings(page, findings))
+        reading.boxes.extend(
+            boxes_for_findings(page, findings, _date_labels(page.text, findings, anchor))
+        )
         reading.pictures.append(jpeg)
         reading.page_rows.append(
             DocumentPage(
@@ -310,9 +317,11 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
         json.dumps(analysis, ensure_ascii=False).encode("utf-8"),
         data_key=data_key, written=written,
     )
-    boxes_by_page: dict[int, list[tuple[str, Box]]] = {}
+    boxes_by_page: dict[int, list[Marked]] = {}
     for proposed in reading.boxes:
-        boxes_by_page.setdefault(proposed.page, []).append((proposed.kind, proposed.box))
+        boxes_by_page.setdefault(proposed.page, []).append(
+            (proposed.kind, proposed.box, proposed.label)
+        )
     pdf, text = _rendition_draw(
         pictures=reading.pictures, analysis=analysis, boxes_by_page=boxes_by_page
     )
@@ -323,6 +332,20 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
         text.encode("utf-8"), data_key=data_key, written=written
     )
     return reading
+
+
+def _date_labels(text: str, findings: list[Finding], anchor: dt.date) -> list[str]:
+    """For each finding, what its box says: a date as days from the case's day 0, else ""."""
+    labels = []
+    for finding in findings:
+        label = ""
+        if finding.type == "DATE":
+            line_start = text.rfind("\n", 0, finding.start) + 1
+            label = date_label(
+                before=text[line_start : finding.start], text=finding.text, anchor=anchor
+            )
+        labels.append(label)
+    return labels
 
 
 # A page read by OCR with fewer words than this is a blank, a picture or a failure: either way
@@ -361,16 +384,22 @@ def _analysis_words(page: dict[str, Any]) -> list[Word]:
 
 def _rendition_draw(
     *, pictures: list[bytes], analysis: dict[str, Any],
-    boxes_by_page: dict[int, list[tuple[str, Box]]],
+    boxes_by_page: dict[int, list[Marked]],
 ) -> tuple[bytes, str]:
-    """The rendition PDF and its text, both from the same boxes."""
+    """The rendition PDF and its text, both from the same boxes; a labelled box reads as its
+    label in the text ("[day −18]")."""
     redacted: list[bytes] = []
     texts: list[str] = []
     for number, (picture, page) in enumerate(zip(pictures, analysis["pages"], strict=True), 1):
         boxes = boxes_by_page.get(number, [])
-        redacted.append(jpeg_bytes(draw_boxes(picture_open(picture), [b for _k, b in boxes])))
+        redacted.append(jpeg_bytes(draw_boxes(
+            picture_open(picture), [b for _k, b, _l in boxes], [label for *_r, label in boxes]
+        )))
         words = _analysis_words(page)
-        hidden = hidden_words(words, width=page["width"], height=page["height"], boxes=boxes)
+        hidden = hidden_words(
+            words, width=page["width"], height=page["height"],
+            boxes=[(label or kind, box) for kind, box, label in boxes],
+        )
         texts.append(redacted_text(words, hidden))
     return pdf_of_pictures(redacted), "\f".join(texts)
 
@@ -397,7 +426,7 @@ def _document_save_reading(*, document: Document, reading: _Reading) -> bool:
             RedactionBox(
                 document=locked, page=b.page, x0=b.box[0], y0=b.box[1], x1=b.box[2],
                 y1=b.box[3], kind=b.kind if b.kind in RedactionKind.values else "ID",
-                origin=BoxOrigin.PROPOSED,
+                label=b.label[:32], origin=BoxOrigin.PROPOSED,
             )
             for b in reading.boxes
         )
@@ -554,9 +583,9 @@ def document_rendition_refresh(*, document: Document) -> Document:
     version = document.redaction_version
     pages = list(document.pages.order_by("number"))
     analysis = document_read_analysis(document=document)
-    boxes_by_page: dict[int, list[tuple[str, Box]]] = {}
+    boxes_by_page: dict[int, list[Marked]] = {}
     for box in document.boxes.filter(active=True):
-        boxes_by_page.setdefault(box.page, []).append((box.kind, box.box))
+        boxes_by_page.setdefault(box.page, []).append((box.kind, box.box, box.label))
     pictures = [page_picture(document=document, page=page) for page in pages]
     pdf, text = _rendition_draw(pictures=pictures, analysis=analysis, boxes_by_page=boxes_by_page)
     data_key = document_data_key(document=document)

@@ -7,8 +7,11 @@ person; the treating hospital is a place that points at the patient).
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
+
+from django.utils import timezone
 
 from consilium.insights.deid import KnownIdentity
 
@@ -58,3 +61,8 @@ def known_identity_for(*, case: Any) -> KnownIdentity:
         address_parts=_address_parts(patient.address, patient.city, case.treating_hospital),
         identifiers=tuple(i for i in (patient.abha_number,) if i),
     )
+
+
+def date_anchor_for(*, case: Any) -> datetime.date:
+    """Day 0 of the case's timeline: the day the request was started (see deid.timeline)."""
+    return timezone.localdate(case.created_at)

@@ -17,7 +17,7 @@ from consilium.core.errors import require
 from consilium.core.storage import encrypted_read_bytes, encrypted_write_bytes, get_storage
 from consilium.documents.models import Document, DocumentStatus
 from consilium.insights.extract import Facts
-from consilium.insights.identity import known_identity_for
+from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.models import CaseSummary, DocumentFact, FactKind, SummaryStatus
 from consilium.insights.summary import (
     TEXT_SECTIONS,
@@ -154,6 +154,7 @@ def _draft_content(case: Case) -> dict[str, Any]:
         documents=_source_documents(case),
         known=known_identity_for(case=case),
         today=timezone.localdate(),
+        anchor=date_anchor_for(case=case),
         sex_label=str(case.patient.get_sex_display()) if case.patient.sex else "",
     )
 
@@ -246,15 +247,18 @@ def case_summary_save(
     )
     content = summary_content(summary=locked)
     known = known_identity_for(case=locked.case)
+    anchor = date_anchor_for(case=locked.case)
     masked = 0
     for name in TEXT_SECTIONS:
         if name in sections:
-            content["sections"][name], count = deidentify_text(sections[name].strip(), known)
+            content["sections"][name], count = deidentify_text(
+                sections[name].strip(), known, anchor
+            )
             masked += count
     cleaned = []
     for question in questions:
         if question.strip():
-            text, count = deidentify_text(question.strip(), known)
+            text, count = deidentify_text(question.strip(), known, anchor)
             masked += count
             cleaned.append(text)
     content["questions"] = cleaned
@@ -269,7 +273,7 @@ def case_summary_save(
             if not typed:
                 item.pop("correction", None)
                 continue
-            text, count = deidentify_text(typed, known)
+            text, count = deidentify_text(typed, known, anchor)
             masked += count
             if item.get("correction", {}).get("text") != text:
                 item["correction"] = {"text": text, "at": timezone.now().isoformat()}

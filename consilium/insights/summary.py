@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from consilium.insights.deid import Finding, KnownIdentity, detect, redact
+from consilium.insights.deid import Finding, KnownIdentity, detect
+from consilium.insights.deid.timeline import redact_with_timeline
 from consilium.insights.labs import LabResult
 from consilium.insights.oncology import Biomarker, OncologyFacts
 from consilium.insights.urgency import finding_reason
@@ -101,9 +102,12 @@ def age_band(date_of_birth: dt.date | None, today: dt.date) -> str:
     return _("%(low)s–%(high)s years") % {"low": low, "high": high}
 
 
-def deidentify_text(text: str, known: KnownIdentity | None) -> tuple[str, int]:
+def deidentify_text(
+    text: str, known: KnownIdentity | None, anchor: dt.date | None = None
+) -> tuple[str, int]:
     """Free text with identifiers masked, and how many were masked. Findings of one kind with
-    only spaces between them read as one marker ("[NAME]", not "[NAME] [NAME]")."""
+    only spaces between them read as one marker ("[NAME]", not "[NAME] [NAME]"); with the case's
+    anchor, dates read as days from it ("[day −18]")."""
     text = text or ""
     findings: list[Finding] = []
     for finding in detect(text, known=known):
@@ -113,7 +117,7 @@ def deidentify_text(text: str, known: KnownIdentity | None) -> tuple[str, int]:
                                    text[last.start : finding.end])
         else:
             findings.append(finding)
-    return redact(text, findings), len(findings)
+    return redact_with_timeline(text, findings, anchor=anchor), len(findings)
 
 
 def _source(document: SourceDocument, page: int | None) -> dict[str, Any]:
@@ -148,6 +152,7 @@ def summary_draft(
     known: KnownIdentity | None,
     today: dt.date,
     sex_label: str = "",
+    anchor: dt.date | None = None,
 ) -> dict[str, Any]:
     """The drafted content: patient (age band, sex), free-text sections, questions, tumour facts,
     biomarkers found and missing, abnormal labs, urgency, and the documents they came from."""
@@ -160,11 +165,11 @@ def summary_draft(
     }
     masked = 0
     for name, text in sections.items():
-        sections[name], count = deidentify_text(text, known)
+        sections[name], count = deidentify_text(text, known, anchor)
         masked += count
     questions = []
     for question in intake.questions:
-        text, count = deidentify_text(question, known)
+        text, count = deidentify_text(question, known, anchor)
         masked += count
         questions.append(text)
 

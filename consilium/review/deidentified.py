@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from consilium.cases.models import Case
-from consilium.insights.deid import KnownIdentity, detect, redact
-from consilium.insights.identity import known_identity_for
+from consilium.insights.deid import KnownIdentity, detect
+from consilium.insights.deid.timeline import redact_with_timeline
+from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.summary import age_band
 
 __all__ = ["known_identity_for", "redact_text", "deidentify_case"]
 
 
-def redact_text(text: str, *, known: KnownIdentity) -> str:
+def redact_text(text: str, *, known: KnownIdentity, anchor: dt.date | None = None) -> str:
+    """Identifiers masked; with the case's anchor, dates told as days from it."""
     if not text.strip():
         return ""
-    return redact(text, detect(text, known=known))
+    return redact_with_timeline(text, detect(text, known=known), anchor=anchor)
 
 
 @dataclass
@@ -50,6 +52,7 @@ def deidentify_case(*, case: Case, code: str, today: dt.date) -> DeidentifiedCas
     from consilium.cases.red_flags import RedFlag
 
     known = known_identity_for(case=case)
+    anchor = date_anchor_for(case=case)
     fields = [
         (_("Diagnosis so far"), case.diagnosis_so_far),
         (_("Symptoms"), case.symptoms),
@@ -65,9 +68,13 @@ def deidentify_case(*, case: Case, code: str, today: dt.date) -> DeidentifiedCas
         age_band=age_band(case.patient.date_of_birth, today) or _("age not given"),
         sex=case.patient.get_sex_display() or _("not given"),
         medical_area=case.get_medical_area_display() or _("not given"),
-        sections=[(label, redact_text(text, known=known)) for label, text in fields],
+        sections=[
+            (label, redact_text(text, known=known, anchor=anchor)) for label, text in fields
+        ],
         questions=[
-            DeidentifiedQuestion(position=q.position, text=redact_text(q.text, known=known))
+            DeidentifiedQuestion(
+                position=q.position, text=redact_text(q.text, known=known, anchor=anchor)
+            )
             for q in case.questions.all()
         ],
         red_flags=[str(RedFlag(code).label) for code in case.red_flags],

@@ -253,11 +253,13 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
         summary = None
     else:
         summary = case_summary_for_specialist(case=case)
+    from consilium.insights.identity import date_anchor_for
     from consilium.review.deidentified import known_identity_for, redact_text
 
     requests = list(case.information_requests.order_by("-created_at"))
     opinion = Opinion.objects.filter(assignment=assignment).first()
     known = known_identity_for(case=case)
+    anchor = date_anchor_for(case=case)
     record(actor=user, action="case.view_deidentified", target=case,
            detail={"assignment": str(assignment.public_id)})
     return SpecialistCaseView(
@@ -269,8 +271,8 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
         turnaround=_turnaround(case),
         open_request=next((r for r in requests if r.status == InformationRequestStatus.OPEN), None),
         answered=[
-            AnsweredRequest(message=redact_text(r.message, known=known),
-                            answer=redact_text(r.answer, known=known),
+            AnsweredRequest(message=redact_text(r.message, known=known, anchor=anchor),
+                            answer=redact_text(r.answer, known=known, anchor=anchor),
                             answered_at=r.answered_at)
             for r in requests
             if r.status == InformationRequestStatus.ANSWERED

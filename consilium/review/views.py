@@ -334,9 +334,11 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if getattr(request.user, "is_specialist", False):
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
+    from consilium.insights.identity import date_anchor_for
     from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 
-    question = redact_text(item.question, known=known_identity_for(case=review.case))
+    question = redact_text(item.question, known=known_identity_for(case=review.case),
+                           anchor=date_anchor_for(case=review.case))
     context_case = deidentify_case(case=review.case, code=review.code, today=timezone.localdate())
     return render(request, "review/follow_up.html",
                   {"follow_up": item, "review": review, "question": question, "form": form,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import pickle  # noqa: S403 — the pickles are data files shipped inside a pinned PyPI package
-import re
 from importlib import resources
 
 

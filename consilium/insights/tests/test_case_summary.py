@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from consilium.audit.models import AuditEvent
 from consilium.cases.models import Case
@@ -130,7 +131,11 @@ def test_a_coordinators_edits_are_kept_facts_can_be_left_out_and_typed_names_are
     summary = CaseSummary.objects.get(case=case)
     content = summary_content(summary=summary)
     assert (summary.status, summary.edited_by) == (SummaryStatus.EDITED, coordinator)
-    assert content["sections"]["history"] == "Lump found by [NAME] in [DATE]."
+    # March 2026 is told as months from the day the request was started, not as a date.
+    started = timezone.localdate(case.created_at)
+    months = (2026 - started.year) * 12 + 3 - started.month
+    told = f"−{-months}" if months < 0 else f"+{months}" if months else "0"
+    assert content["sections"]["history"] == f"Lump found by [NAME] in [month {told}]."
     assert content["sections"]["note"] == "Please comment on the need for FISH."
     assert content["questions"] == ["Is chemotherapy needed?"]
     assert [lab["include"] for lab in content["labs"]] == [True, False]
