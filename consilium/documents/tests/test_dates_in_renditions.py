@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pytest
 from django.test import Client
-from django.utils import timezone
 from PIL import Image
 
 from consilium.cases.models import Case
@@ -30,7 +29,7 @@ REPORT = html_page(
 def test_a_date_box_says_how_many_days_before_day_0_it_was(
     client: Client, draft_case: Case, django_capture_on_commit_callbacks: Any
 ) -> None:
-    started = timezone.make_aware(datetime.datetime(2026, 3, 20, 10, 0))
+    started = datetime.datetime(2026, 3, 20, 10, 0, tzinfo=datetime.UTC)
     Case.objects.filter(pk=draft_case.pk).update(created_at=started)
     client.force_login(draft_case.patient.holder)
     with django_capture_on_commit_callbacks(execute=True):
