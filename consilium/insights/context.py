@@ -39,7 +39,12 @@ _TRIGGERS: tuple[tuple[str, Category, Direction], ...] = (
     (
         r"\bnot (?:been )?(?:tested|done|performed|assessed|evaluated|evaluable|assessable|"
         r"interpretable|analy[sz]ed|attempted|carried out|undertaken|possible|available)\b",
-        "not_tested", "both",
+        "not_tested", "backward",
+    ),
+    (
+        r"\bnot (?:been )?(?:tested|done|performed|assessed|evaluated|analy[sz]ed) (?:for|on)\b"
+        r"|\b(?:no|without) (?:\w+ )?(?:testing|analysis) (?:for|of)\b",
+        "not_tested", "forward",
     ),
     (
         r"\b(?:could|can) ?not be (?:tested|assessed|evaluated|determined|performed|done|"
@@ -137,6 +142,13 @@ _FAMILY_TERMINATOR = re.compile(
     r"\b(?:the patient|patient|proband|this (?:individual|patient|lady|man|woman)|index case)\b",
     re.I,
 )
+# Result words inside a label are not a result ("combined positive score", "positive controls").
+LABEL_PHRASES = re.compile(
+    r"combined positive score|tumou?r proportion score|(?:positive|negative)(?: and| or|/)"
+    r" (?:positive|negative) controls?|(?:positive|negative) controls?|positivity cut-?off"
+    r"|signal\s+amplification|percent(?:age)? positive",
+    re.I,
+)
 RESULT_TERMS = re.compile(
     r"\b(?:detected|positive|negative|identified|wild[- ]?type|amplified|rearranged|retained|"
     r"intact|lost|loss|equivocal|present|absent|expressed|mutated|stable)\b|\d+(?:\.\d+)?\s*%"
@@ -149,7 +161,9 @@ RESULT_TERMS = re.compile(
 _HEADINGS: tuple[tuple[str, Category | None], ...] = (
     (r"family history|family h/o|family background|pedigree", "family"),
     (
-        r"clinical (?:details?|history|information|indications?|summary|notes?|data|background)"
+        r"initial (?:diagnosis|presentation|treatment|work-?up)|(?:treatment|oncological|"
+        r"disease) history|past (?:treatment|reports?)"
+        r"|clinical (?:details?|history|information|indications?|summary|notes?|data|background)"
         r"|(?:relevant |past |previous |medical |treatment |oncological )?history"
         r"(?: of (?:present(?:ing)? )?illness)?|clinical indication|indications?"
         r"|presenting complaints?|previous (?:reports?|investigations?|results?|treatment)|hpi",
@@ -206,6 +220,7 @@ class Context:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._stop_text = LABEL_PHRASES.sub(lambda m: " " * len(m.group()), text)
         self._boundaries = self._find_boundaries(text)
         self.sections = self._find_sections(text)
         self.modifiers = self._find_modifiers(text)
@@ -249,6 +264,7 @@ class Context:
         sections: list[Section] = []
         current: tuple[Category | None, int] | None = None
         offset = 0
+        previous = ""
         for line in text.split("\n"):
             end = offset + len(line)
             heading = _heading(line)
@@ -262,11 +278,12 @@ class Context:
                         sections.append(Section(category, offset, end))
                 else:
                     current = (category, end)
-            elif _is_caps_heading(line):
+            elif _is_caps_heading(line) or _is_title(line, previous):
                 if current is not None and current[0] is not None:
                     sections.append(Section(current[0], current[1], offset))
                 current = None
             offset = end + 1
+            previous = line
         if current is not None and current[0] is not None:
             sections.append(Section(current[0], current[1], len(text)))
         return sections
@@ -318,14 +335,14 @@ class Context:
     def _scope_back(self, category: Category, low: int, start: int) -> int:
         begin = low
         for stop in self._stops(category):
-            for m in stop.finditer(self.text, low, start):
+            for m in stop.finditer(self._stop_text, low, start):
                 begin = max(begin, m.end())
         return begin
 
     def _scope_forward(self, category: Category, end: int, high: int) -> int:
         finish = high
         for stop in self._stops(category):
-            m = stop.search(self.text, end, high)
+            m = stop.search(self._stop_text, end, high)
             if m:
                 finish = min(finish, m.start())
         return finish
@@ -390,6 +407,19 @@ def _is_caps_heading(line: str) -> bool:
     )
 
 
+def _is_title(line: str, previous: str) -> bool:
+    """A short title on its own line after a finished paragraph ("Recurrence (2024)", "Current
+    status"): it starts a new part of a letter, so the part before it ends."""
+    stripped = line.strip()
+    bare = re.sub(r"\([^()]*\)", "", stripped).strip()
+    words = bare.split()
+    return (
+        1 <= len(words) <= 5 and bare[:1].isupper() and not re.search(r"[:;,.\d]", bare)
+        and not RESULT_TERMS.search(bare) and previous.rstrip().endswith((".", ")"))
+        and not stripped.endswith((".", ",", ";"))
+    )
+
+
 def _continues(line: str, following: str) -> bool:
     """Whether a line break falls inside a sentence (wrapped prose, a wrapped table cell)."""
     if not line.strip() or not following:
@@ -400,5 +430,4 @@ def _continues(line: str, following: str) -> bool:
         return True
     if re.match(r"[A-Z][\w /()&-]{0,40}:", following):
         return False  # a new labelled row
-    # A short wrapped cell ("PIK3CA, MET", "NTRK1/2/3") carries on into the next line.
-    return len(line.split()) <= 3 and not line.rstrip().endswith((".", ":"))
+    return False

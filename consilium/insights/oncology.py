@@ -15,7 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from consilium.insights.context import _TERMINATOR, RESULT_TERMS, Category, Context
+from consilium.insights.context import (
+    _TERMINATOR,
+    LABEL_PHRASES,
+    RESULT_TERMS,
+    Category,
+    Context,
+)
 
 if TYPE_CHECKING:
     from consilium.insights.reading import Page
@@ -395,6 +401,7 @@ _MARKERS: tuple[tuple[str, str, Kind], ...] = (
     ("KIT", r"(?-i:\bc-?KIT\b|\bKIT\b)", "gene"),
     ("PDGFRA", r"\bpdgfra\b", "gene"),
     ("PALB2", r"\bpalb2\b", "gene"),
+    ("ESR1", r"(?-i:\bESR1\b)", "gene"),
     ("BRCA1/2", r"\bbrca\s*-?\s*1\s*(?:/|and|&|,)\s*(?:brca\s*-?\s*)?2\b|\bbrca\b(?!\s*-?\s*[12])",
      "gene"),
     ("BRCA1", r"\bbrca\s*-?\s*1\b", "gene"),
@@ -690,6 +697,7 @@ def _read_pdl1(window: str) -> list[Result]:
         kind = "TPS" if word.startswith("tum") else "CPS" if word.startswith("comb") else (
             word.upper())
     after = window[label.end():] if label else window
+    window = LABEL_PHRASES.sub(lambda m: " " * len(m.group()), window)
     number = re.search(r"^[^\d<>≤≥]{0,20}?([<>≤≥]?\s*\d{1,3}(?:\.\d+)?)\s*(%?)", after)
     value = ""
     if number and (number.group(2) or label):

@@ -176,6 +176,24 @@ def test_this_reports_own_result_stays_stated_beside_an_earlier_one():
     assert found == {("ER", "historical", ""), ("ER", "stated", "negative")}
 
 
+def test_a_letters_earlier_part_is_historical_and_its_new_part_is_not():
+    found = {(b.name, b.assertion, b.status, b.value) for b in extract_biomarkers(
+        "Initial diagnosis (2018)\nThe tumour was ER positive (80%) and HER2 negative.\n"
+        "Relapse\nLiver biopsy: ER positive (50%), HER2 IHC 2+."
+    )}
+
+    assert found == {
+        ("ER", "historical", "", ""), ("HER2", "historical", "", ""),
+        ("ER", "stated", "positive", "50%"), ("HER2", "stated", "equivocal", "2+"),
+    }
+
+
+def test_a_score_named_positive_is_not_a_result():
+    found = asserted("PD-L1 testing with a combined positive score is advised on the resection.")
+
+    assert found == {"PD-L1": ("recommended", "")}
+
+
 @pytest.mark.parametrize(
     "text",
     [
