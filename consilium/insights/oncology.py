@@ -369,7 +369,7 @@ def _stage(text: str) -> str:
 
 Kind = Literal[
     "receptor", "her2", "ki67", "gene", "ihc", "mmr", "mmr_all", "msi", "tmb", "pdl1",
-    "gleason", "grade_group",
+    "gleason", "grade_group", "nottingham",
 ]
 
 _CD_NUMBERS = ("3", "5", "10", "15", "19", "20", "23", "30", "34", "45", "56", "99", "117", "138")
@@ -426,6 +426,12 @@ _MARKERS: tuple[tuple[str, str, Kind], ...] = (
     ("PD-L1", r"pd[- ]?l1(?:\s*\((?:22c3|sp263|sp142|28-8|73-10)\))?", "pdl1"),
     ("Gleason", r"gleason(?:'s)?(?:\s+(?:score|sum|grade|pattern))?", "gleason"),
     ("Grade Group", r"(?:isup\s+|who\s*/\s*isup\s+|who\s+)?grade\s+group", "grade_group"),
+    (
+        "Nottingham grade",
+        r"nottingham|(?:modified\s+)?(?:scarff[- ])?bloom[- ]richardson|(?-i:\bm?SBR\b|\bMBR\b)"
+        r"|elston[- ]ellis",
+        "nottingham",
+    ),
     ("CK7", r"\bck[- ]?7\b|cytokeratin[- ]?7\b", "ihc"),
     ("CK20", r"\bck[- ]?20\b|cytokeratin[- ]?20\b", "ihc"),
     ("CK5/6", r"\bck\s?5/6\b", "ihc"),
@@ -735,6 +741,18 @@ def _read_grade_group(window: str) -> list[Result]:
     return [("value", f"Grade Group {m.group(1)}", "")] if m else []
 
 
+def _read_nottingham(window: str) -> list[Result]:
+    m = re.match(
+        r"[^.;\n]{0,25}?\bgrade\s*[:\-]?\s*(III|II|I|[1-3])\b(?:\s*\((?:total\s+)?score\s*[:\-]?"
+        r"\s*(\d)\s*/\s*9\))?",
+        window, re.I,
+    )
+    if not m:
+        return []
+    grade = {"I": "1", "II": "2", "III": "3"}.get(m.group(1).upper(), m.group(1))
+    return [("value", f"Grade {grade}" + (f" (score {m.group(2)}/9)" if m.group(2) else ""), "")]
+
+
 def _read_her2(window: str, method: str) -> list[Result]:
     if re.search(r"\bmutat\w*|\bvariants?\b|\bexon\b|insertion", window, re.I):
         return _read_gene("HER2", window, "", method or "NGS")
@@ -850,6 +868,7 @@ def _read(
         "pdl1": lambda: _read_pdl1(window),
         "gleason": lambda: _read_gleason(window),
         "grade_group": lambda: _read_grade_group(window),
+        "nottingham": lambda: _read_nottingham(window),
     }
     results = readers[kind]()
     if not results and kind in ("receptor", "ihc", "gene", "her2") and _NEGATION_BEFORE.search(
@@ -1089,7 +1108,7 @@ def _biomarkers(
             results = _read(mention.kind, name, window, before, method, chain_start != i)
         if not results:
             if (_in_list(text, ctx, mention.end, next_start)
-                    and mention.kind not in ("gleason", "grade_group", "tmb")):
+                    and mention.kind not in ("gleason", "grade_group", "nottingham", "tmb")):
                 pending.append(mention)  # part of a list; it takes the status that ends it
             else:
                 pending.clear()
@@ -1140,7 +1159,10 @@ def _dedupe(found: list[Biomarker]) -> list[Biomarker]:
             kept.append(marker)
             continue
         index = kept.index(twin)
-        fuller = _variant_tokens(marker.value) > _variant_tokens(twin.value)
+        fuller = _variant_tokens(marker.value) > _variant_tokens(twin.value) or (
+            bool(twin.value) and marker.value.startswith(twin.value)
+            and len(marker.value) > len(twin.value)
+        )
         if (marker.value and not twin.value) or fuller or (marker.vaf and not twin.vaf):
             kept[index] = replace(marker, vaf=marker.vaf or twin.vaf,
                                   page=twin.page if twin.page is not None else marker.page)
@@ -1162,7 +1184,9 @@ def _dedupe(found: list[Biomarker]) -> list[Biomarker]:
                                                           value=f"{other.value}, {marker.value}")
                 continue
         merged.append(marker)
-    return merged
+    # Grading scores repeat the tumour's grade; the markers come first.
+    scores = ("Gleason", "Grade Group", "Nottingham grade")
+    return [m for m in merged if m.name not in scores] + [m for m in merged if m.name in scores]
 
 
 def _same(a: Biomarker, b: Biomarker) -> bool:

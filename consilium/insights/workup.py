@@ -110,8 +110,10 @@ def _her2_ish_needed(e: Evidence) -> bool:
 
 
 def _m_unknown(e: Evidence) -> bool:
+    """No stage group and no M category: unstaged, or a TNM without M (a core biopsy or a
+    resection before staging scans)."""
     tnm = e.facts.tnm
-    return bool(tnm) and "M" not in tnm.upper().split("N", 1)[-1] and not e.facts.stage
+    return not e.facts.stage and (not tnm or "M" not in tnm.upper().split("N", 1)[-1])
 
 
 def _staged(e: Evidence) -> bool:

@@ -331,6 +331,22 @@ def test_gleason_patterns_and_grade_groups_are_read_as_printed(text, gleason, gr
     assert found["Grade Group"] == ("value", group)
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Invasive carcinoma, NST. Nottingham histological grade 2 (score 6/9).",
+         "Grade 2 (score 6/9)"),
+        ("Modified Bloom-Richardson grade III", "Grade 3"),
+    ],
+)
+def test_the_nottingham_grade_is_read_as_printed_after_the_markers(text, value):
+    found = extract_biomarkers(text + " ER positive (70%).")
+
+    assert [(b.name, b.status, b.value) for b in found] == [
+        ("ER", "positive", "70%"), ("Nottingham grade", "value", value)
+    ]
+
+
 def test_a_list_of_markers_takes_the_status_at_the_end_of_the_list():
     found = markers("EGFR, ALK and ROS1 are negative.")
 
