@@ -175,7 +175,7 @@ _HISTOLOGIES: tuple[tuple[str, str], ...] = (
     (r"\b(?:malignant |non-hodgkin'?s? |b-cell |t-cell )?lymphoma\b", "lymphoma"),
     (r"(?:poorly|moderately|well)[- ]differentiated carcinoma|carcinoma", "carcinoma"),
     (
-        r"\bca\.?\s+(?:of\s+)?(?:the\s+)?(?:(?:left|right|rt|lt)\.?\s+)?(?:breast|lung|cervix|"
+        r"\bca\.?\s+(?:of\s+)?(?:the\s+)?(?:(?:left|right|rt|lt)\.?\s+)?(?:[a-z]+\s+)?(?:breast|lung|cervix|"
         r"ovary|prostate|colon|rectum|stomach|o?esophagus|tongue|buccal|pancreas|thyroid|"
         r"bladder|endometrium|gall ?bladder)\b",
         "carcinoma",
@@ -402,6 +402,7 @@ _MARKERS: tuple[tuple[str, str, Kind], ...] = (
     ("PDGFRA", r"\bpdgfra\b", "gene"),
     ("PALB2", r"\bpalb2\b", "gene"),
     ("ESR1", r"(?-i:\bESR1\b)", "gene"),
+    ("ATM", r"(?-i:\bATM\b)", "gene"),
     ("BRCA1/2", r"\bbrca\s*-?\s*1\s*(?:/|and|&|,)\s*(?:brca\s*-?\s*)?2\b|\bbrca\b(?!\s*-?\s*[12])",
      "gene"),
     ("BRCA1", r"\bbrca\s*-?\s*1\b", "gene"),
@@ -455,6 +456,9 @@ _MARKERS: tuple[tuple[str, str, Kind], ...] = (
     ("HMB-45", r"\bhmb[- ]?45\b", "ihc"),
     ("Melan-A", r"\bmelan[- ]?a\b", "ihc"),
     ("E-cadherin", r"\be[- ]?cadherin\b", "ihc"),
+    ("AMACR", r"\bamacr\b(?:\s*\(p504s\))?|\bp504s\b", "ihc"),
+    ("HMWCK", r"\bhmwck\b(?:\s*\(34\s?(?:β|beta|b)e12\))?|\b34\s?(?:β|beta|b)e12\b"
+     r"|high[- ]molecular[- ]weight cytokeratin", "ihc"),
     ("Calretinin", r"\bcalretinin\b", "ihc"),
     ("DOG1", r"\bdog[- ]?1\b", "ihc"),
     ("BCL2", r"\bbcl[- ]?2\b", "ihc"),
@@ -781,6 +785,14 @@ _NEGATION_BEFORE = re.compile(
 )
 
 
+# "Repeat biopsy shows EGFR T790M", "the tumour harbours a KRAS G12C mutation".
+_POSITIVE_BEFORE = re.compile(
+    r"\b(?:show(?:s|ed|ing)?|reveal(?:s|ed|ing)?|demonstrat\w+|harbou?r\w*|carr(?:ies|ying)|"
+    r"confirm(?:s|ed)?|positive for)\s+(?:an?\s+|the\s+)?$",
+    re.I,
+)
+
+
 def _read_gene(
     name: str, window: str, before: str, method: str, chained: bool = False
 ) -> list[Result]:
@@ -793,7 +805,11 @@ def _read_gene(
     hit = _earliest(window, {
         "variant": _VARIANT_RE, "neg": _GENE_NEG, "pos": _GENE_POS, "vus": _VUS_RE,
     })
+    shown_before = bool(_POSITIVE_BEFORE.search(before))
     if hit is None:
+        if shown_before and re.match(r"\W*(?:gene\s+)?(?:mutation|rearrangement|fusion|"
+                                     r"amplification)", window, re.I):
+            return [(_positive_status(name, window), "", method)]
         return []
     key, match = hit
     if key == "variant":
@@ -808,7 +824,7 @@ def _read_gene(
         # A variant with no word after it is a result only in a results table (its VAF, tier
         # or zygosity beside it) or in HGVS, which reports print only for variants found.
         hgvs = bool(re.search(r"\b[cp]\.", match.group()))
-        if after is None and not hgvs and not _TABLE_HINT.search(rest):
+        if after is None and not hgvs and not _TABLE_HINT.search(rest) and not shown_before:
             return []
         return [(_positive_status(name, window), _variant_value(shown), method)]
     if key == "vus":

@@ -227,6 +227,22 @@ def test_the_lymphoma_panel_reads_each_stain():
     }
 
 
+def test_a_prostate_biopsy_reads_its_stains_and_its_type():
+    text = ("Prostate, right base core: acinar adenocarcinoma. AMACR (P504S) positive; "
+            "HMWCK (34betaE12) and p63 negative, no basal cells.")
+
+    assert markers(text) == {
+        "AMACR": ("positive", ""), "HMWCK": ("negative", ""), "p63": ("negative", ""),
+    }
+    assert extract_oncology(text).cancer_type == "prostate cancer"
+
+
+def test_indian_shorthand_for_a_cancer_gives_its_type():
+    facts = extract_oncology("Clinical information: Ca transverse colon, post resection.")
+
+    assert (facts.histology, facts.cancer_type) == ("carcinoma", "colorectal cancer")
+
+
 def test_each_mismatch_repair_protein_is_retained_or_lost():
     found = markers(
         "Mismatch repair proteins (IHC; normal stroma as internal control):\n"
@@ -294,6 +310,24 @@ def test_a_lung_panel_reads_variants_vaf_and_the_genes_without_a_variant():
         "MET": ("mutated", "exon 14 skipping", ""), "HER2": ("not detected", "", ""),
         "PD-L1": ("value", "TPS 70%", ""),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The repeat biopsy shows an EGFR T790M mutation.", "T790M"),
+        ("The tumour harbours a KRAS G12C mutation.", "G12C"),
+        ("Sequencing revealed EGFR mutation.", ""),
+    ],
+)
+def test_a_variant_after_a_verb_that_shows_it_is_a_result(text, value):
+    assert [(b.status, b.value) for b in extract_biomarkers(text)] == [("mutated", value)]
+
+
+def test_a_variant_in_passing_is_not_a_result():
+    text = "KRAS G12C inhibitors such as sotorasib were discussed; EGFR T790M testing is pending."
+
+    assert [(b.name, b.status) for b in extract_biomarkers(text)] == [("EGFR", "")]
 
 
 def test_a_variant_that_names_its_gene_is_read_as_that_gene():
