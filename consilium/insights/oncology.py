@@ -1051,13 +1051,14 @@ def _note(text: str, ctx: Context, start: int, end: int) -> str:
         text[low:high], re.I,
     )
     if reason:
-        return reason.group().lower()
+        return reason.group()[0].lower() + reason.group()[1:]
     after = re.match(
         r"\W{0,3}(?:\(([^()]{3,60})\)|(?:due to|because of|owing to)\s+([^.;\n()]{3,60}))",
         text[trigger.end : high], re.I,
     )
     if after:
-        return (after.group(1) or after.group(2)).strip().lower()
+        said = (after.group(1) or after.group(2)).strip()
+        return said[0].lower() + said[1:]
     return ""
 
 

@@ -120,7 +120,7 @@ def test_a_recommended_test_never_yields_a_result(text):
     [
         ("ROS1: Not tested (insufficient tissue).", "ROS1", "insufficient tissue"),
         ("EGFR mutation analysis could not be performed owing to a low DNA yield.", "EGFR",
-         "a low dna yield"),
+         "a low DNA yield"),
         ("ALK rearrangement by FISH – test failed; please send another block.", "ALK", ""),
         ("PD-L1 (22C3): not evaluable, fewer than 100 viable tumour cells.", "PD-L1", ""),
         ("KRAS exon 2 G12D: not done.", "KRAS", ""),
