@@ -40,9 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         flag = "" if lab["flag"] == "none" else f"  [{lab['flag']}]"
         print(f"{lab['name']}: {lab['value']:g} {lab['unit']}{flag}")
     for marker in result["biomarkers"]:
-        print(f"{marker['name']}: {marker['status']} {marker.get('value', '')}".rstrip())
+        if marker["assertion"] == "stated":
+            print(f"{marker['name']}: {marker['status']} {marker.get('value', '')}".rstrip())
+        else:
+            print(f"{marker['name']}: ({marker['assertion'].replace('_', ' ')})")
     for item in result["missing_investigations"]:
         print(f"Missing: {item['item']} — {item['why']}")
+    for item in result["recommended_by_report"]:
+        print(f"Asked for by the report: {item['item']} — {item['why']}")
     for reason in result["urgent"]:
         print(f"URGENT: {reason}")
     return 0

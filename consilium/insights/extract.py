@@ -17,7 +17,7 @@ from consilium.insights.labs import LabResult, extract_labs
 from consilium.insights.oncology import OncologyFacts, extract_oncology
 from consilium.insights.reading import Page, read_document
 from consilium.insights.urgency import UrgentReason, urgent_reasons
-from consilium.insights.workup import Missing, missing_investigations
+from consilium.insights.workup import Missing, asked_by_report, missing_investigations
 
 PAGE_BREAK = "\n\f\n"  # pages of the de-identified text are joined with a form feed
 
@@ -42,6 +42,7 @@ class Extraction:
     missing: list[Missing]
     urgent: list[UrgentReason]
     seconds: dict[str, float] = field(default_factory=dict)
+    recommended: list[Missing] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `python -m consilium.insights extract FILE --json`."""
@@ -63,13 +64,17 @@ class Extraction:
                 }
                 for lab in self.labs
             ],
+            # Every biomarker with what the report asserts of it; the status is empty unless the
+            # report states a result ("recommended", "not_tested", "historical", "family").
             "biomarkers": [
-                {k: v for k, v in b.as_dict().items() if v not in ("", None) or k == "page"}
+                {k: v for k, v in b.as_dict().items()
+                 if v not in ("", None) or k in ("page", "status")}
                 for b in self.oncology.biomarkers
             ],
             "oncology": self.oncology.as_dict(),
             "findings": self.findings,
             "missing_investigations": [m.as_dict() for m in self.missing],
+            "recommended_by_report": [m.as_dict() for m in self.recommended],
             "urgent": [r.reason for r in self.urgent],
             "pages": {
                 "count": len(self.pages),
@@ -93,8 +98,10 @@ class Extraction:
 class Facts:
     labs: list[LabResult]
     oncology: OncologyFacts
-    missing: list[Missing]
+    missing: list[Missing]  # the condition's minimum work-up the documents do not show
     urgent: list[UrgentReason]
+    # Tests the report itself recommends or says were not done, beyond the work-up above.
+    recommended: list[Missing] = field(default_factory=list)
 
 
 def deidentify_page(page: Page, *, known: KnownIdentity | None = None) -> list[Finding]:
@@ -110,8 +117,10 @@ def extract_facts(pages: list[Page]) -> Facts:
     oncology = extract_oncology(pages)
     full_text = "\n".join(page.text for page in pages)
     missing = missing_investigations(facts=oncology, labs=labs, text=full_text)
+    recommended = asked_by_report(facts=oncology, missing=missing)
     urgent = urgent_reasons(pages=[(p.number, p.text) for p in pages], labs=labs)
-    return Facts(labs=labs, oncology=oncology, missing=missing, urgent=urgent)
+    return Facts(labs=labs, oncology=oncology, missing=missing, urgent=urgent,
+                 recommended=recommended)
 
 
 def extract_pages(pages: list[Page], *, known: KnownIdentity | None = None) -> Extraction:
@@ -135,6 +144,7 @@ def extract_pages(pages: list[Page], *, known: KnownIdentity | None = None) -> E
         missing=facts.missing,
         urgent=facts.urgent,
         seconds={"extract": round(time.perf_counter() - started, 4)},
+        recommended=facts.recommended,
     )
 
 

@@ -67,9 +67,9 @@ def test_the_command_prints_one_json_object_with_every_section(pathology_pdf):
     assert result["pages"]["count"] == 1
     assert result["pages"]["source"] == {"text-layer": 1}
     assert result["oncology"]["histology"] == "invasive ductal carcinoma"
-    assert {"name": "HER2", "status": "equivocal", "value": "2+", "method": "IHC", "page": 1} in (
-        result["biomarkers"]
-    )
+    assert {"name": "HER2", "status": "equivocal", "value": "2+", "method": "IHC", "page": 1,
+            "assertion": "stated"} in result["biomarkers"]
+    assert result["recommended_by_report"] == []
     items = [m["item"] for m in result["missing_investigations"]]
     assert "HER2 in situ hybridisation (FISH) for the equivocal (2+) result" in items
     assert "Staging for distant spread (M category)" in items
