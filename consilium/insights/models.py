@@ -49,6 +49,12 @@ class DocumentFact(models.Model):
     comparator = models.CharField(max_length=2, blank=True)
     detail = models.CharField(max_length=80, blank=True, help_text=_('e.g. "90%", "2+"'))
     method = models.CharField(max_length=16, blank=True)
+    # biomarker: what the report asserts of it (oncology.Assertion: "stated", "not_tested",
+    # "recommended", "historical", "family"); a result is in `value` only when "stated" or
+    # "historical". Its variant allele fraction and origin (germline/somatic) as printed.
+    assertion = models.CharField(max_length=16, blank=True)
+    vaf = models.CharField(max_length=16, blank=True)
+    origin = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["document", "position"]

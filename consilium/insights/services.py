@@ -49,7 +49,8 @@ def _fact_rows(document: Document, facts: Facts, contents: Iterable[str]) -> lis
                 page=oncology.pages.get(name))
     for marker in oncology.biomarkers:
         add(kind=FactKind.BIOMARKER, name=marker.name, value=marker.status,
-            detail=marker.value[:80], method=marker.method[:16], page=marker.page)
+            detail=marker.value[:80], method=marker.method[:16], page=marker.page,
+            assertion=marker.assertion, vaf=marker.vaf[:16], origin=marker.origin[:16])
     for lab in facts.labs:
         add(kind=FactKind.LAB, name=lab.name, code=lab.loinc, value=f"{lab.value:g}",
             number=lab.value, unit=lab.unit[:32], reference_range=lab.reference_range[:64],
@@ -77,7 +78,7 @@ def document_facts_replace(
 # --- The case summary ----------------------------------------------------------------------------
 
 # The sections of drafted rows a coordinator may leave out or correct.
-FACT_SECTIONS = ("tumour", "biomarkers", "missing", "labs", "urgency")
+FACT_SECTIONS = ("tumour", "biomarkers", "family", "missing", "asked", "labs", "urgency")
 
 
 def _content_write(*, case: Case, content: dict[str, Any]) -> tuple[str, str]:
@@ -135,7 +136,8 @@ def _source_documents(case: Case) -> list[SourceDocument]:
             Fact(kind=f.kind, name=f.name, page=f.page, value=f.value, number=f.number,
                  code=f.code, unit=f.unit, reference_range=f.reference_range,
                  reference_source=f.reference_source, flag=f.flag, comparator=f.comparator,
-                 detail=f.detail, method=f.method)
+                 detail=f.detail, method=f.method, assertion=f.assertion, vaf=f.vaf,
+                 origin=f.origin)
             for f in document.facts.all()
         ]
         sources.append(

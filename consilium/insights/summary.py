@@ -22,7 +22,7 @@ from consilium.insights.deid.timeline import redact_with_timeline
 from consilium.insights.labs import LabResult
 from consilium.insights.oncology import Biomarker, OncologyFacts
 from consilium.insights.urgency import finding_reason
-from consilium.insights.workup import missing_investigations
+from consilium.insights.workup import asked_by_report, missing_investigations
 
 CONTENT_VERSION = 1
 TUMOUR_FIELDS = ("type", "site", "histology", "grade", "tnm", "stage")
@@ -47,6 +47,9 @@ class Fact:
     comparator: str = ""
     detail: str = ""
     method: str = ""
+    assertion: str = ""
+    vaf: str = ""
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,11 @@ def summary_draft(
 
     tumour: list[dict[str, Any]] = []
     biomarkers: list[dict[str, Any]] = []
+    family: list[dict[str, Any]] = []
     labs: list[dict[str, Any]] = []
     urgency: list[dict[str, Any]] = []
     seen_tumour: set[tuple[str, str]] = set()
-    seen_markers: set[tuple[str, str, str, str]] = set()
+    seen_markers: set[tuple[str, str, str, str, str]] = set()
     all_labs: list[LabResult] = []
     all_markers: list[Biomarker] = []
     merged = OncologyFacts()
@@ -194,14 +198,25 @@ def summary_draft(
                     tumour.append({"field": fact.name, "value": fact.value,
                                    "source": _source(document, fact.page), "include": True})
             elif fact.kind == "biomarker":
-                all_markers.append(Biomarker(fact.name, fact.value, fact.detail, fact.method,  # type: ignore[arg-type]
-                                             fact.page))
-                key = (fact.name, fact.value, fact.detail, fact.method)
-                if key not in seen_markers:
+                assertion = fact.assertion or "stated"
+                all_markers.append(Biomarker(
+                    fact.name, fact.value, fact.detail, fact.method, fact.page,  # type: ignore[arg-type]
+                    assertion=assertion, vaf=fact.vaf, origin=fact.origin,  # type: ignore[arg-type]
+                ))
+                # Only a result the report states is a finding; what it recommends or says was
+                # not done is in the work-up lists below, never here.
+                target = {"stated": biomarkers, "historical": biomarkers,
+                          "family": family}.get(assertion)
+                key = (fact.name, fact.value, fact.detail, fact.method, assertion)
+                if target is not None and key not in seen_markers and (
+                    fact.value or fact.detail or target is family
+                ):
                     seen_markers.add(key)
-                    biomarkers.append({"name": fact.name, "status": fact.value,
-                                       "value": fact.detail, "method": fact.method,
-                                       "source": _source(document, fact.page), "include": True})
+                    target.append({"name": fact.name, "status": fact.value,
+                                   "value": fact.detail, "method": fact.method,
+                                   "vaf": fact.vaf, "origin": fact.origin,
+                                   "earlier": assertion == "historical",
+                                   "source": _source(document, fact.page), "include": True})
             elif fact.kind == "lab":
                 all_labs.append(_lab_of(fact))
                 if fact.flag in FLAG_ORDER:
@@ -233,6 +248,7 @@ def summary_draft(
     work_up = missing_investigations(
         facts=merged, labs=all_labs, text="\n".join(d.text for d in documents)
     )
+    asked = asked_by_report(facts=merged, missing=work_up)
     for label in intake.red_flag_labels:
         urgency.append({"kind": "intake", "text": _("The patient reports: %(flag)s")
                         % {"flag": label}, "source": None, "include": True})
@@ -244,7 +260,9 @@ def summary_draft(
         "questions": questions,
         "tumour": tumour,
         "biomarkers": biomarkers,
+        "family": family,
         "missing": [{"item": m.item, "why": m.why, "include": True} for m in work_up],
+        "asked": [{"item": m.item, "why": m.why, "include": True} for m in asked],
         "labs": labs,
         "normal_labs": normal_labs,
         "urgency": urgency,
@@ -258,7 +276,7 @@ def summary_draft(
 def cited_documents(content: dict[str, Any]) -> set[str]:
     """The public ids of the documents an included fact of the content comes from."""
     cited: set[str] = set()
-    for section in ("tumour", "biomarkers", "labs", "urgency"):
+    for section in ("tumour", "biomarkers", "family", "labs", "urgency"):
         for item in content.get(section, []):
             source = item.get("source")
             if item.get("include", True) and source:
@@ -271,16 +289,23 @@ def row_text(section: str, item: dict[str, Any]) -> str:
     coordinator's correction can be shown beside exactly what was drafted."""
     if section == "tumour":
         return str(item.get("value", ""))
-    if section == "biomarkers":
-        if item.get("status") == "value":
+    if section in ("biomarkers", "family"):
+        if item.get("status") in ("value", ""):
             text = str(item.get("value", ""))
         else:
             text = str(item.get("status", ""))
             if item.get("value"):
                 text += f" ({item['value']})"
-        return text + (f" · {item['method']}" if item.get("method") else "")
+        extras = [item.get("method", ""), item.get("origin", "")]
+        if item.get("vaf"):
+            extras.append(_("VAF %(vaf)s") % {"vaf": item["vaf"]})
+        if item.get("earlier"):
+            extras.append(_("from an earlier report"))
+        if not text and section == "family":
+            text = _("named in a relative's history")
+        return " · ".join([text, *(e for e in extras if e)])
     if section == "labs":
         return f"{item.get('comparator', '')}{item.get('value', '')} {item.get('unit', '')}".strip()
-    if section == "missing":
+    if section in ("missing", "asked"):
         return str(item.get("item", ""))
     return str(item.get("text", ""))

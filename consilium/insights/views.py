@@ -67,7 +67,7 @@ def _cite(item: dict[str, Any], documents: dict[str, dict[str, Any]]) -> None:
 
 def _context(view: SummaryView, case: Any) -> dict[str, Any]:
     content = copy.deepcopy(view.content)
-    for section in ("tumour", "biomarkers", "labs", "urgency"):
+    for section in ("tumour", "biomarkers", "family", "labs", "urgency"):
         for item in content.get(section, []):
             _cite(item, view.documents)
     for section in FACT_SECTIONS:
