@@ -1,5 +1,5 @@
 # The few commands people type. See README.md.
-.PHONY: setup demo test test-fast lint bench
+.PHONY: setup demo test test-fast lint bench bench-reading
 
 UV := uv
 # The de-identification corpus (never in the repository), e.g. ../shared/data/deid-physionet.
@@ -29,3 +29,10 @@ bench: setup
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/pipeline.py
 	@if [ -d "$(DEID_CORPUS)" ]; then PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/deid.py --corpus "$(DEID_CORPUS)"; \
 	else echo "bench/deid.py skipped: set DEID_CORPUS=path/to/deid-physionet"; fi
+
+# Reading real reports: every form (text, scan, phone photo, sideways, upside down, low light) of
+# the hand-labelled set in bench/data/reading, and the held-out set. About an hour on 2 cores.
+bench-reading: setup
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/reading.py --jobs 2
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/reading.py --jobs 2 --data bench/data/reading-holdout
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/deid.py --corpus bench/data/deid-letters
