@@ -59,6 +59,19 @@ class IntakeStep(models.TextChoices):
     SUBMIT = "submit", _("Check and submit")
 
 
+# The case's fields that the history-and-treatment step fills (its form, its save and its
+# progress check read this one list).
+HISTORY_FIELDS: tuple[str, ...] = (
+    "allergies",
+    "current_medicines",
+    "past_history",
+    "treatment_so_far",
+    "treatment_planned",
+    "treating_doctor",
+    "treating_hospital",
+)
+
+
 class Case(BaseModel):
     """One request for a second opinion about one patient."""
 

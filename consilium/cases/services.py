@@ -18,6 +18,7 @@ from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases import red_flags
 from consilium.cases.models import (
+    HISTORY_FIELDS,
     Case,
     CaseQuestion,
     CaseStatus,
@@ -27,7 +28,7 @@ from consilium.cases.models import (
     Turnaround,
 )
 from consilium.cases.selectors import STEP_ORDER, Problem, case_submit_problems
-from consilium.cases.workflow import ALLOWED
+from consilium.cases.workflow import ALLOWED, ASKABLE
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import outbox_enqueue
 from consilium.patients.models import Patient, Relationship
@@ -135,15 +136,6 @@ CONDITION_FIELDS = (
     "symptoms",
     "symptom_timeline",
     "red_flag_answers",
-)
-HISTORY_FIELDS = (
-    "allergies",
-    "current_medicines",
-    "past_history",
-    "treatment_so_far",
-    "treatment_planned",
-    "treating_doctor",
-    "treating_hospital",
 )
 
 
@@ -325,16 +317,6 @@ def case_submit(*, case: Case, actor: Any) -> Case:
 
 
 # --- Information requests -----------------------------------------------------------------------
-
-# Where a case may be when someone asks the patient for more.
-ASKABLE = (
-    CaseStatus.TRIAGE,
-    CaseStatus.READY,
-    CaseStatus.ASSIGNED,
-    CaseStatus.IN_REVIEW,
-    CaseStatus.CONSOLIDATION,
-)
-
 
 def _may_ask(*, actor: Any, case: Case) -> bool:
     if getattr(actor, "is_coordinator", False):
