@@ -119,6 +119,10 @@ class Case(BaseModel):
     def __str__(self) -> str:
         return self.reference
 
+    def holder_language(self) -> str:
+        """The language the account holder reads (emails to them are written in it)."""
+        return getattr(self.patient.holder, "preferred_language", "") or "en"
+
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"public_id": self.public_id})
 

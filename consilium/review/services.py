@@ -24,7 +24,8 @@ from consilium.accounts.models import SpecialistProfile
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
-from consilium.cases.services import case_transition, turnaround_start
+from consilium.cases.services import case_transition
+from consilium.cases.turnaround import turnaround_start
 from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
