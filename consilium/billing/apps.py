@@ -5,3 +5,9 @@ class BillingConfig(AppConfig):
     name = "consilium.billing"
     label = "billing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from consilium.billing.services import payment_refund_at_breach
+        from consilium.cases import hooks
+
+        hooks.on_clock_breach(payment_refund_at_breach)

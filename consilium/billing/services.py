@@ -246,6 +246,18 @@ def payment_webhook_receive(
 
 
 @transaction.atomic
+def payment_refund_at_breach(case: Case) -> bool:
+    """The clock passed its limit: refunds the case's payment in full. True when there was one
+    (registered with `cases.hooks` in BillingConfig.ready)."""
+    from consilium.billing.selectors import case_paid_payment
+
+    payment = case_paid_payment(case=case)
+    if payment is None:
+        return False
+    payment_refund(payment=payment, actor=None, reason="turnaround_breach")
+    return True
+
+
 def payment_refund(
     *, payment: Payment, actor: Any, amount: Decimal | None = None, reason: str = ""
 ) -> Payment:

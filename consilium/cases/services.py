@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
-from consilium.cases import red_flags
+from consilium.cases import hooks, red_flags
 from consilium.cases.models import (
     HISTORY_FIELDS,
     Case,
@@ -25,8 +26,13 @@ from consilium.cases.models import (
     InformationRequestStatus,
 )
 from consilium.cases.selectors import STEP_ORDER, Problem, case_submit_problems
-from consilium.cases.turnaround import turnaround_pause, turnaround_resume
-from consilium.cases.workflow import ALLOWED, ASKABLE
+from consilium.cases.turnaround import (
+    turnaround_pause,
+    turnaround_resume,
+    turnaround_start,
+    turnaround_stop,
+)
+from consilium.cases.workflow import ALLOWED, ASKABLE, Effect, effects_of
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import outbox_enqueue
 from consilium.patients.models import Patient, Relationship
@@ -42,9 +48,11 @@ def case_transition(
     actor: Any,
     note: str = "",
     on_commit: Callable[[], None] | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
-    """Locks the case, checks the transitions table, saves, writes history and an audit event, and
-    runs `on_commit` only once the change is committed."""
+    """Locks the case, checks the transitions table, saves, writes history and an audit event,
+    applies the move's effects from the table (the clock; the handlers other apps registered),
+    and runs `on_commit` only once the change is committed."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     current = CaseStatus(locked.status)
     if to not in ALLOWED[current]:
@@ -68,11 +76,31 @@ def case_transition(
         target=locked,
         detail={"from": current.value, "to": str(to)},
     )
+    moved = hooks.Moved(
+        case=locked, from_status=current, to_status=CaseStatus(to), actor=actor,
+        now=now or timezone.now(),
+    )
+    for effect in effects_of(current, CaseStatus(to)):
+        _apply_effect(effect, moved)
     if on_commit is not None:
         transaction.on_commit(on_commit)
     case.status = locked.status
     case.submitted_at = locked.submitted_at
     return locked
+
+
+def _apply_effect(effect: Effect, moved: hooks.Moved) -> None:
+    case, now = moved.case, moved.now
+    if effect == Effect.START_CLOCK:
+        turnaround_start(case=case, now=now)
+    elif effect == Effect.PAUSE_CLOCK:
+        turnaround_pause(case=case, now=now)
+    elif effect == Effect.RESUME_CLOCK:
+        turnaround_resume(case=case, now=now)
+    elif effect == Effect.STOP_CLOCK:
+        turnaround_stop(case=case, now=now)
+    else:
+        hooks.run_effect(effect, moved)
 
 
 @transaction.atomic
@@ -319,10 +347,8 @@ def case_submit(*, case: Case, actor: Any) -> Case:
 def _may_ask(*, actor: Any, case: Case) -> bool:
     if getattr(actor, "is_coordinator", False):
         return True
-    from consilium.review.selectors import specialist_is_on_case
-
-    return bool(getattr(actor, "is_specialist", False)) and specialist_is_on_case(
-        user=actor, case=case
+    return bool(getattr(actor, "is_specialist", False)) and hooks.specialist_is_on_case(
+        actor, case
     )
 
 
@@ -354,8 +380,8 @@ def information_request_create(
         wanted=[w for w in wanted if w],
         resume_status=locked.status,
     )
+    # The table pauses the clock.
     case_transition(case=locked, to=CaseStatus.AWAITING_INFO, actor=actor)
-    turnaround_pause(case=locked)
     record(
         actor=actor,
         action="information_request.create",
@@ -394,11 +420,8 @@ def information_request_create(
 
 def _return_case(*, request: InformationRequest, actor: Any, note: str) -> Case:
     case = Case.objects.select_for_update().get(pk=request.case_id)
+    # The table resumes the clock and lets the review move on.
     case_transition(case=case, to=CaseStatus(request.resume_status), actor=actor, note=note)
-    turnaround_resume(case=case)
-    from consilium.review.services import review_advance
-
-    review_advance(case=case, actor=actor)
     return case
 
 
@@ -441,13 +464,8 @@ def information_request_answer(
     )
     case = _return_case(request=locked, actor=actor, note="information received")
     asker = locked.requested_by
-    if getattr(asker, "is_specialist", False):
-        from consilium.review.selectors import review_url_for_specialist
-
-        url = review_url_for_specialist(user=asker, case=case)
-        code = case.review.code
-    else:
-        url, code = case.get_absolute_url(), case.reference
+    link = hooks.specialist_link(asker, case) if getattr(asker, "is_specialist", False) else None
+    url, code = link or (case.get_absolute_url(), case.reference)
     user_notify(
         user=asker,
         message=_("The patient answered your request on %(code)s.") % {"code": code},

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
+from consilium.cases import hooks
 from consilium.cases.models import Case, Turnaround
 from consilium.core.errors import DomainError
 
@@ -132,9 +133,7 @@ def _turnaround_step(
 
 
 def _remind(clock: Turnaround, now: dt.datetime) -> None:
-    from consilium.review.services import review_remind_specialists
-
-    review_remind_specialists(case=clock.case, target_at=clock.target_at)
+    hooks.remind(clock.case, clock.target_at)
 
 
 def _escalate(clock: Turnaround, now: dt.datetime) -> None:
@@ -167,14 +166,10 @@ def _escalate(clock: Turnaround, now: dt.datetime) -> None:
 def _breach(clock: Turnaround, now: dt.datetime) -> None:
     from django.utils import translation
 
-    from consilium.billing.selectors import case_paid_payment
-    from consilium.billing.services import payment_refund
     from consilium.notifications.services import user_notify
 
     case = clock.case
-    payment = case_paid_payment(case=case)
-    if payment is not None:
-        payment_refund(payment=payment, actor=None, reason="turnaround_breach")
+    refunded = hooks.refund_at_breach(case)
     holder = case.patient.holder
     with translation.override(case.holder_language()):
         user_notify(
@@ -194,7 +189,7 @@ def _breach(clock: Turnaround, now: dt.datetime) -> None:
             % {
                 "limit": settings.TURNAROUND_LIMIT_HOURS,
                 "refund": _("We have refunded your payment in full.")
-                if payment is not None
+                if refunded
                 else _("Your request had no payment to refund."),
                 "url": settings.SITE_URL + case.get_absolute_url(),
             },

@@ -1,25 +1,76 @@
-"""The allowed status changes of a case, as a table read at a glance."""
+"""The life of a case as one table: from each status, where it may go and what each move does.
+
+`cases.services.case_transition` is the only code that changes a status. It checks this table
+and applies the move's effects in the same transaction: the clock effects itself
+(`cases.turnaround`), the others through the handlers other apps register (`cases.hooks`).
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from consilium.cases.models import CaseStatus as S
 
-ALLOWED: dict[S, frozenset[S]] = {
-    S.DRAFT: frozenset({S.TRIAGE, S.CANCELLED}),
-    S.TRIAGE: frozenset({S.AWAITING_INFO, S.READY, S.ASSIGNED, S.CANCELLED}),
+
+class Effect(StrEnum):
+    START_CLOCK = "start_clock"  # the turnaround clock starts (kept if already running)
+    PAUSE_CLOCK = "pause_clock"  # the case waits on the patient: the clock does not run
+    RESUME_CLOCK = "resume_clock"  # the wait is over: target and limit move on by the pause
+    STOP_CLOCK = "stop_clock"  # the opinion is delivered
+    ADVANCE_REVIEW = "advance_review"  # the review moves on if its panel or opinions are complete
+
+
+# Applied by the review app's handler; the clock effects are the cases app's own.
+EXTERNAL_EFFECTS = frozenset({Effect.ADVANCE_REVIEW})
+
+START = (Effect.START_CLOCK,)
+ASK = (Effect.PAUSE_CLOCK,)  # someone asks the patient for more
+# The patient answered (or the request was withdrawn): back to where the case was.
+BACK = (Effect.RESUME_CLOCK, Effect.ADVANCE_REVIEW)
+DELIVER = (Effect.STOP_CLOCK,)
+# No code takes the moves to CANCELLED, nor any move into READY (see issue 8): they have no
+# effects until cancellation is built.
+NONE: tuple[Effect, ...] = ()
+
+TABLE: dict[S, dict[S, tuple[Effect, ...]]] = {
+    S.DRAFT: {S.TRIAGE: NONE, S.CANCELLED: NONE},
+    # The first offer of a seat moves the case to the specialists and starts the clock.
+    S.TRIAGE: {S.AWAITING_INFO: ASK, S.READY: NONE, S.ASSIGNED: START, S.CANCELLED: NONE},
     # Answering an information request returns the case to where it was.
-    S.AWAITING_INFO: frozenset({S.TRIAGE, S.READY, S.ASSIGNED, S.IN_REVIEW, S.CONSOLIDATION,
-                                S.CANCELLED}),
-    S.READY: frozenset({S.ASSIGNED, S.AWAITING_INFO, S.CANCELLED}),
-    S.ASSIGNED: frozenset({S.IN_REVIEW, S.READY, S.AWAITING_INFO, S.CANCELLED}),
-    # A seat freed during the review (withdrawn) takes the case back to "with specialists".
-    S.IN_REVIEW: frozenset({S.CONSOLIDATION, S.REPORTED, S.ASSIGNED, S.AWAITING_INFO,
-                            S.CANCELLED}),
-    S.CONSOLIDATION: frozenset({S.REPORTED, S.AWAITING_INFO, S.CANCELLED}),
-    S.REPORTED: frozenset({S.CLOSED}),
-    S.CLOSED: frozenset(),
-    S.CANCELLED: frozenset(),
+    S.AWAITING_INFO: {
+        S.TRIAGE: BACK,
+        S.READY: BACK,
+        S.ASSIGNED: BACK,
+        S.IN_REVIEW: BACK,
+        S.CONSOLIDATION: BACK,
+        S.CANCELLED: NONE,
+    },
+    S.READY: {S.ASSIGNED: START, S.AWAITING_INFO: ASK, S.CANCELLED: NONE},
+    # Every seat accepted: the review starts.
+    S.ASSIGNED: {S.IN_REVIEW: NONE, S.READY: NONE, S.AWAITING_INFO: ASK, S.CANCELLED: NONE},
+    # Every opinion in: a panel consolidates, a single specialist's report is issued. A seat
+    # freed during the review (withdrawn, declined, lapsed) takes the case back to "with
+    # specialists".
+    S.IN_REVIEW: {
+        S.CONSOLIDATION: NONE,
+        S.REPORTED: DELIVER,
+        S.ASSIGNED: NONE,
+        S.AWAITING_INFO: ASK,
+        S.CANCELLED: NONE,
+    },
+    S.CONSOLIDATION: {S.REPORTED: DELIVER, S.AWAITING_INFO: ASK, S.CANCELLED: NONE},
+    S.REPORTED: {S.CLOSED: NONE},
+    S.CLOSED: {},
+    S.CANCELLED: {},
 }
+
+ALLOWED: dict[S, frozenset[S]] = {source: frozenset(moves) for source, moves in TABLE.items()}
+
+
+def effects_of(source: S, target: S) -> tuple[Effect, ...]:
+    """What the move does (the caller has checked that it is allowed)."""
+    return TABLE[source][target]
+
 
 # --- Groups of states, each rule written once ---------------------------------------------------
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.services import case_transition
-from consilium.cases.turnaround import turnaround_stop
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_write_bytes, get_storage
@@ -107,8 +106,8 @@ def _first_delivery(*, case: Case) -> None:
     review.final_assessment = assessment
     review.reported_at = timezone.now()
     review.save(update_fields=["final_assessment", "reported_at", "updated_at"])
+    # The table stops the turnaround clock.
     case_transition(case=case, to=CaseStatus.REPORTED, actor=None)
-    turnaround_stop(case=case)
 
 
 def _deliver(*, report: Report, language: str) -> None:

@@ -5,3 +5,13 @@ class ReviewConfig(AppConfig):
     name = "consilium.review"
     label = "review"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from consilium.cases import hooks
+        from consilium.cases.workflow import Effect
+        from consilium.review import handlers
+
+        hooks.on_effect(Effect.ADVANCE_REVIEW, handlers.advance_review)
+        hooks.on_clock_reminder(handlers.remind_specialists)
+        hooks.on_specialist_lookup(on_case=handlers.specialist_on_case,
+                                   link=handlers.specialist_link)

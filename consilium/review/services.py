@@ -25,7 +25,6 @@ from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.services import case_transition
-from consilium.cases.turnaround import turnaround_start
 from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
@@ -189,8 +188,8 @@ def assignment_offer(
             detail={"assignment": str(assignment.public_id), "seat": assignment.position},
         )
     if locked.status in (CaseStatus.TRIAGE, CaseStatus.READY):
-        case_transition(case=locked, to=CaseStatus.ASSIGNED, actor=actor)
-    turnaround_start(case=locked, now=now)
+        # The table starts the turnaround clock at this first assignment.
+        case_transition(case=locked, to=CaseStatus.ASSIGNED, actor=actor, now=now)
     for assignment in created:
         _tell_offered(assignment=assignment, review=review, case=locked)
     case.status = locked.status

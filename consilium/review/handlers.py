@@ -1,0 +1,31 @@
+"""What the review side does when the cases app tells it something happened (registered with
+`cases.hooks` in ReviewConfig.ready; each runs inside the caller's transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from consilium.cases.hooks import Moved
+from consilium.cases.models import Case
+from consilium.review.models import Review
+from consilium.review.selectors import review_url_for_specialist, specialist_is_on_case
+from consilium.review.services import review_advance, review_remind_specialists
+
+
+def advance_review(moved: Moved) -> None:
+    """The patient answered (or a request was withdrawn): the review goes on if it can."""
+    review_advance(case=moved.case, actor=moved.actor)
+
+
+def remind_specialists(case: Case, target_at: dt.datetime) -> None:
+    review_remind_specialists(case=case, target_at=target_at)
+
+
+def specialist_on_case(user: Any, case: Case) -> bool:
+    return specialist_is_on_case(user=user, case=case)
+
+
+def specialist_link(user: Any, case: Case) -> tuple[str, str]:
+    """The specialist's own page for the case and its pseudonymous review code."""
+    return review_url_for_specialist(user=user, case=case), Review.objects.get(case=case).code
