@@ -37,6 +37,8 @@ PICTURE_SHARE_FOR_OCR = 0.01
 # is marked hard to read.
 HARD_TO_READ_BELOW = 0.6
 FEW_WORDS = 5
+# A word this many times taller than the page's typical word is not taken for a row's height.
+TALL_WORD = 2.5
 
 
 @dataclass(frozen=True)
@@ -535,7 +537,7 @@ def apply_transform(image: Image.Image, transform: Transform) -> Image.Image:
         np.allclose(matrix[2], [0, 0, 1])
     )
     # A quarter turn maps pixels onto pixels: nearest keeps them bit for bit.
-    flags = cv2.INTER_NEAREST if exact_turn else cv2.INTER_LINEAR
+    flags = cv2.INTER_NEAREST if exact_turn else cv2.INTER_CUBIC
     out = cv2.warpPerspective(
         arr, matrix, transform.size, flags=flags, borderMode=cv2.BORDER_CONSTANT,
         borderValue=white,
@@ -804,11 +806,17 @@ def _line_indices(words: Sequence[Word]) -> list[list[int]]:
         range(len(words)),
         key=lambda i: ((words[i].box[1] + words[i].box[3]) / 2, words[i].box[0]),
     )
+    heights = sorted(w.box[3] - w.box[1] for w in words)
+    typical = heights[len(heights) // 2] if heights else 0.0
     lines: list[list[int]] = []
     spans: list[tuple[float, float]] = []
     for index in ordered:
         y0, y1 = words[index].box[1], words[index].box[3]
         middle = (y0 + y1) / 2
+        if typical > 0 and y1 - y0 > TALL_WORD * typical:
+            # OCR of a box's border or a logo gives "words" many rows high: one founding a row
+            # would pull the rows it spans into one line. It gets a row's height at its middle.
+            y0, y1 = middle - typical / 2, middle + typical / 2
         if lines:
             top, bottom = spans[-1]
             if top <= middle <= bottom:
