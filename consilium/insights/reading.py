@@ -678,6 +678,10 @@ def find_geometry(gray: Image.Image) -> Geometry:
     scores = {turn: _probe(probe, turn, tilt) for turn, tilt in first}
     if max(s[0] for s in scores.values()) < PROBE_MIN_WORDS:
         scores.update({turn: _probe(probe, turn, tilt) for turn, tilt in second})
+    if max(s[0] for s in scores.values()) < PROBE_MIN_WORDS:
+        # No English on the band (a page in Hindi): every script the page is read in, now.
+        scores = {turn: _probe(probe, turn, tilt, every_script=True)
+                  for turn, tilt in first + second}
     tilts = dict(first + second)
     ranked = sorted(scores, key=lambda t: scores[t], reverse=True)
     best = ranked[0]
@@ -705,13 +709,15 @@ def _rotate_small(image: Image.Image, turn: int, tilt: float) -> Image.Image:
     return turned
 
 
-def _probe(probe: Image.Image, turn: int, tilt: float) -> tuple[int, float]:
+def _probe(
+    probe: Image.Image, turn: int, tilt: float, *, every_script: bool = False
+) -> tuple[int, float]:
     """How well a central band of the page reads turned this way: good dictionary words, then
-    mean word confidence."""
+    mean word confidence. English only unless `every_script`."""
     import tesserocr
 
     turned = _rotate_small(probe, turn, tilt)
-    api = _probe_reader()
+    api = _tesseract() if every_script else _probe_reader()
     # One block read as horizontal lines: left to itself, Tesseract finds vertical text and
     # reads a page turned a quarter as well as an upright one.
     api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
@@ -728,8 +734,8 @@ def _probe(probe: Image.Image, turn: int, tilt: float) -> tuple[int, float]:
 
 
 def _middle_band(image: Image.Image) -> Image.Image:
-    """The middle of the printed part of a page (the ink's extent, not the sheet's, so a short
-    table at the top of an empty page is what is tried): a band across it, a third as high."""
+    """The middle of the printed part of a page (by its ink, not the sheet, so a short table at
+    the top of an empty page is what is tried): a band across it, a third as high."""
     ink = np.asarray(_ink(image)) > 0
     factor = image.width / ink.shape[1]
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
@@ -738,7 +744,10 @@ def _middle_band(image: Image.Image) -> Image.Image:
     top, bottom = np.percentile(rows, [2, 98]) * factor
     left, right = np.percentile(cols, [2, 98]) * factor
     height = max(bottom - top, 1.0)
-    middle = (top + bottom) / 2
+    # Centred where half the ink lies above: in the table of a page that is mostly blank below
+    # it but for a footer, not in the blank.
+    mass = np.cumsum(ink.sum(axis=1))
+    middle = float(np.searchsorted(mass, mass[-1] / 2)) * factor
     half = max(height / 6, min(height, 150.0) / 2)
     box = (int(max(0, left - 10)), int(max(0, middle - half)),
            int(min(image.width, right + 10)), int(min(image.height, middle + half)))
