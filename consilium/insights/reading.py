@@ -34,8 +34,8 @@ MAX_SKEW_DEGREES = 15.0
 # too: a letterhead strip is 3-8 % of A4; a small logo, under 1 %, is left alone.
 PICTURE_SHARE_FOR_OCR = 0.01
 # An OCR'd page whose reading confidence is below this, or that gave fewer words than FEW_WORDS,
-# is marked hard to read. On the bench's 201 phone-photo and scan pages every page read below
-# 0.60 had lost over half its words, and none that kept half scored under 0.63.
+# is marked hard to read. On the bench's phone-photo, low-light, sideways and scan pages every
+# page scoring under 0.60 had lost over half its words, and none that kept half scored under 0.63.
 HARD_TO_READ_BELOW = 0.62
 FEW_WORDS = 5
 # A word this many times taller than the page's typical word is not taken for a row's height.

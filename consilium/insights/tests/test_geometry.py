@@ -159,3 +159,16 @@ def test_a_text_layer_page_is_read_with_full_confidence() -> None:
     assert page.source == "text-layer"
     assert page.confidence == 1.0
     assert not page.hard_to_read
+
+
+def test_a_short_table_above_a_blank_and_a_footer_is_turned_by_its_words() -> None:
+    """The band tried for orientation sits in the ink, not in the blank between a short table
+    and the footer at the bottom of the sheet."""
+    footer = "<div style='position: fixed; bottom: 0'>Page 2 of 2 - end of report</div>"
+    pdf = pdf_from_html(html_page(lab_table(ROWS[:4], heading="Haematology") + footer))
+    photo = turned(photo_on_table(render_page(pdf, dpi=150), tilt=-2.0, seed=9), 2)
+
+    page, _seen = read_photo(photo)
+
+    assert page.rotation == 180
+    assert "Haemoglobin   9.2" in page.text
