@@ -80,6 +80,8 @@ ANALYTES: tuple[Analyte, ...] = (
             "mean corpuscular haemoglobin",
             "mean corpuscular hemoglobin",
             "mean cell haemoglobin",
+            "mean corpuscular hb",
+            "mean cell hb",
         ),
         27.0,
         32.0,
@@ -92,6 +94,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "mchc",
             "mean corpuscular haemoglobin concentration",
             "mean corpuscular hemoglobin concentration",
+            "mean corpuscular hb concentration",
         ),
         32.0,
         36.0,
@@ -159,7 +162,14 @@ ANALYTES: tuple[Analyte, ...] = (
         "Creatinine",
         "2160-0",
         "mg/dL",
-        ("creatinine", "serum creatinine", "s. creatinine", "creatinine, serum"),
+        (
+            "creatinine",
+            "serum creatinine",
+            "s. creatinine",
+            "creatinine, serum",
+            "creat",
+            "s. creat",
+        ),
         0.6,
         1.3,
     ),
@@ -179,7 +189,7 @@ ANALYTES: tuple[Analyte, ...] = (
         "Potassium",
         "2823-3",
         "mmol/L",
-        ("potassium", "serum potassium", "k+", "potassium (k+)"),
+        ("potassium", "serum potassium", "k+", "potassium (k+)", "k"),
         3.5,
         5.1,
         2.8,
@@ -220,6 +230,9 @@ ANALYTES: tuple[Analyte, ...] = (
         "mg/dL",
         (
             "total bilirubin",
+            "bilirubin",
+            "t. bilirubin",
+            "t. bil",
             "bilirubin total",
             "bilirubin (total)",
             "bilirubin, total",
@@ -702,7 +715,7 @@ _UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"(?:x\s*)?10\s*(?:\^|\*\*)?\s*6\s*/\s*(?:µl|ul|μl|cumm|mm3|mm³|mcl|cmm)", "10^12/L"),
     (r"(?:x\s*)?10⁶\s*/\s*(?:µl|ul|μl|cumm|mm3|mm³|mcl|cmm)", "10^12/L"),
     (r"(?:x\s*)?10\s*(?:\^|\*\*)?\s*12\s*/\s*l", "10^12/L"),
-    (r"mill?(?:ions?)?\s*/\s*(?:cumm|cu\.?\s*mm|µl|ul|μl|mm3|mm³|mcl|cmm)", "10^12/L"),
+    (r"mill?(?:ions?)?\.?\s*/\s*(?:cumm|cu\.?\s*mm|µl|ul|μl|mm3|mm³|mcl|cmm)", "10^12/L"),
     (r"(?:cells\s*)?/\s*(?:cumm|cu\.?\s*mm|µl|ul|μl|mm3|mm³|mcl|cmm)", "/µL"),
     (r"ml\s*/\s*min(?:\s*/\s*1\.?73\s*(?:sq\.?\s*)?m(?:2|²|\^2)?)?", "mL/min/1.73m²"),
     (r"g(?:m|ms)?\s*/\s*dl|g%|gm%", "g/dL"),
@@ -786,7 +799,9 @@ _FLAG_AT = re.compile(
 # Words a sentence or a table cell may put between a name and its value.
 _FILLER_AT = re.compile(
     r"(?:was|were|is|are|of|at|level|levels|value|values|result|reading|serum|plasma|blood|"
-    r"venous|whole|edta|measured|reported|noted|found|to\s+be|be|now|"
+    r"venous|whole|edta|measured|reported|noted|found|to\s+be|be|now|total|"
+    r"(?:at|on)\s+(?:diagnosis|presentation|admission|discharge|baseline)|"
+    r"(?:on|dated)\s+\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|"
     r"fasting|random|post[\s-]*prandial|pp|"
     r"(?:fell|rose|dropped|increased|decreased|improved|declined|climbed|recovered|"
     r"normali[sz]ed|came\s+down|went\s+up)\s+to)(?![a-z0-9])",
@@ -794,7 +809,7 @@ _FILLER_AT = re.compile(
 )
 # What may follow a value that has no unit, range or flag beside it.
 _END_AT = re.compile(
-    r"\s*(?:$|[,;.)\]](?:\s|$)|\s{2,}|[,;]|(?:and|with|on|in|which|but|while|respectively|"
+    r"\s*(?:$|[,;.)\]](?:\s|$)|\s{2,}|[,;|]|(?:and|with|on|in|which|but|while|respectively|"
     r"after|before|since|today|yesterday|earlier)(?![a-z0-9]))",
     re.I,
 )
@@ -805,7 +820,8 @@ _FORMULA = re.compile(r"=\s*\d[\d.]*\s*[x×*/]\s*[a-z(]", re.I)
 # A name in a clause about a reference, a target or a drug is not a result.
 _NOT_A_RESULT_BEFORE = re.compile(
     r"(?:reference|ref\.|target|goal|aim|desirable|optimal|cut-?\s*off|keep|maintain|"
-    r"tab|tablet|cap|capsule|inj|injection|syp|syrup|supplement|dose)\W{0,4}"
+    r"tab|tablet|cap|capsule|inj|injection|syp|syrup|supplement|dose|when|if|unless|valid)"
+    r"\W{0,4}"
     r"(?:\w+\W+){0,2}$",
     re.I,
 )
@@ -884,6 +900,7 @@ _NAME_RE = re.compile(
 # a unit, range or flag printed beside the value.
 _SHORT = {
     "hb",
+    "k",
     "na",
     "na+",
     "k+",
@@ -1008,33 +1025,61 @@ def _parse_line(raw_line: str, following: str) -> list[LabResult]:
     line = _lower_keep_length(raw_line)
     if _FORMULA.search(line):
         return []
+    results = _parse_names(line, raw_line, following)
+    # A name broken over two rows of a paragraph ("platelet" / "count 2.6 lakh/cumm").
+    if following and re.search(r"[a-z]$", line) and not re.match(r"\s*\d", following):
+        joined_raw = raw_line + " " + following.lstrip()
+        joined = _lower_keep_length(joined_raw)
+        if not _FORMULA.search(joined):
+            results += _parse_names(joined, joined_raw, "", across=len(line))
+    return results
+
+
+def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> list[LabResult]:
+    """Every result whose name is in `line`; with `across`, only names that run over that
+    offset (the end of the first of two joined rows)."""
     results: list[LabResult] = []
-    position = 0
+    position = max(0, across - 40) if across else 0
     while (match := _NAME_RE.search(line, position)) is not None:
         position = match.end()
+        if across and not match.start() < across < match.end():
+            if match.start() >= across:
+                break
+            continue
         name = _normal_name(match.group(0))
         analyte = _NAMES.get(name)
         if analyte is None:
             continue
         before = line[: match.start()]
-        clause = re.split(r"[.;]\s|\s{3,}", before)[-1]
+        clause = re.split(r"[.;|]\s|\s{3,}", before)[-1]
         if _NOT_A_RESULT_BEFORE.search(clause) or _SPECIMEN_BEFORE.search(clause):
             continue
-        at_row_start = not before.strip(" .:-•*\t0123456789") or bool(re.search(r"\s{3,}$", before))
+        at_row_start = not _ROW_PREFIX.sub("", before) or bool(re.search(r"\s{3,}$", before))
         start = _skip_to_value(line, match.end())
+        named = _bracketed_name(name, line[match.end() : start])
+        if named is not None and named is not analyte:
+            analyte = named  # "Mean Corpuscular Hb (MCH)": the abbreviation names the test
         analyte = _qualified(analyte, name, before, line[match.end() : start])
         cells = _cells(line, start)
         text, raw = line, raw_line
-        if cells is None and at_row_start and not line[start:].strip(" .:-=\t()"):
-            # The name alone on its row: the value is the first thing on the next row.
+        if cells is None and following and not line[start:].strip(" .:-=\t()"):
+            # The name ends its row: the value is the first thing on the next row (a table cell
+            # under the name, or a sentence that wraps).
             below = _lower_keep_length(following)
             cells = _cells(below, len(below) - len(below.lstrip()), strict=True)
+            if cells is not None and not at_row_start and cells.unit is None:
+                cells = None
             text, raw = below, following
         if cells is None:
             continue
-        if name in _SHORT and not (at_row_start or cells.unit or cells.range_text or cells.flag):
+        listed = bool(results)  # "PT 13.2 sec, INR 1.04": a list of results
+        if name in _SHORT and not (
+            at_row_start or listed or cells.unit or cells.range_text or cells.flag
+        ):
             continue
-        if analyte.name in _NEEDS_UNIT_OR_RANGE and not (cells.unit or cells.range_text):
+        if (analyte.name in _NEEDS_UNIT_OR_RANGE or name in _NEEDS_UNIT) and not (
+            cells.unit or cells.range_text
+        ):
             continue
         result = _result(analyte, cells, raw_line[match.start() : match.end()], raw)
         if result is not None:
@@ -1042,6 +1087,24 @@ def _parse_line(raw_line: str, following: str) -> list[LabResult]:
         if text is line:
             position = max(position, cells.end)
     return results
+
+
+# What may stand before a name at the start of a row: a row number, a bullet, a specimen.
+_ROW_PREFIX = re.compile(r"[\s.:\-•*\d]+|\b(?:serum|plasma|blood|whole|s|total)\b", re.I)
+_NEEDS_UNIT = {"k"}
+
+
+def _bracketed_name(name: str, between: str) -> Analyte | None:
+    """The test a bracket after a name points to: "(MCH)", or "Serum Bilirubin (Direct)"."""
+    bracket = re.search(r"[(\[]([^()\[\]]{1,40})[)\]]", between)
+    if bracket is None:
+        return None
+    inside = _normal_name(bracket.group(1))
+    bare = re.sub(r"^(?:serum|plasma|blood|s)\s+", "", name)
+    for candidate in (inside, f"{name} {inside}", f"{bare} {inside}"):
+        if (found := _NAMES.get(candidate)) is not None:
+            return found
+    return None
 
 
 def _lower_keep_length(text: str) -> str:
@@ -1052,7 +1115,8 @@ def _lower_keep_length(text: str) -> str:
 
 def _qualified(analyte: Analyte, name: str, before: str, after: str) -> Analyte:
     """Glucose by the sample it was taken on; a differential count by whether it is absolute."""
-    if analyte.name.startswith("Glucose") and not re.search(r"fast|random|pp|prandial", name):
+    generic = re.search(r"glucose|sugar", name) and not re.search(r"fast|random|pp|prandial", name)
+    if analyte.name.startswith("Glucose") and generic:
         near = before[-25:] + " " + after
         if re.search(r"fasting|\bfbs\b|\(f\)", near):
             return BY_NAME["Glucose (fasting)"]
@@ -1118,8 +1182,10 @@ def _cells(line: str, position: int, *, strict: bool = False) -> _Cells | None:
                 cells.range_text = plain.group(0).strip()
                 position = plain.end()
                 continue
-        if not cells.flag and (flag := _FLAG_AT.match(line, at)):
-            cells.flag = (flag.group("flag") or flag.group("sym") or "").lower()
+        if flag := _FLAG_AT.match(line, at):
+            # "L*", "H **": a letter and a mark; the letter says which way.
+            if not cells.flag or cells.flag.startswith("*"):
+                cells.flag = (flag.group("flag") or flag.group("sym") or "").lower()
             position = flag.end()
             continue
         break
@@ -1178,10 +1244,17 @@ def _result(analyte: Analyte, cells: _Cells, printed_name: str, raw: str) -> Lab
     ):
         if not printed_unit:
             return None  # a number no patient has with no unit beside it: not this result
+        # Keep it as printed, say so, and let only a printed flag stand.
         result.uncertain = True
         result.note = "value outside what the analyte can be: probably misread"
-        if result.flag.startswith("critical"):
-            result.flag = "high" if result.flag == "critical_high" else "low"
+        printed_flag = cells.flag.lstrip("(*[ ")
+        result.flag = (
+            "low"
+            if printed_flag.startswith(("l", "↓"))
+            else "high"
+            if printed_flag.startswith(("h", "↑"))
+            else "none"
+        )
     result.printed_name = " ".join(printed_name.split())
     result.printed_value = value_text
     result.printed_unit = unit_text
@@ -1270,13 +1343,22 @@ def _build(
             flag = "low"
         elif hi is not None and value > hi:
             flag = "high"
-    if bounds is None:
+    elif bounds is not None:
+        # "< 0.005" against 0.35 - 5.50 is surely low; "< 2" against 0.35 - 5.50 may be either.
+        lo, hi = bounds
+        if comparator == "<" and lo is not None and value <= lo:
+            flag = "low"
+        elif comparator == ">" and hi is not None and value >= hi:
+            flag = "high"
+    if uncertain:
+        # The printed range and the value disagree with the analyte: the value may be misread
+        # as well, so neither the range nor the standard one sets a flag; a printed flag stands.
+        source = "none"
+        reference = ""
+    elif bounds is None:
         if analyte.low is not None or analyte.high is not None:
             source = "standard"
             reference = _format_range(analyte)
-        elif uncertain:
-            source = "none"
-            reference = ""
         if not comparator and flag == "none" and unit == analyte.unit:
             if analyte.low is not None and normal_value < analyte.low:
                 flag = "low"
@@ -1286,7 +1368,7 @@ def _build(
         flag = "high" if bounds[1] is not None and value > bounds[1] else "low"
     # "< 0.5" may be far lower than 0.5 and "> 500" far higher, so only the open side can be
     # called critical.
-    if unit == analyte.unit:
+    if unit == analyte.unit and not uncertain:
         if (
             not comparator
             and analyte.critical_low is not None
