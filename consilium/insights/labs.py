@@ -798,13 +798,13 @@ _FLAG_AT = re.compile(
 )
 # Words a sentence or a table cell may put between a name and its value.
 _FILLER_AT = re.compile(
-    r"(?:was|were|is|are|of|at|level|levels|value|values|result|reading|serum|plasma|blood|"
-    r"venous|whole|edta|measured|reported|noted|found|to\s+be|be|now|total|"
-    r"(?:at|on)\s+(?:diagnosis|presentation|admission|discharge|baseline)|"
+    r"(?:(?:at|on)\s+(?:diagnosis|presentation|admission|discharge|baseline)|"
     r"(?:on|dated)\s+\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|"
-    r"fasting|random|post[\s-]*prandial|pp|"
     r"(?:fell|rose|dropped|increased|decreased|improved|declined|climbed|recovered|"
-    r"normali[sz]ed|came\s+down|went\s+up)\s+to)(?![a-z0-9])",
+    r"normali[sz]ed|came\s+down|went\s+up)\s+to|"
+    r"was|were|is|are|of|at|level|levels|value|values|result|reading|serum|plasma|blood|"
+    r"venous|whole|edta|measured|reported|noted|found|to\s+be|be|now|total|"
+    r"fasting|random|post[\s-]*prandial|pp)(?![a-z0-9])",
     re.I,
 )
 # What may follow a value that has no unit, range or flag beside it.
@@ -1002,6 +1002,50 @@ def parse_text(text: str) -> list[LabResult]:
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
         results.extend(_parse_line(line, following))
+        results.extend(_trend_table(line, lines[index + 1 : index + 1 + _TREND_ROWS]))
+    return results
+
+
+_TREND_ROWS = 8
+_DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+_TREND_ROW = re.compile(
+    rf"(?:^|\s)(?P<date>{_DATE})\s*(?:\([^()]{{0,30}}\)\s*)?"
+    rf"(?P<value>(?:<|>)?\s*(?:{_NUM}))(?=\s{{2,}}|\s*$)"
+)
+
+
+def _trend_table(header: str, rows: Sequence[str]) -> list[LabResult]:
+    """A table of one test over time: a header 'Date | CEA (ng/mL)' and rows 'date | value'."""
+    cells = [c.strip() for c in re.split(r"\s{2,}", header.strip())]
+    lowered = [c.lower() for c in cells]
+    if "date" not in lowered:
+        return []
+    analyte = None
+    unit_text = ""
+    printed_name = ""
+    for cell in cells[lowered.index("date") + 1 :]:
+        named = re.match(r"(?P<name>[^()]+?)\s*(?:\((?P<unit>[^()]{1,15})\))?$", cell)
+        if named is None:
+            continue
+        found = _NAMES.get(_normal_name(named.group("name")))
+        if found is not None:
+            analyte, unit_text, printed_name = found, named.group("unit") or "", cell
+            break
+    if analyte is None:
+        return []
+    results: list[LabResult] = []
+    for row in rows:
+        match = _TREND_ROW.search(row)
+        if match is None:
+            continue
+        synthetic = f"{match.group('value')} {unit_text}".strip()
+        lowered_row = _lower_keep_length(synthetic)
+        cells_found = _cells(lowered_row, 0)
+        if cells_found is None:
+            continue
+        result = _result(analyte, cells_found, printed_name, synthetic)
+        if result is not None:
+            results.append(result)
     return results
 
 
@@ -1135,7 +1179,7 @@ def _skip_to_value(line: str, position: int) -> int:
     """Passes brackets after a name ("(Total)", "(CKD-EPI 2021)"), ':' and words such as 'was'."""
     for _ in range(8):
         rest = line[position:]
-        stripped = rest.lstrip(" \t:=-–—,)")
+        stripped = rest.lstrip(" \t:=-–—−,)")
         position += len(rest) - len(stripped)
         bracket = re.match(r"[(\[][^()\[\]]{0,40}[)\]]", stripped)
         if bracket and not _BRACKET_RANGE_AT.match(stripped):
@@ -1193,7 +1237,7 @@ def _cells(line: str, position: int, *, strict: bool = False) -> _Cells | None:
     if not (cells.unit or cells.range_text or cells.flag) and not _END_AT.match(line, position):
         # A bare number followed by words: a dose, a count of days, a sentence going elsewhere.
         return None
-    if strict and line[position:].strip():
+    if strict and line[position:].strip(" .,;"):
         found = cells.unit or cells.range_text or cells.flag
         if not (found and re.match(r"\s{2,}", line[position:])):
             return None

@@ -255,3 +255,20 @@ def test_a_printed_pdf_with_side_by_side_tables_is_read_from_its_text_layer():
         "Sodium": (131.0, "low"),
         "Potassium": (5.6, "high"),
     }
+
+
+def test_a_table_of_one_test_over_time_gives_each_dated_value_with_the_header_unit():
+    text = (
+        "Serial values\n"
+        "Date   CA 19-9 (U/mL)   Note\n"
+        "02/01/2024   412   at diagnosis\n"
+        "15/04/2024 (after 4 cycles)   58\n"
+        "Next review 20/07/2024 with reports.\n"
+    )
+
+    labs = [lab for lab in extract_labs(text) if lab.name == "CA 19-9"]
+
+    assert [(lab.value, lab.unit, lab.flag) for lab in labs] == [
+        (412.0, "U/mL", "high"),
+        (58.0, "U/mL", "high"),
+    ]
