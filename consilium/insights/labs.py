@@ -1455,7 +1455,7 @@ def _check_range(
     if analyte.high is None or analyte.high <= 0 or hi is None or hi <= 0 or factor <= 0:
         return bounds, ""
     ratio = hi * factor / analyte.high
-    for scale in (10.0, 100.0, 0.1, 0.01):
+    for scale in (10.0, 100.0, 1000.0, 0.1, 0.01, 0.001):
         if scale / 1.6 <= ratio <= scale * 1.6:
             break
     else:
@@ -1465,7 +1465,10 @@ def _check_range(
     normal_value = value * factor
     value_on_usual_scale = plausible is not None and plausible[0] <= normal_value <= plausible[1]
     if value_on_usual_scale and _distance(value, repaired) < _distance(value, bounds):
-        return repaired, f"printed range {_show_bounds(bounds)} read as {_show_bounds(repaired)}"
+        return repaired, (
+            f"printed range {_show_bounds(bounds)} is off the usual scale by {scale:g}: "
+            f"read as {_show_bounds(repaired)}"
+        )
     return None, f"printed range {_show_bounds(bounds)} does not fit the analyte: not used"
 
 
