@@ -979,13 +979,17 @@ def extract_labs(pages_or_text: Sequence[Page] | str) -> list[LabResult]:
     """Finds lab results in a text or in `reading.Page`s: every value printed for an analyte,
     once per analyte, value and page."""
     if isinstance(pages_or_text, str):
-        sources: Iterable[tuple[int | None, str]] = [(None, pages_or_text)]
+        sources: Iterable[tuple[int | None, str, bool]] = [(None, pages_or_text, True)]
     else:
-        sources = [(page.number, page.text) for page in pages_or_text if not isinstance(page, str)]
+        sources = [
+            (page.number, page.text, page.source != "ocr")
+            for page in pages_or_text
+            if not isinstance(page, str)
+        ]
     results: list[LabResult] = []
-    for number, text in sources:
+    for number, text, in_order in sources:
         seen: set[tuple[str, float, str]] = set()
-        for result in parse_text(text):
+        for result in parse_text(text, rows_in_order=in_order):
             key = (result.name, result.value, result.comparator)
             if key not in seen:
                 seen.add(key)
@@ -994,16 +998,25 @@ def extract_labs(pages_or_text: Sequence[Page] | str) -> list[LabResult]:
     return results
 
 
-def parse_text(text: str) -> list[LabResult]:
+def parse_text(text: str, *, rows_in_order: bool = True) -> list[LabResult]:
     """Reads every row of a table and every value in a sentence; a name alone on its row takes
-    its value from the row below ("Serum Creatinine" / "8.6  High  mg/dL  0.7 - 1.3")."""
+    its value from the row below ("Serum Creatinine" / "8.6  High  mg/dL  0.7 - 1.3").
+    `rows_in_order` is false for OCR'd pages, whose rows may come out of step."""
     lines = text.splitlines()
     results: list[LabResult] = []
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
+        if not rows_in_order and index and _value_only_row(lines[index - 1]):
+            # Values above and below a name alone on its row (rows of a tilted photo grouped
+            # out of step): which value is its own cannot be told, so take neither.
+            following = ""
         results.extend(_parse_line(line, following))
         results.extend(_trend_table(line, lines[index + 1 : index + 1 + _TREND_ROWS]))
     return results
+
+
+def _value_only_row(row: str) -> bool:
+    return bool(re.match(r"\s*[<>]?\s*\d", row)) and _NAME_RE.search(row.lower()) is None
 
 
 _TREND_ROWS = 8
