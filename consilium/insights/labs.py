@@ -1,8 +1,17 @@
 """Lab results out of report text: analyte, value, unit, reference range and flag.
 
-Written for the table layouts of Indian labs ("Investigation  Result  Flag  Bio. Ref. Interval
-Unit", units before or after the range, "3.5 lakhs/cumm", "5,100", "< 0.5") as they come out of
-`reading.words_to_text`: one table row per line.
+Works from kinds of layout, not from any one lab's template: table rows with the result, flag,
+unit and range cells in any order ("Investigation  Result  Flag  Unit  Bio. Ref. Interval"), two
+tables side by side on one row, a name alone on its row with its cells on the row below, tables
+of one test over time ("Date | CEA (ng/mL)"), and values inside sentences ("Hb 9.1 g/dL (13-17),
+serum creatinine was 1.4 mg/dL"). Text comes from `reading.words_to_text`: one printed row per
+line, cells separated by runs of spaces.
+
+What is printed is kept beside what is normalised (`printed_value`, `printed_unit`,
+`printed_range`). Nothing is guessed quietly: a number with a unit that does not fit the analyte,
+or an impossible number with no unit, is not a result; a printed range off by a power of ten is
+repaired only when the value shows which scale is right, and otherwise sets no flag and the result
+is marked `uncertain`. A printed flag (H/L/High/Low/arrows) wins over the range.
 """
 
 from __future__ import annotations
@@ -1129,6 +1138,9 @@ def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> l
             text, raw = below, following
         if cells is None:
             continue
+        cmp = (cells.value.group("cmp") or "").replace(" ", "")
+        if cmp in ("<=", ">=", "=<", "=>", "≤", "≥") and not at_row_start:
+            continue  # "HbA1c >= 6.5 % on two occasions": a criterion, not a result
         listed = bool(results)  # "PT 13.2 sec, INR 1.04": a list of results
         if name in _SHORT and not (
             at_row_start or listed or cells.unit or cells.range_text or cells.flag

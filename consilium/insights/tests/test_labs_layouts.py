@@ -277,9 +277,21 @@ def test_a_table_of_one_test_over_time_gives_each_dated_value_with_the_header_un
 def test_on_an_ocr_page_a_name_between_two_value_rows_takes_neither_value():
     # A tilted photo grouped into rows out of step: each value printed beside its name came out
     # one row above it. Pairing the name with the row below would give Neutrophils 28 %.
-    text = "62   %   40 - 80\nNeutrophils\n28   %   20 - 40\nLymphocytes\nPlatelet Count   2.4   lakhs/cumm"
+    text = (
+        "62   %   40 - 80\nNeutrophils\n28   %   20 - 40\nLymphocytes\n"
+        "Platelet Count   2.4   lakhs/cumm"
+    )
     page = Page(number=1, text=text, words=[], source="ocr", width=1000, height=1400)
 
     labs = {lab.name: lab.value for lab in extract_labs([page])}
 
     assert labs == {"Platelet count": 240.0}
+
+
+def test_a_diagnostic_criterion_in_a_sentence_is_not_a_result():
+    text = (
+        "Diabetes is diagnosed when HbA1c >= 6.5 % or fasting glucose >= 126 mg/dL on two "
+        "occasions."
+    )
+
+    assert extract_labs(text) == []
