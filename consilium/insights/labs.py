@@ -1311,19 +1311,9 @@ def _result(analyte: Analyte, cells: _Cells, printed_name: str, raw: str) -> Lab
         and result.unit == analyte.unit
         and not low <= result.value <= high
     ):
-        if not printed_unit:
-            return None  # a number no patient has with no unit beside it: not this result
-        # Keep it as printed, say so, and let only a printed flag stand.
-        result.uncertain = True
-        result.note = "value outside what the analyte can be: probably misread"
-        printed_flag = cells.flag.lstrip("(*[ ")
-        result.flag = (
-            "low"
-            if printed_flag.startswith(("l", "↓"))
-            else "high"
-            if printed_flag.startswith(("h", "↑"))
-            else "none"
-        )
+        # A number no patient has: a misread ("9.1" read "91") or not this analyte (a dose).
+        # Either way the page does not state it as this result, so it is not one.
+        return None
     result.printed_name = " ".join(printed_name.split())
     result.printed_value = value_text
     result.printed_unit = unit_text

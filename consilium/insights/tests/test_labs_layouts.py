@@ -137,14 +137,9 @@ def test_a_range_and_value_that_both_disagree_with_the_analyte_are_marked_uncert
     assert lab.printed_range == "40 - 110"
 
 
-def test_an_impossible_value_with_its_unit_is_kept_as_printed_but_uncertain_and_not_critical():
-    lab = parse_line("Potassium   41   mmol/L   3.5 - 5.1")
-
-    assert lab is not None
-    assert lab.uncertain and lab.flag == "none"
-
-
-def test_an_impossible_value_without_a_unit_is_not_a_result():
+def test_an_impossible_value_is_not_a_result_with_or_without_a_unit():
+    # "4.1" read "41": shown, it would be a value the page does not print.
+    assert extract_labs("Potassium   41   mmol/L   3.5 - 5.1") == []
     assert extract_labs("Calcium   500") == []
 
 
