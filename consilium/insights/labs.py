@@ -965,6 +965,7 @@ class LabResult:
     printed_value: str = ""  # e.g. "1,20,000"
     printed_unit: str = ""  # e.g. "lakhs/cumm"
     printed_range: str = ""  # e.g. "40-110": kept as printed even when repaired
+    printed_flag: str = ""  # e.g. "h", "low", "*", "↑"
     uncertain: bool = False  # something did not add up: see `note`
     note: str = ""
 
@@ -989,17 +990,17 @@ def extract_labs(pages_or_text: Sequence[Page] | str) -> list[LabResult]:
     """Finds lab results in a text or in `reading.Page`s: every value printed for an analyte,
     once per analyte, value and page."""
     if isinstance(pages_or_text, str):
-        sources: Iterable[tuple[int | None, str, bool]] = [(None, pages_or_text, True)]
+        sources: Iterable[tuple[int | None, str, bool]] = [(None, pages_or_text, False)]
     else:
         sources = [
-            (page.number, page.text, page.source != "ocr")
+            (page.number, page.text, page.source == "ocr")
             for page in pages_or_text
             if not isinstance(page, str)
         ]
     results: list[LabResult] = []
-    for number, text, in_order in sources:
+    for number, text, ocr in sources:
         seen: set[tuple[str, float, str]] = set()
-        for result in parse_text(text, rows_in_order=in_order):
+        for result in parse_text(text, ocr=ocr):
             key = (result.name, result.value, result.comparator)
             if key not in seen:
                 seen.add(key)
@@ -1008,21 +1009,50 @@ def extract_labs(pages_or_text: Sequence[Page] | str) -> list[LabResult]:
     return results
 
 
-def parse_text(text: str, *, rows_in_order: bool = True) -> list[LabResult]:
+def parse_text(text: str, *, ocr: bool = False) -> list[LabResult]:
     """Reads every row of a table and every value in a sentence; a name alone on its row takes
     its value from the row below ("Serum Creatinine" / "8.6  High  mg/dL  0.7 - 1.3").
-    `rows_in_order` is false for OCR'd pages, whose rows may come out of step."""
+    With `ocr` the text was read by OCR: its rows may come out of step and its decimal points
+    may be lost, so what could be such a misread is left out."""
     lines = text.splitlines()
     results: list[LabResult] = []
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if not rows_in_order and index and _value_only_row(lines[index - 1]):
+        if ocr and index and _value_only_row(lines[index - 1]):
             # Values above and below a name alone on its row (rows of a tilted photo grouped
             # out of step): which value is its own cannot be told, so take neither.
             following = ""
         results.extend(_parse_line(line, following))
         results.extend(_trend_table(line, lines[index + 1 : index + 1 + _TREND_ROWS]))
+    if ocr:
+        results = [result for result in results if not _decimal_point_lost(result)]
     return results
+
+
+def _decimal_point_lost(result: LabResult) -> bool:
+    """An OCR'd value that reads as its printed range with the decimal point dropped: "98"
+    against "4 - 10" (9.8), "06" mg/dL bilirubin (0.6). The page does not state it."""
+    analyte = BY_NAME[result.name]
+    printed = result.printed_value.replace(",", "")
+    if (
+        re.fullmatch(r"0\d+", printed)
+        and printed.strip("0")
+        and analyte.unit != "%"
+        and analyte.high is not None
+        and analyte.high < 10
+    ):
+        return True
+    bounds = _parse_range(result.reference_range) if result.reference_source == "printed" else None
+    if bounds is None or bounds[1] is None or result.comparator:
+        return False
+    if result.printed_flag.lstrip("([ ").startswith(("h", "↑", "*", "c")):
+        return False  # the page flags it high: 8.6 against 0.7 - 1.3 is meant
+    lo, hi = bounds[0] or 0.0, bounds[1]
+    try:
+        value = _number(printed)
+    except ValueError:
+        return False
+    return value > 3 * hi > 0 and any(lo <= value / scale <= hi for scale in (10.0, 100.0))
 
 
 def _value_only_row(row: str) -> bool:
@@ -1319,6 +1349,7 @@ def _result(analyte: Analyte, cells: _Cells, printed_name: str, raw: str) -> Lab
     result.printed_value = value_text
     result.printed_unit = unit_text
     result.printed_range = cells.range_text
+    result.printed_flag = cells.flag
     return result
 
 

@@ -290,3 +290,20 @@ def test_a_diagnostic_criterion_in_a_sentence_is_not_a_result():
     )
 
     assert extract_labs(text) == []
+
+
+def test_on_an_ocr_page_a_value_that_is_its_range_without_the_decimal_point_is_left_out():
+    text = (
+        "Total WBC Count   98   4 - 10\n"
+        "Total Bilirubin   06   mg/dl   0.2 - 1.2\n"
+        "Monocytes   06   %   2 - 10\n"
+        "Serum Creatinine   8.6   H   mg/dL   0.7 - 1.3"
+    )
+    ocr = Page(number=1, text=text, words=[], source="ocr", width=1000, height=1400)
+    typed = Page(number=1, text=text, words=[], source="text-layer", width=1000, height=1400)
+
+    from_ocr = {lab.name: lab.value for lab in extract_labs([ocr])}
+    from_text = {lab.name: lab.value for lab in extract_labs([typed])}
+
+    assert from_ocr == {"Monocytes": 6.0, "Creatinine": 8.6}
+    assert from_text["White blood cell count"] == 98.0  # a text layer prints what it means
