@@ -728,7 +728,7 @@ _UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"mill?(?:ions?)?\.?\s*/\s*(?:cumm|cu\.?\s*mm|µl|ul|μl|mm3|mm³|mcl|cmm)", "10^12/L"),
     (r"(?:cells\s*)?/\s*(?:cumm|cu\.?\s*mm|µl|ul|μl|mm3|mm³|mcl|cmm)", "/µL"),
     (r"ml\s*/\s*min(?:\s*/\s*1\.?73\s*(?:sq\.?\s*)?m(?:2|²|\^2)?)?", "mL/min/1.73m²"),
-    (r"g(?:m|ms)?\s*/\s*d[l1i|]|g%|gm%", "g/dL"),
+    (r"g(?:m|ms)?\s*/\s*d[l1i|]?|g%|gm%", "g/dL"),
     (r"g\s*/\s*l", "g/L"),
     (r"mg\s*/\s*d[l1i|]|mg%", "mg/dL"),
     (r"mg\s*/\s*l", "mg/L"),
@@ -1455,8 +1455,6 @@ def _build(
                 flag = "low"
             elif analyte.high is not None and normal_value > analyte.high:
                 flag = "high"
-    if flag_text.startswith("*") and flag == "none" and bounds is not None:
-        flag = "high" if bounds[1] is not None and value > bounds[1] else "low"
     # "< 0.5" may be far lower than 0.5 and "> 500" far higher, so only the open side can be
     # called critical.
     if unit == analyte.unit and not uncertain:

@@ -307,3 +307,9 @@ def test_on_an_ocr_page_a_value_that_is_its_range_without_the_decimal_point_is_l
 
     assert from_ocr == {"Monocytes": 6.0, "Creatinine": 8.6}
     assert from_text["White blood cell count"] == 98.0  # a text layer prints what it means
+
+
+def test_a_star_with_a_value_inside_its_range_sets_no_flag():
+    # OCR reads "%" as "*"; a star is a flag only where the range agrees.
+    assert parse_line("Lymphocytes   44   *   20-45").flag == "none"
+    assert parse_line("Lymphocytes   52   *   20-45").flag == "high"
