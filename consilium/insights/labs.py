@@ -789,7 +789,7 @@ _CONVERT: dict[tuple[str, str], float] = {
 _COUNT_UNITS = frozenset({"10^9/L", "lakh/µL", "/µL"})
 
 _NUM = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_CMP = r"<=|>=|=<|=>|<|>|≤|≥|less\s+than|more\s+than|greater\s+than|up\s*to|below|above"
+_CMP = r"<<|>>|<=|>=|=<|=>|<|>|≤|≥|less\s+than|more\s+than|greater\s+than|up\s*to|below|above"
 _VALUE_AT = re.compile(rf"(?P<cmp>{_CMP})?\s*(?P<num>{_NUM})", re.I)
 _DASH = r"(?:-|–|—|−|to)"
 _RANGE_BODY = rf"(?P<lo>{_NUM})\s*{_DASH}\s*(?P<hi>{_NUM})|(?P<cmp>{_CMP})\s*(?P<one>{_NUM})"
@@ -1151,6 +1151,9 @@ def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> l
         clause = re.split(r"[.;|]\s|\s{3,}", before)[-1]
         if _NOT_A_RESULT_BEFORE.search(clause) or _SPECIMEN_BEFORE.search(clause):
             continue
+        word = re.search(r"(?<![a-z])([a-z]{2,5}) $", before)
+        if name in _QUALIFIED and word and word.group(1) not in _PLAIN_WORDS:
+            continue  # "LOL cholesterol": a qualifier we cannot read (LDL? HDL?)
         at_row_start = not _ROW_PREFIX.sub("", before) or bool(re.search(r"\s{3,}$", before))
         start = _skip_to_value(line, match.end())
         named = _bracketed_name(name, line[match.end() : start])
@@ -1192,6 +1195,27 @@ def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> l
 # What may stand before a name at the start of a row: a row number, a bullet, a specimen.
 _ROW_PREFIX = re.compile(r"[\s.:\-•*\d]+|\b(?:serum|plasma|blood|whole|s|total)\b", re.I)
 _NEEDS_UNIT = {"k"}
+# Names that stand for one of several tests unless a word before them says which.
+_QUALIFIED = {"cholesterol", "bilirubin"}
+_PLAIN_WORDS = {
+    "total",
+    "serum",
+    "s",
+    "t",
+    "blood",
+    "the",
+    "and",
+    "of",
+    "his",
+    "her",
+    "with",
+    "fasting",
+    "was",
+    "is",
+    "my",
+    "their",
+    "also",
+}
 
 
 def _bracketed_name(name: str, between: str) -> Analyte | None:
@@ -1288,6 +1312,14 @@ def _cells(line: str, position: int, *, strict: bool = False) -> _Cells | None:
                 cells.flag = (flag.group("flag") or flag.group("sym") or "").lower()
             position = flag.end()
             continue
+        if not cells.unit and not cells.range_text and skip >= 2:
+            # A table cell we cannot read ("10%pL", a unit out of OCR) before the range cell;
+            # a plain word is not one.
+            garbled = re.match(r"(?=\S*[^a-z\s])(?=\S*[^\d\s.,])\S{1,8}\s{2,}", line[at:])
+            if garbled and (plain := _RANGE_AT.match(line, at + garbled.end())):
+                cells.range_text = plain.group(0).strip()
+                position = plain.end()
+                continue
         break
     cells.end = position
     if not (cells.unit or cells.range_text or cells.flag) and not _END_AT.match(line, position):

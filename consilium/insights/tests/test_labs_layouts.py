@@ -313,3 +313,11 @@ def test_a_star_with_a_value_inside_its_range_sets_no_flag():
     # OCR reads "%" as "*"; a star is a flag only where the range agrees.
     assert parse_line("Lymphocytes   44   *   20-45").flag == "none"
     assert parse_line("Lymphocytes   52   *   20-45").flag == "high"
+
+
+def test_an_unreadable_unit_cell_does_not_hide_the_range_but_a_word_is_not_a_unit():
+    lab = parse_line("Total leucocyte count   7.9   10%pL   4.0 - 11.0")
+    assert lab is not None and lab.reference_range == "4.0 - 11.0"
+
+    lab = parse_line("Creatinine was 2.4 for 2 - 3 days")
+    assert lab is None or lab.reference_source != "printed"
