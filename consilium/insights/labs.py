@@ -717,6 +717,7 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
 _UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"lakhs?\s*/\s*(?:cumm|cu\.?\s*mm|mm3|mm³|µl|ul|μl|mcl|cmm)", "lakh/µL"),
     (r"lacs?\s*/\s*(?:cumm|cu\.?\s*mm|mm3|mm³|µl|ul|μl|mcl|cmm)", "lakh/µL"),
+    (r"l\s*/\s*(?:cumm|cu\.?\s*mm|mm3|mm³|µl|ul|μl|mcl|cmm)", "lakh/µL"),  # "1.9 L/µL"
     (r"(?:x\s*)?10\s*(?:\^|\*\*)?\s*3\s*/\s*(?:µl|ul|μl|cumm|mm3|mm³|mcl|cmm)", "10^9/L"),
     # "10³" comes out of OCR as "10°" or "10%" too; the "/µL" after it leaves no doubt.
     (r"(?:x\s*)?10\s*[³°%]\s*/\s*(?:µl|ul|μl|cumm|mm3|mm³|mcl|cmm)", "10^9/L"),
