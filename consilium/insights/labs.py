@@ -181,6 +181,8 @@ ANALYTES: tuple[Analyte, ...] = (
         ),
         0.6,
         1.3,
+        None,
+        7.4,
     ),
     A("Uric acid", "3084-1", "mg/dL", ("uric acid", "serum uric acid"), 3.5, 7.2),
     # Electrolytes
@@ -250,6 +252,8 @@ ANALYTES: tuple[Analyte, ...] = (
         ),
         0.2,
         1.2,
+        None,
+        15.0,  # adults; newborns have their own limits
     ),
     A(
         "Direct bilirubin",
@@ -327,6 +331,8 @@ ANALYTES: tuple[Analyte, ...] = (
         ("inr", "pt inr", "international normalised ratio", "international normalized ratio"),
         0.8,
         1.2,
+        None,
+        5.0,
     ),
     # Glucose
     A(
@@ -1479,6 +1485,13 @@ def _build(
         # as well, so neither the range nor the standard one sets a flag; a printed flag stands.
         source = "none"
         reference = ""
+        if unit == analyte.unit and (
+            (flag == "high" and analyte.high is not None and normal_value > analyte.high)
+            or (flag == "low" and analyte.low is not None and normal_value < analyte.low)
+        ):
+            # The page's own flag agrees with the value on the analyte's usual scale ("8.6
+            # High" beside a range read "07-13"): the value stands, only the range is doubtful.
+            uncertain = False
     elif bounds is None:
         if analyte.low is not None or analyte.high is not None:
             source = "standard"

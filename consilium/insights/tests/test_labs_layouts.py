@@ -321,3 +321,12 @@ def test_an_unreadable_unit_cell_does_not_hide_the_range_but_a_word_is_not_a_uni
 
     lab = parse_line("Creatinine was 2.4 for 2 - 3 days")
     assert lab is None or lab.reference_source != "printed"
+
+
+def test_a_printed_flag_that_agrees_with_the_value_keeps_it_when_only_the_range_is_misread():
+    # "0.7 - 1.3" read "07-13": the range is not used, but "High" and 8.6 agree with each other.
+    lab = parse_line("Serum Creatinine   8.6   High   mg/dL   07-13")
+
+    assert lab is not None
+    assert lab.flag == "critical_high" and not lab.uncertain
+    assert lab.reference_range == "" and "07 - 13" in lab.note.replace("7 - 13", "07 - 13")
