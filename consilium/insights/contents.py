@@ -52,7 +52,9 @@ _PRESCRIPTION = re.compile(
 )
 
 
-def report_contents(*, text: str, labs: Sequence[LabResult], oncology: OncologyFacts) -> set[str]:
+def report_contents(
+    *, text: str, labs: Sequence[LabResult], oncology: OncologyFacts
+) -> set[str]:
     """The codes of the kinds of report the document holds."""
     found: set[str] = set()
     read = {lab.loinc for lab in labs}

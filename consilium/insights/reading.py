@@ -142,9 +142,8 @@ def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image
     words = _pdf_words(page, height)
     if sum(len(w.text) for w in words) < MIN_TEXT_LAYER_CHARS:
         # A scan with at most a stamp or a page number on it.
-        return _ocr_page(
-            render_pdf_page(page, grayscale=not images), number=number, keep_image=images
-        )
+        return _ocr_page(render_pdf_page(page, grayscale=not images), number=number,
+                         keep_image=images)
     image = render_pdf_page(page) if images else None
     extra: dict[str, Any] = {}
     pictures = _pictures(page, width, height)
@@ -160,15 +159,8 @@ def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image
         words = words + added
         extra["ocr_words"] = len(added)
     return (
-        Page(
-            number=number,
-            text=words_to_text(words),
-            words=words,
-            source="text-layer",
-            width=width,
-            height=height,
-            extra=extra,
-        ),
+        Page(number=number, text=words_to_text(words), words=words, source="text-layer",
+             width=width, height=height, extra=extra),
         image,
     )
 
@@ -183,12 +175,8 @@ def _pictures(page: Any, width: float, height: float) -> list[Box]:
     found = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
         left, bottom, right, top = obj.get_bounds()
-        box = (
-            max(0.0, left),
-            max(0.0, height - top),
-            min(width, right),
-            min(height, height - bottom),
-        )
+        box = (max(0.0, left), max(0.0, height - top), min(width, right),
+               min(height, height - bottom))
         if (box[2] - box[0]) * (box[3] - box[1]) >= PICTURE_SHARE_FOR_OCR * width * height:
             found.append(box)
     return found
@@ -203,18 +191,12 @@ def _ocr_regions(rendered: Image.Image, regions: list[Box], *, scale: float) -> 
             continue
         read, _none = _ocr_page(rendered.crop(crop), number=0, straighten_page=False)
         for w in read.words:
-            words.append(
-                Word(
-                    w.text,
-                    (
-                        (w.box[0] + crop[0]) / scale,
-                        (w.box[1] + crop[1]) / scale,
-                        (w.box[2] + crop[0]) / scale,
-                        (w.box[3] + crop[1]) / scale,
-                    ),
-                    w.confidence,
-                )
-            )
+            words.append(Word(
+                w.text,
+                ((w.box[0] + crop[0]) / scale, (w.box[1] + crop[1]) / scale,
+                 (w.box[2] + crop[0]) / scale, (w.box[3] + crop[1]) / scale),
+                w.confidence,
+            ))
     return words
 
 

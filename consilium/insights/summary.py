@@ -89,10 +89,8 @@ def age_band(date_of_birth: dt.date | None, today: dt.date) -> str:
     from 90 (an exact great age identifies people)."""
     if date_of_birth is None:
         return ""
-    age = (
-        today.year
-        - date_of_birth.year
-        - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    age = today.year - date_of_birth.year - (
+        (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
     )
     if age < 1:
         return _("under 1 year")
@@ -118,9 +116,8 @@ def deidentify_text(
     for finding in detect(text, known=known):
         last = findings[-1] if findings else None
         if last and last.type == finding.type and not text[last.end : finding.start].strip():
-            findings[-1] = Finding(
-                last.type, last.start, finding.end, text[last.start : finding.end]
-            )
+            findings[-1] = Finding(last.type, last.start, finding.end,
+                                   text[last.start : finding.end])
         else:
             findings.append(finding)
     return redact_with_timeline(text, findings, anchor=anchor), len(findings)
@@ -132,15 +129,11 @@ def _source(document: SourceDocument, page: int | None) -> dict[str, Any]:
 
 def _lab_of(fact: Fact) -> LabResult:
     return LabResult(
-        name=fact.name,
-        loinc=fact.code,
-        value=fact.number or 0.0,
-        unit=fact.unit,
+        name=fact.name, loinc=fact.code, value=fact.number or 0.0, unit=fact.unit,
         reference_range=fact.reference_range,
         reference_source=fact.reference_source or "none",  # type: ignore[arg-type]
         flag=fact.flag or "none",  # type: ignore[arg-type]
-        page=fact.page,
-        comparator=fact.comparator,
+        page=fact.page, comparator=fact.comparator,
     )
 
 
@@ -198,97 +191,58 @@ def summary_draft(
         for fact in document.facts:
             if fact.kind == "tumour" and fact.name in TUMOUR_FIELDS:
                 if not getattr(merged, "cancer_type" if fact.name == "type" else fact.name):
-                    setattr(merged, "cancer_type" if fact.name == "type" else fact.name, fact.value)
+                    setattr(merged, "cancer_type" if fact.name == "type" else fact.name,
+                            fact.value)
                 if (fact.name, fact.value) not in seen_tumour:
                     seen_tumour.add((fact.name, fact.value))
-                    tumour.append(
-                        {
-                            "field": fact.name,
-                            "value": fact.value,
-                            "source": _source(document, fact.page),
-                            "include": True,
-                        }
-                    )
+                    tumour.append({"field": fact.name, "value": fact.value,
+                                   "source": _source(document, fact.page), "include": True})
             elif fact.kind == "biomarker":
                 assertion = fact.assertion or "stated"
-                all_markers.append(
-                    Biomarker(
-                        fact.name,
-                        fact.value,
-                        fact.detail,
-                        fact.method,
-                        fact.page,  # type: ignore[arg-type]
-                        assertion=assertion,
-                        vaf=fact.vaf,
-                        origin=fact.origin,  # type: ignore[arg-type]
-                    )
-                )
+                all_markers.append(Biomarker(
+                    fact.name, fact.value, fact.detail, fact.method, fact.page,  # type: ignore[arg-type]
+                    assertion=assertion, vaf=fact.vaf, origin=fact.origin,  # type: ignore[arg-type]
+                ))
                 # Only a result the report states is a finding; what it recommends or says was
                 # not done is in the work-up lists below, never here.
-                target = {"stated": biomarkers, "historical": biomarkers, "family": family}.get(
-                    assertion
-                )
+                target = {"stated": biomarkers, "historical": biomarkers,
+                          "family": family}.get(assertion)
                 key = (fact.name, fact.value, fact.detail, fact.method, assertion)
-                if (
-                    target is not None
-                    and key not in seen_markers
-                    and (fact.value or fact.detail or target is family)
+                if target is not None and key not in seen_markers and (
+                    fact.value or fact.detail or target is family
                 ):
                     seen_markers.add(key)
-                    target.append(
-                        {
-                            "name": fact.name,
-                            "status": fact.value,
-                            "value": fact.detail,
-                            "method": fact.method,
-                            "vaf": fact.vaf,
-                            "origin": fact.origin,
-                            "earlier": assertion == "historical",
-                            "source": _source(document, fact.page),
-                            "include": True,
-                        }
-                    )
+                    target.append({"name": fact.name, "status": fact.value,
+                                   "value": fact.detail, "method": fact.method,
+                                   "vaf": fact.vaf, "origin": fact.origin,
+                                   "earlier": assertion == "historical",
+                                   "source": _source(document, fact.page), "include": True})
             elif fact.kind == "lab":
                 all_labs.append(_lab_of(fact))
                 if fact.flag in FLAG_ORDER:
-                    labs.append(
-                        {
-                            "name": fact.name,
-                            "value": fact.value,
-                            "comparator": fact.comparator,
-                            "unit": fact.unit,
-                            "reference_range": fact.reference_range,
-                            "flag": fact.flag,
-                            "source": _source(document, fact.page),
-                            "include": True,
-                        }
-                    )
+                    labs.append({
+                        "name": fact.name, "value": fact.value, "comparator": fact.comparator,
+                        "unit": fact.unit, "reference_range": fact.reference_range,
+                        "flag": fact.flag, "source": _source(document, fact.page),
+                        "include": True,
+                    })
                     if fact.flag.startswith("critical"):
                         template = (
                             _("%(name)s %(value)s %(unit)s is critically low")
                             if fact.flag == "critical_low"
                             else _("%(name)s %(value)s %(unit)s is critically high")
                         )
-                        urgency.append(
-                            {
-                                "kind": "lab",
-                                "text": template
-                                % {"name": fact.name, "value": fact.value, "unit": fact.unit},
-                                "source": _source(document, fact.page),
-                                "include": True,
-                            }
-                        )
+                        urgency.append({
+                            "kind": "lab",
+                            "text": template % {"name": fact.name, "value": fact.value,
+                                                "unit": fact.unit},
+                            "source": _source(document, fact.page), "include": True,
+                        })
                 else:
                     normal_labs += 1
             elif fact.kind == "urgent":
-                urgency.append(
-                    {
-                        "kind": "finding",
-                        "text": finding_reason(fact.name),
-                        "source": _source(document, fact.page),
-                        "include": True,
-                    }
-                )
+                urgency.append({"kind": "finding", "text": finding_reason(fact.name),
+                                "source": _source(document, fact.page), "include": True})
     labs.sort(key=lambda lab: FLAG_ORDER[lab["flag"]])
     merged.biomarkers = all_markers
     work_up = missing_investigations(
@@ -296,14 +250,8 @@ def summary_draft(
     )
     asked = asked_by_report(facts=merged, missing=work_up)
     for label in intake.red_flag_labels:
-        urgency.append(
-            {
-                "kind": "intake",
-                "text": _("The patient reports: %(flag)s") % {"flag": label},
-                "source": None,
-                "include": True,
-            }
-        )
+        urgency.append({"kind": "intake", "text": _("The patient reports: %(flag)s")
+                        % {"flag": label}, "source": None, "include": True})
     return {
         "version": CONTENT_VERSION,
         "patient": {"age_band": age_band(intake.date_of_birth, today), "sex": sex_label},

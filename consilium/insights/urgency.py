@@ -93,7 +93,11 @@ def red_flags(text: str, *, page: int | None = None) -> list[UrgentReason]:
         if label == "blasts in the blood" and not _blasts_present(match.group(0)):
             continue
         seen.add(label)
-        reasons.append(UrgentReason(finding_reason(label), "finding", page, code=label))
+        reasons.append(
+            UrgentReason(
+                finding_reason(label), "finding", page, code=label
+            )
+        )
     return reasons
 
 

@@ -31,24 +31,16 @@ class Finding:
 # When spans of different types overlap, the merged span keeps the most specific type:
 # a checksum-validated identifier says more than "a name-like word was here".
 PRIORITY = {
-    "AADHAAR": 0,
-    "PAN": 0,
-    "ABHA": 0,
-    "EMAIL": 1,
-    "PHONE": 2,
-    "ID": 3,
-    "DATE": 4,
-    "NAME": 5,
-    "PIN": 6,
-    "ADDRESS": 7,
-    "AGE": 8,
-    "LOCATION": 9,
+    "AADHAAR": 0, "PAN": 0, "ABHA": 0, "EMAIL": 1, "PHONE": 2, "ID": 3, "DATE": 4,
+    "NAME": 5, "PIN": 6, "ADDRESS": 7, "AGE": 8, "LOCATION": 9,
 }
 
 
 def merge(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
     """Sorts spans and merges overlapping ones into single findings."""
-    ordered = sorted(((s, e, t) for s, e, t in spans if e > s), key=lambda x: (x[0], -x[1]))
+    ordered = sorted(
+        ((s, e, t) for s, e, t in spans if e > s), key=lambda x: (x[0], -x[1])
+    )
     # Each merged group keeps the type of its longest part (a labelled "Address" value
     # rather than a name found inside it), ties going to the more specific type.
     groups: list[list[tuple[int, int, str]]] = []

@@ -13,37 +13,22 @@ Span = tuple[int, int, str]
 # label pattern -> finding type; longer labels first so "Patient Name" wins over "Name".
 LABELS: tuple[tuple[str, str], ...] = (
     (r"patient'?s?\s+name|pt\.?\s+name|name\s+of\s+(?:the\s+)?patient|patient", "NAME"),
-    (
-        r"ref(?:erred)?\.?\s*by|referring\s+(?:doctor|physician|consultant)|ref\.?\s*(?:dr|doctor)|"
-        r"consultant|treating\s+(?:doctor|physician)|doctor|physician",
-        "NAME",
-    ),
-    (
-        r"father'?s?\s+name|husband'?s?\s+name|guardian'?s?\s+name|relative'?s?\s+name|"
-        r"next\s+of\s+kin|attendant",
-        "NAME",
-    ),
+    (r"ref(?:erred)?\.?\s*by|referring\s+(?:doctor|physician|consultant)|ref\.?\s*(?:dr|doctor)|"
+     r"consultant|treating\s+(?:doctor|physician)|doctor|physician", "NAME"),
+    (r"father'?s?\s+name|husband'?s?\s+name|guardian'?s?\s+name|relative'?s?\s+name|"
+     r"next\s+of\s+kin|attendant", "NAME"),
     (r"name", "NAME"),
-    (
-        r"uhid|mrn|m\.r\.n\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
-        r"reg(?:istration)?\.?\s*(?:no|number|id)\.?|lab\.?\s*(?:no|number|id)\.?|"
-        r"ip\.?\s*(?:no|number)\.?|op\.?\s*(?:no|number)\.?|ipd\s*(?:no)?|opd\s*(?:no)?|"
-        r"cr\.?\s*no\.?|sample\s+(?:no|id)|specimen\s+(?:no|id)|accession\s+(?:no|number)|"
-        r"visit\s+(?:no|id)|bill\s+no|barcode|sid|abha(?:\s+(?:no|number|id|address))?|"
-        r"aadhaa?r(?:\s+(?:no|number))?|pan(?:\s+(?:no|number))?|"
-        r"(?:hpe|biopsy|block|slide|case)\s*(?:no|number|#)\.?",
-        "ID",
-    ),
-    (
-        r"(?:permanent\s+|residential\s+|postal\s+)?address|addr\.?|locality|village|city|"
-        r"district",
-        "ADDRESS",
-    ),
-    (
-        r"mobile(?:\s+no\.?)?|mob\.?(?:\s+no\.?)?|phone(?:\s+no\.?)?|ph\.?\s*no\.?|"
-        r"contact(?:\s+(?:no|number))?\.?|tel(?:ephone)?\.?|cell",
-        "PHONE",
-    ),
+    (r"uhid|mrn|m\.r\.n\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
+     r"reg(?:istration)?\.?\s*(?:no|number|id)\.?|lab\.?\s*(?:no|number|id)\.?|"
+     r"ip\.?\s*(?:no|number)\.?|op\.?\s*(?:no|number)\.?|ipd\s*(?:no)?|opd\s*(?:no)?|"
+     r"cr\.?\s*no\.?|sample\s+(?:no|id)|specimen\s+(?:no|id)|accession\s+(?:no|number)|"
+     r"visit\s+(?:no|id)|bill\s+no|barcode|sid|abha(?:\s+(?:no|number|id|address))?|"
+     r"aadhaa?r(?:\s+(?:no|number))?|pan(?:\s+(?:no|number))?|"
+     r"(?:hpe|biopsy|block|slide|case)\s*(?:no|number|#)\.?", "ID"),
+    (r"(?:permanent\s+|residential\s+|postal\s+)?address|addr\.?|locality|village|city|"
+     r"district", "ADDRESS"),
+    (r"mobile(?:\s+no\.?)?|mob\.?(?:\s+no\.?)?|phone(?:\s+no\.?)?|ph\.?\s*no\.?|"
+     r"contact(?:\s+(?:no|number))?\.?|tel(?:ephone)?\.?|cell", "PHONE"),
     (r"e-?mail(?:\s+id)?", "EMAIL"),
     (r"d\.?o\.?b\.?|date\s+of\s+birth|birth\s+date", "DATE"),
     # Hindi headers: patient's name, father's / husband's name, name; address; mobile, phone;
@@ -77,27 +62,11 @@ _COMPILED = [
     (
         re.compile(
             rf"(?im){_BEFORE}(?:{pattern})"
-            + (
-                rf"(?:{_SEPARATOR}|\s*#?\s*(?=[A-Z]*-?\d))"
-                if kind == "ID"
-                else _STRICT_SEPARATOR
-                if pattern
-                in (
-                    "name",
-                    "patient",
-                    "doctor",
-                    "physician",
-                    "consultant",
-                    "city",
-                    "district",
-                    "village",
-                    "cell",
-                    "sid",
-                    "barcode",
-                    "attendant",
-                )
-                else _SEPARATOR
-            )
+            + (rf"(?:{_SEPARATOR}|\s*#?\s*(?=[A-Z]*-?\d))" if kind == "ID" else
+               _STRICT_SEPARATOR if pattern in ("name", "patient", "doctor", "physician",
+                                                "consultant", "city", "district", "village",
+                                                "cell", "sid", "barcode", "attendant")
+               else _SEPARATOR)
             + r"(?=\S)"
         ),
         kind,

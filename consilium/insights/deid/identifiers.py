@@ -8,26 +8,17 @@ Span = tuple[int, int, str]
 
 # Verhoeff tables (dihedral group D5), used by UIDAI for the Aadhaar check digit.
 _D = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
-    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
-    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
-    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
-    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
-    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
-    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
-    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6), (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4), (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
 )
 _P = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
-    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
-    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
-    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
-    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2), (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
 )
 
 
@@ -102,7 +93,9 @@ DATE_PATTERNS = [
         rf"(?<![\w]){_DAY}(?:st|nd|rd|th)?[\s\-/.]*(?i:{MONTHS})\b\.?(?:[\s\-/,.]*{_YEAR}\b)?"
     ),
     # March 12, 2024; Mar 12th; March 2024
-    re.compile(rf"\b(?i:{MONTHS})\b\.?[\s\-/]*{_DAY}(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR}\b)?"),
+    re.compile(
+        rf"\b(?i:{MONTHS})\b\.?[\s\-/]*{_DAY}(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR}\b)?"
+    ),
     re.compile(rf"\b(?i:{MONTHS})\b\.?,?\s*'?(?:19|20)\d\d\b"),
     # Whole month names written out (capitalised, since "may" and "march" are also words).
     re.compile(
@@ -204,9 +197,8 @@ def find(text: str) -> list[Span]:
     spans += [(m.start(), m.end(), "ABHA") for m in ABHA_ADDRESS.finditer(text)]
     spans += [(m.start(), m.end(), "ID") for m in URL.finditer(text)]
     spans += [(m.start(), m.end(), "PAN") for m in PAN.finditer(text)]
-    spans += [
-        (m.start(), m.end(), "AADHAAR") for m in AADHAAR.finditer(text) if aadhaar_valid(m.group())
-    ]
+    spans += [(m.start(), m.end(), "AADHAAR") for m in AADHAAR.finditer(text)
+              if aadhaar_valid(m.group())]
     spans += [(m.start(), m.end(), "ABHA") for m in ABHA_NUMBER.finditer(text)]
     for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE):
         spans += [(m.start(), m.end(), "PHONE") for m in pattern.finditer(text)]

@@ -60,18 +60,8 @@ def is_name(word: str) -> bool:
     return lower in first_names() or lower in surnames()
 
 
-_SUFFIXES = (
-    ("ies", "y"),
-    ("es", ""),
-    ("s", ""),
-    ("ed", ""),
-    ("ed", "e"),
-    ("ing", ""),
-    ("ing", "e"),
-    ("ly", ""),
-    ("ers", ""),
-    ("'s", ""),
-)
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+             ("ing", "e"), ("ly", ""), ("ers", ""), ("'s", ""))
 
 
 @functools.cache

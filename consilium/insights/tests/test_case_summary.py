@@ -82,17 +82,14 @@ def test_every_fact_links_to_the_document_and_page_it_came_from(
 
 
 def test_specialists_get_nothing_until_a_coordinator_approves_after_releasing_the_reports(
-    coordinator_client: Client,
-    case: Case,
-    coordinator: Any,
+    coordinator_client: Client, case: Case, coordinator: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     drafted(coordinator_client, case)
     assert case_summary_for_specialist(case=case) is None
 
-    refused = coordinator_client.post(
-        summary_url(case, "save/"), {"action": "approve"}, follow=True
-    )
+    refused = coordinator_client.post(summary_url(case, "save/"), {"action": "approve"},
+                                      follow=True)
     assert "Release the reports this summary cites first (report 1, 2)" in (
         refused.content.decode()
     )
@@ -100,9 +97,8 @@ def test_specialists_get_nothing_until_a_coordinator_approves_after_releasing_th
 
     for document in Document.objects.all():
         with django_capture_on_commit_callbacks(execute=True):
-            coordinator_client.post(
-                f"/documents/{document.public_id}/release/", {"version": document.redaction_version}
-            )
+            coordinator_client.post(f"/documents/{document.public_id}/release/",
+                                    {"version": document.redaction_version})
     coordinator_client.post(summary_url(case, "save/"), {"action": "approve"})
 
     summary = CaseSummary.objects.get(case=case)
@@ -205,12 +201,10 @@ def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_take
     drafted(coordinator_client, case)
     for document in Document.objects.all():
         with django_capture_on_commit_callbacks(execute=True):
-            coordinator_client.post(
-                f"/documents/{document.public_id}/release/", {"version": document.redaction_version}
-            )
-    coordinator_client.post(
-        summary_url(case, "save/"), {"action": "approve", "leave_out": ["biomarkers-0"]}
-    )
+            coordinator_client.post(f"/documents/{document.public_id}/release/",
+                                    {"version": document.redaction_version})
+    coordinator_client.post(summary_url(case, "save/"),
+                            {"action": "approve", "leave_out": ["biomarkers-0"]})
     shown = case_summary_for_specialist(case=case)
     assert shown is not None
     assert "ER" not in [b["name"] for b in shown.content["biomarkers"]]
@@ -219,10 +213,8 @@ def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_take
     assert planted.identifiers_in(html) == {}
     assert "<a href" not in html  # no assignment on this page: sources are named in words
     assignment = SimpleNamespace(status="accepted", public_id=uuid.uuid4())
-    linked = render_to_string(
-        "insights/_summary_for_specialist.html",
-        {"summary": shown, "view": SimpleNamespace(assignment=assignment)},
-    )
+    linked = render_to_string("insights/_summary_for_specialist.html",
+                              {"summary": shown, "view": SimpleNamespace(assignment=assignment)})
     histo = Document.objects.get(original_name="histo.pdf")
     assert f'/a/{assignment.public_id}/documents/{histo.public_id}/#page=1"' in linked
 

@@ -57,7 +57,8 @@ def test_a_printed_ish_result_closes_the_equivocal_her2():
 def test_an_ish_that_is_only_recommended_leaves_the_equivocal_her2_open_and_says_so():
     text = (
         "Right breast core: invasive carcinoma of no special type, grade 3. cT2N0M0. "
-        "ER negative. PR negative. HER2 score 2+. Reflex HER2 FISH is recommended.\n" + FULL_BLOODS
+        "ER negative. PR negative. HER2 score 2+. Reflex HER2 FISH is recommended.\n"
+        + FULL_BLOODS
     )
 
     missing = missing_of(text)
