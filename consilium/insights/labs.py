@@ -1267,6 +1267,8 @@ def _skip_to_value(line: str, position: int) -> int:
     for _ in range(8):
         rest = line[position:]
         stripped = rest.lstrip(" \t:=-–—−,)")
+        if re.match(r"\.\s", stripped):  # a stray dot, not the start of ".5"
+            stripped = stripped[1:].lstrip()
         position += len(rest) - len(stripped)
         bracket = re.match(r"[(\[][^()\[\]]{0,40}[)\]]", stripped)
         if bracket and not _BRACKET_RANGE_AT.match(stripped):
