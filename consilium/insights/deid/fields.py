@@ -49,6 +49,8 @@ _STRICT_SEPARATOR = r"\s*[:=]\s*"
 _ANY_LABEL = "|".join(pattern for pattern, _ in LABELS)
 _BEFORE = r"(?:^|(?<=[\t|;,(])|(?<=\s))"
 _NOT_AFTER = re.compile(r"(?i)(?:test|investigation|drug|brand|specimen|sample|unit|father)\s*$")
+# "Sample Barcode", "Specimen No." are identifiers; "Test ID" heads a table column.
+_NOT_AFTER_ID = re.compile(r"(?i)(?:test|investigation|drug|brand|unit)\s*$")
 _OTHER_LABELS = (
     r"age|sex|gender|age\s*/\s*sex|date|(?:collected|received|reported|registered|printed|"
     r"sampled?)(?:\s+(?:on|at|date))?|ward|bed|department|dept|specimen|sample|report\s+date|"
@@ -82,9 +84,13 @@ _STRICT_LABELS = ("name", "patient", "doctor", "physician", "consultant", "city"
                   "village", "cell", "sid", "barcode", "attendant")
 
 
+# A code starts here: letters in groups, then a digit ("GTCH/CR/24/66102", "KSW-10482").
+_CODE_AHEAD = r"(?:[A-Za-z]{1,10}[-/]?){0,4}\d"
+
+
 def _separator(pattern: str, kind: str) -> str:
     if kind == "ID":
-        return rf"(?:{_SEPARATOR}|\s*#?\s*(?=[A-Z]*-?\d))"
+        return rf"(?:{_SEPARATOR}|\s*#?\s*(?={_CODE_AHEAD}))"
     if pattern in _RELATIONS:
         # "Husband   Mr. X", "W/o : Y", "S/o Shri Z"; never "his wife - a smoker".
         return rf"(?:{_STRICT_SEPARATOR}|[ \t]{{2,}}|\t|{_TITLE_NEXT})"
@@ -110,7 +116,7 @@ _COMPILED = [
 GENERIC_ID = re.compile(
     r"(?m)(?:^|(?<=[\s|(,;]))(?:[A-Za-z][A-Za-z.\-]{0,14}[ \t]+){0,2}"
     r"(?:[Nn]o\.|NO\b\.?|No\b|[Nn]umber|(?<=\s)I[Dd]\b|(?i:ref)\b\.?(?:[ \t]*[Nn]o\.?)?|#)"
-    rf"{_LABEL_TAIL}(?:\s*[:=#]\s*|[ \t]+)(?=[A-Za-z]*[\-/]?\d)"
+    rf"{_LABEL_TAIL}(?:\s*[:=#]\s*|[ \t]+)(?={_CODE_AHEAD})"
 )
 _NOT_AN_ID = re.compile(
     r"(?i)^(?:\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?|\d+\.\d+|[<>]\s*\d.*|\d{1,2})$"
@@ -159,7 +165,8 @@ def find(text: str) -> list[Span]:
     spans: list[Span] = []
     for pattern, kind in _COMPILED:
         for match in pattern.finditer(text):
-            if _NOT_AFTER.search(text[max(0, match.start() - 20) : match.start()]):
+            not_after = _NOT_AFTER_ID if kind == "ID" else _NOT_AFTER
+            if not_after.search(text[max(0, match.start() - 20) : match.start()]):
                 continue
             start = match.end()
             line_end = text.find("\n", start)
