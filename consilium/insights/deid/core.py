@@ -65,13 +65,21 @@ def merge(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
 
 def detect(text: str, *, known: KnownIdentity | None = None) -> list[Finding]:
     """Finds identifiers in text: sorted, non-overlapping findings."""
-    from consilium.insights.deid import fields, identifiers, known_identity, people, places
+    from consilium.insights.deid import (
+        addresses,
+        fields,
+        identifiers,
+        known_identity,
+        people,
+        places,
+    )
 
     spans: list[tuple[int, int, str]] = []
     spans += identifiers.find(text)
     spans += fields.find(text)
     spans += people.find(text)
     spans += places.find(text)
+    spans += addresses.find(text)
     if known is not None:
         spans += known_identity.find(text, known)
     spans += _repeat_elsewhere(text, spans)
@@ -115,7 +123,8 @@ def _with_titles(text: str, findings: list[Finding]) -> list[Finding]:
 # The same name in another script right after it: "श्री रामखेलावन (Ramkhelawan)",
 # "श्री रामनरेश यादव / RAMNARESH YADAV".
 _TRANSLITERATION = re.compile(
-    r"[ \t]*(?:\(|/)[ \t]*((?:[A-Z][A-Za-z'.]*)(?:[ \t]+[A-Z][A-Za-z'.]*){0,4})[ \t]*(?:\)|(?=\s{2,}|\t|$))",
+    r"[ \t]*(?:\(|/)[ \t]*((?:[A-Z][A-Za-z'.]*)(?:[ \t]+[A-Z][A-Za-z'.]*){0,4})[ \t]*"
+    r"(?:\)|(?=\s{2,}|\t|$))",
     re.MULTILINE,
 )
 

@@ -67,7 +67,10 @@ CODE = re.compile(r"\+?[A-Za-z0-9(][A-Za-z0-9/\-.()]*(?:[ ]?[0-9][0-9/\-.]*)*")
 # What may sit between a label and its separator: the dot of an abbreviation ("IPD No."), a
 # qualifier in brackets ("IP No. (SRH):") and the same label in another script after a slash
 # ("Lab No. / क्रमांक :").
-_LABEL_TAIL = r"\.?(?:[ \t]*\([^()\n]{1,15}\))?(?:[ \t]*/[ \t]*[^\x00-\x7F\n:/]{1,30}?(?=[ \t]*[:\t]|[ \t]{2}))?"
+_LABEL_TAIL = (
+    r"\.?(?:[ \t]*\([^()\n]{1,15}\))?"
+    r"(?:[ \t]*/[ \t]*[^\x00-\x7F\n:/]{1,30}?(?=[ \t]*[:\t]|[ \t]{2}))?"
+)
 # Titles that open a name: after these a single space is separator enough ("Name Mr. X").
 TITLES = (
     r"(?:mr|mrs|ms|miss|smt|shri|shrimati|sri|sh|kumari|km|master|baby|b/o|late|dr|prof)\b\.?"
@@ -177,9 +180,9 @@ def find(text: str) -> list[Span]:
                 cut = _NAME_END.search(text, start, end)
                 end = cut.start() if cut else end
             value = text[start:end].rstrip(" \t.,;|:-")
-            if kind == "NAME" and text[start + len(value) : start + len(value) + 1] == ".":
-                if re.search(r"(?:^|\s)[A-Z]$", value):
-                    value += "."  # "Mr. Noushad K."
+            closing_dot = text[start + len(value) : start + len(value) + 1] == "."
+            if kind == "NAME" and closing_dot and re.search(r"(?:^|\s)[A-Z]$", value):
+                value += "."  # "Mr. Noushad K."
             if kind in ("ID", "PHONE"):
                 code = CODE.match(value)
                 value = code.group() if code else ""

@@ -32,7 +32,7 @@ def _clean(names: list[str]) -> list[str]:
 
 
 def main() -> None:
-    from names_dataset import NameDataset  # type: ignore[import-not-found]
+    from names_dataset import NameDataset
 
     dataset = NameDataset()
     first = dataset.get_top_names(n=FIRST_PER_GENDER, use_first_names=True, country_alpha2="IN")
