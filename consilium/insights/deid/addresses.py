@@ -127,6 +127,8 @@ def _ends_in_pin(part: str) -> bool:
     before = [t for t in TOKEN.findall(part[: match.start()]) if t.strip("–-—(). ")]
     if not before:
         return False
+    if re.fullmatch(r"\(?(?:[A-Z]\.){2,3}\)?", before[-1]):
+        return True  # a state written short: "W.B.", "(U.P.)"
     last = _plain(before[-1])
     if not last.isascii():
         return last[:1].isalpha()
@@ -156,6 +158,12 @@ def _case_uninformative(text: str) -> bool:
     return share > 0.6 or share < 0.04
 
 
+def _trimmed(run: str) -> str:
+    """The run without its closing punctuation, but with the dot of "P.O." or "W.B."."""
+    run = run.rstrip(" -–")
+    return run if re.search(r"(?:^|[\s.])[A-Z]\.$", run) else run.rstrip(" .-–")
+
+
 def find(text: str) -> list[Span]:
     upper = _case_uninformative(text)
     spans: list[Span] = []
@@ -181,21 +189,28 @@ def find(text: str) -> list[Span]:
             run = text[begin:end]
             whole = text[start:end].strip() == run.strip()
             if _addressy(run, upper) or _ends_in_pin(run):
-                spans.append((begin, begin + len(run.rstrip(" .-–")), "ADDRESS"))
+                spans.append((begin, begin + len(_trimmed(run)), "ADDRESS"))
                 in_address = whole
-                # A capitalised part just before, at the start of the cell ("Godrej Baug, ...")
-                if index == 1 and whole:
-                    first_start, first_end = parts[0]
+                # The capitalised parts just before it in the cell: "Dum Dum, Kolkata – 700028".
+                back = index - 1
+                while whole and back >= 0 and back >= index - 3:
+                    first_start, first_end = parts[back]
                     first = text[first_start:first_end]
                     head = _run_start(text, first_start, first_end)
-                    if head == first_start + len(first) - len(first.lstrip()) and len(
-                        TOKEN.findall(first)
-                    ) <= 4 and not _clinical(first):
-                        spans.append((head, first_end, "ADDRESS"))
+                    tokens = TOKEN.findall(first)
+                    if (
+                        head != first_start + len(first) - len(first.lstrip())
+                        or not tokens
+                        or len(tokens) > 4
+                        or (upper and all(is_ordinary(_plain(t)) for t in tokens))
+                    ):
+                        break
+                    spans.append((head, first_end, "ADDRESS"))
+                    back -= 1
             elif in_address and whole and len(TOKEN.findall(run)) <= 4 and (
                 not upper or not all(is_ordinary(_plain(t)) for t in TOKEN.findall(run))
             ):
-                spans.append((begin, begin + len(run.rstrip(" .-–")), "ADDRESS"))
+                spans.append((begin, begin + len(_trimmed(run)), "ADDRESS"))
             else:
                 in_address = False
             if stop:
