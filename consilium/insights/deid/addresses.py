@@ -85,7 +85,22 @@ def _place_token(token: str) -> bool:
 
 def _clinical(token: str) -> bool:
     word = _plain(token)
-    return len(word) > 2 and word.isalpha() and is_clinical(word) and word not in ADDRESS_WORDS
+    return (
+        len(word) > 2
+        and word.isalpha()
+        and is_clinical(word)
+        and word not in ADDRESS_WORDS
+        and word not in STRUCTURAL
+    )
+
+
+# Words that open a numbered part of an address, clinical as some are ("Ward No. 9").
+STRUCTURAL = frozenset(
+    """
+    ward room door house plot flat block floor tower wing building bldg shop quarter near opp
+    opposite behind off post sector phase cross main stage
+    """.split()  # noqa: SIM905 — a word list reads better as text
+)
 
 
 def _addressy(part: str, upper: bool) -> bool:
@@ -178,8 +193,10 @@ def find(text: str) -> list[Span]:
             part = text[start:end]
             # A sentence ends the address: "..., Pune 411045. He has ..."
             stop = re.search(r"\.\s+(?=[A-Z][a-z])|[.?!]\s*$", part)
-            if stop and not re.search(r"(?:\b[A-Za-z]|\bNo|\bDist|\bDistt|\bP\.O)\.?$",
-                                      part[: stop.start() + 1].rstrip(".")):
+            if stop and re.search(r"(?:\b[A-Za-z]|\bNo|\bDist|\bDistt|\bP\.O)\.?$",
+                                  part[: stop.start() + 1].rstrip(".")):
+                stop = None  # an abbreviation's dot, not a sentence's: "Kottayam Dist., Kerala"
+            if stop:
                 end = start + stop.start()
                 part = text[start:end]
             begin = _run_start(text, start, end)
@@ -199,7 +216,8 @@ def find(text: str) -> list[Span]:
                     head = _run_start(text, first_start, first_end)
                     tokens = TOKEN.findall(first)
                     if (
-                        head != first_start + len(first) - len(first.lstrip())
+                        head is None
+                        or text[first_start:head].strip(" \t:")
                         or not tokens
                         or len(tokens) > 4
                         or (upper and all(is_ordinary(_plain(t)) for t in tokens))

@@ -93,6 +93,8 @@ SHAPED_ID = re.compile(
 )
 _YEAR_ONLY = re.compile(r"^[A-Z]+[/\-](?:19|20)\d\d$")
 # A code alone on its line, as a barcode's digits are printed under it ("VPL5528731").
+# "IP 1457/24", "OPD 2291/24": an admission or outpatient number after its bare abbreviation.
+BARE_IP = re.compile(r"\b(?:IP|OP|IPD|OPD)[ \t]+(\d{2,6}/\d{2,4})(?![\d/])")
 LONE_CODE = re.compile(r"(?m)^[ \t]*((?=[A-Z0-9]*\d)[A-Z0-9]{6,20})[ \t]*$")
 
 # Phones written the international way ("+971 50 318 2294", "00 44 7700 900418",
@@ -252,6 +254,7 @@ def find(text: str) -> list[Span]:
     spans += [(m.start(), m.end(), "ABHA") for m in ABHA_NUMBER.finditer(text)]
     spans += [(m.start(1), m.end(1), "AADHAAR") for m in AADHAAR_LABELLED.finditer(text)]
     spans += [(m.start(), m.end(), "ID") for m in SHAPED_ID.finditer(text) if _shaped(m.group())]
+    spans += [(m.start(1), m.end(1), "ID") for m in BARE_IP.finditer(text)]
     spans += [
         (m.start(1), m.end(1), "ID") for m in LONE_CODE.finditer(text)
         if _digits(m.group(1)) >= 4 and (not m.group(1).isdigit() or len(m.group(1)) >= 9)
