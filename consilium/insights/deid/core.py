@@ -103,7 +103,16 @@ _DEVANAGARI_TITLED = re.compile(
 
 def _devanagari_titled(text: str) -> list[tuple[int, int, str]]:
     """Names in Devanagari after a Hindi title (Shri, Shrimati, Kumari)."""
-    return [(m.start(1), m.end(1), "NAME") for m in _DEVANAGARI_TITLED.finditer(text)]
+    return [
+        (m.start(1), m.end(1), "NAME") for m in _DEVANAGARI_TITLED.finditer(text)
+        if not any(word in m.group(1) for word in _DEVANAGARI_BUSINESS)
+    ]
+
+
+# "श्री साईं पैथोलॉजी" is a laboratory named for a saint, not a person: pathology, diagnostics,
+# lab, hospital, clinic, centre.
+_DEVANAGARI_BUSINESS = ("पैथोलॉजी", "डायग्नो", "लैब", "अस्पताल", "हॉस्पिटल", "क्लिनिक",
+                        "चिकित्सालय", "केंद्र", "सेंटर", "मेडिकल")
 
 
 def _with_titles(text: str, findings: list[Finding]) -> list[Finding]:

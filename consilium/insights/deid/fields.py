@@ -19,7 +19,7 @@ LABELS: tuple[tuple[str, str], ...] = (
      r"next\s+of\s+kin|attendant|accompanied\s+by|informant|bystander|guardian|"
      r"husband|wife|spouse|father|mother|son|daughter|[sdwch]\s?/\s?o", "NAME"),
     (r"name", "NAME"),
-    (r"uhid|mrn|m\.r\.n\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
+    (r"uhid|mrn|m\.r\.n\.?|mrd?\.?\s*no\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
      r"reg(?:istration)?\.?\s*(?:no|number|id)\.?|lab\.?\s*(?:no|number|id)\.?|"
      r"ip\.?\s*(?:no|number)\.?|op\.?\s*(?:no|number)\.?|ipd\s*(?:no)?|opd\s*(?:no)?|"
      r"cr\.?\s*no\.?|sample\s+(?:no|id)|specimen\s+(?:no|id)|accession\s+(?:no|number)|"
@@ -139,6 +139,8 @@ def _plausible(kind: str, value: str) -> bool:
     return len(value) <= 150
 
 
+# What a name field says when no one is named: "Ref. By : SELF".
+NOT_A_NAME = frozenset(("self", "na", "n/a", "nil", "none", "walk in", "walk-in", "unknown"))
 _TITLE_WORD = re.compile(rf"(?i)^(?:{TITLES})")
 
 
@@ -147,6 +149,8 @@ def _name_value(value: str) -> bool:
     that is not an ordinary or clinical word ("Mother : Diabetic" is family history)."""
     from consilium.insights.deid.lexicon import is_clinical, is_name, is_word
 
+    if value.strip().lower() in NOT_A_NAME:
+        return False
     if _TITLE_WORD.match(value) or not value[:1].isascii():
         return True
     first = re.match(r"[A-Za-z][A-Za-z']*", value)
