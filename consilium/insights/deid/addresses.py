@@ -36,15 +36,16 @@ ADDRESS_WORDS = frozenset(
 # "post", "flat rash") are not enough.
 NUMBERED_PART = re.compile(
     r"(?i:\b\d{1,3}(?:st|nd|rd|th)\s+(?:cross|main|block|street|floor|avenue|stage|phase)\b)"
-    r"|(?i:\b(?:road|ward|room|door|house|plot|flat|block|gali|street|old|new|survey|khasra|"
+    r"|(?i:\b(?:road|ward|room|door|house|plot|flat|gali|street|old|new|survey|khasra|"
     r"bungalow|shop|tower|wing|quarter|qtr|chawl|building|bldg)\b\.?\s*(?:no\b\.?)?\s*[:#]?\s*"
     r"[A-Z]{0,2}-?\d)"
+    # "Block No. 4", "Block A-412", not a tissue block ("Block A2", "block B1").
+    r"|(?i:\bblock\b\.?\s*(?:no\b\.?\s*[:#]?\s*[A-Z]{0,2}-?\d|[A-Z]{0,2}-\d{2,}))"
     r"|(?<![\w.'])(?:[DH]\.\s?No|[DH]\.?No\.|Door\s+No)\b\.?"
     r"|^\s*#\s?\d{2,5},"
     r"|\bP\.\s?O\b\.?"
     r"|\b(?:Near|NEAR|Opp|OPP|Opposite|Behind|Off)\.?\s+[A-Z](?:[a-z]|\.[A-Z])"
     r"|\b[A-Z][a-z]+\s+House\b"
-    r"|\bPost\s+[A-Z][a-z]"
     r"|\b(?i:sector|phase)\s*-?\s*\d"
     r"|(?:मकान|गली)\s*नं"
 )
@@ -62,7 +63,7 @@ UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 CELL = re.compile(r"[^\n\t|•]+?(?=\s{2,}|\t|\||•|\n|$)")
 TOKEN = re.compile(r"[^\s,]+")
 LOWER_OK = frozenset(("no", "no.", "of", "and", "&", "near", "opp", "opp.", "off", "e", "w",
-                      "the", "at", "post", "road", "marg"))
+                      "post", "road", "marg"))
 
 
 def _plain(token: str) -> str:
@@ -111,6 +112,10 @@ def _addressy(part: str, upper: bool) -> bool:
         word = _plain(token)
         if upper and word in UPPER_AMBIGUOUS:
             continue
+        if word == "post" and token[:1] == "P" and index + 1 < len(tokens):
+            following = _plain(tokens[index + 1])
+            if following.isalpha() and not is_ordinary(following) and not is_clinical(following):
+                return True  # "Post Dumraon", not "Post Prandial"
         if word in ADDRESS_WORDS and index > 0 and (token[:1].isupper() or not token.isascii()):
             before = tokens[index - 1].strip("().,-")
             named = any(c.isdigit() for c in before) or not before.isascii() or (

@@ -54,12 +54,15 @@ _NOT_AFTER_ID = re.compile(r"(?i)(?:test|investigation|drug|brand|unit)\s*$")
 _OTHER_LABELS = (
     r"age|sex|gender|age\s*/\s*sex|date|(?:collected|received|reported|registered|printed|"
     r"sampled?)(?:\s+(?:on|at|date))?|ward|bed|department|dept|specimen|sample|report\s+date|"
+    r"study(?:\s+date)?|presented\s+by|requested\s+by|(?:admitted|discharged|surgery)\s+on|"
+    r"doa|dod|meeting\s+date|"
     r"उम्र|आयु|लिंग|दिनांक|तारीख"
 )
 NEXT_LABEL = re.compile(
     rf"(?i)(?:(?:\s{{2,}}|\t|\s*[|;]\s*)(?:{_ANY_LABEL}|{_OTHER_LABELS})\b"
     rf"|(?:\s+|\s*,\s*)(?:{_ANY_LABEL}|{_OTHER_LABELS})\s*[:=/])"
 )
+_LABEL_AT_START = re.compile(rf"(?i)(?:{_OTHER_LABELS})(?:\s*[:=]|\s+date\b|\s{{2,}}|$)")
 
 # An identifier or phone value: one code, possibly in digit groups ("2345 6789 0124").
 CODE = re.compile(r"\+?[A-Za-z0-9(][A-Za-z0-9/\-.()]*(?:[ ]?[0-9][0-9/\-.]*)*")
@@ -176,6 +179,8 @@ def find(text: str) -> list[Span]:
             if not_after.search(text[max(0, match.start() - 20) : match.start()]):
                 continue
             start = match.end()
+            if kind in ("ADDRESS", "NAME") and _LABEL_AT_START.match(text, start):
+                continue  # the value's column was left empty: "Address   Study Date : ..."
             line_end = text.find("\n", start)
             line_end = len(text) if line_end < 0 else line_end
             following = NEXT_LABEL.search(text, start, line_end)
