@@ -13,7 +13,7 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consilium.cases.models import Case, MedicalArea, SecondOpinionReason
+from consilium.cases.models import HISTORY_FIELDS, Case, MedicalArea, SecondOpinionReason
 from consilium.cases.red_flags import NONE_OF_THESE, RedFlag
 from consilium.cases.services import MAX_QUESTIONS
 from consilium.patients.models import Patient, Relationship, Sex
@@ -142,15 +142,7 @@ class ConditionForm(DraftForm):
 
 class HistoryForm(DraftForm):
     model = Case
-    model_fields = (
-        "allergies",
-        "current_medicines",
-        "past_history",
-        "treatment_so_far",
-        "treatment_planned",
-        "treating_doctor",
-        "treating_hospital",
-    )
+    model_fields = HISTORY_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

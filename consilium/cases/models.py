@@ -59,6 +59,19 @@ class IntakeStep(models.TextChoices):
     SUBMIT = "submit", _("Check and submit")
 
 
+# The case's fields that the history-and-treatment step fills (its form, its save and its
+# progress check read this one list).
+HISTORY_FIELDS: tuple[str, ...] = (
+    "allergies",
+    "current_medicines",
+    "past_history",
+    "treatment_so_far",
+    "treatment_planned",
+    "treating_doctor",
+    "treating_hospital",
+)
+
+
 class Case(BaseModel):
     """One request for a second opinion about one patient."""
 
@@ -105,6 +118,10 @@ class Case(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    def holder_language(self) -> str:
+        """The language the account holder reads (emails to them are written in it)."""
+        return getattr(self.patient.holder, "preferred_language", "") or "en"
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"public_id": self.public_id})

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
-from consilium.cases.models import Case, CaseQuestion, CaseStatus, CaseTransition, IntakeStep
+from consilium.cases.models import (
+    HISTORY_FIELDS,
+    Case,
+    CaseQuestion,
+    CaseStatus,
+    CaseTransition,
+    IntakeStep,
+)
+from consilium.cases.workflow import UPLOADABLE
 from consilium.patients.models import Patient
 from consilium.patients.selectors import patients_of
 
@@ -61,8 +69,6 @@ def case_get_editable(*, user: Any, public_id: UUID | str, action: str = "case.v
     return case
 
 
-# A patient adds reports to a draft, and to a case waiting on their answer to a request.
-UPLOADABLE = (CaseStatus.DRAFT, CaseStatus.AWAITING_INFO)
 
 
 def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Case:
@@ -91,15 +97,6 @@ _STEP_ROUTES: dict[str, str] = {
     IntakeStep.PAYMENT: "billing:choose",
     IntakeStep.SUBMIT: "cases:submit",
 }
-_HISTORY_FIELDS = (
-    "allergies",
-    "current_medicines",
-    "past_history",
-    "treatment_so_far",
-    "treatment_planned",
-    "treating_doctor",
-    "treating_hospital",
-)
 
 
 def step_url(*, case: Case, step: str) -> str | None:
@@ -139,7 +136,7 @@ def _progress_of(case: Case) -> dict[str, bool]:
             case.medical_area and (case.diagnosis_so_far.strip() or case.symptoms.strip())
         ),
         IntakeStep.HISTORY: reached > STEP_ORDER.index(IntakeStep.HISTORY)
-        or any(getattr(case, name) for name in _HISTORY_FIELDS),
+        or any(getattr(case, name) for name in HISTORY_FIELDS),
         IntakeStep.QUESTIONS: bool(case.has_questions),  # type: ignore[attr-defined]
         IntakeStep.DOCUMENTS: bool(case.has_documents),  # type: ignore[attr-defined]
         IntakeStep.CONSENT: bool(case.has_consent),  # type: ignore[attr-defined]

@@ -35,6 +35,7 @@ from consilium.cases.selectors import (
     step_url,
     triage_queue,
 )
+from consilium.cases.workflow import ASKABLE
 from consilium.core.errors import DomainError
 from consilium.patients.models import Relationship
 from consilium.patients.selectors import patients_of
@@ -405,7 +406,7 @@ def information_request_new(request: HttpRequest, public_id: str) -> HttpRespons
     if not user.is_coordinator:
         raise Http404
     case = case_get(user=user, public_id=public_id, action="information_request.form")
-    if case.status not in services.ASKABLE:
+    if case.status not in ASKABLE:
         messages.info(request, _("Information can be requested only while a case is being "
                                  "triaged or reviewed."))
         return redirect(case.get_absolute_url())

@@ -20,3 +20,15 @@ ALLOWED: dict[S, frozenset[S]] = {
     S.CLOSED: frozenset(),
     S.CANCELLED: frozenset(),
 }
+
+# --- Groups of states, each rule written once ---------------------------------------------------
+
+# A patient adds reports to a draft, and to a case waiting on their answer to a request.
+UPLOADABLE: tuple[S, ...] = (S.DRAFT, S.AWAITING_INFO)
+# Where a case may be when someone asks the patient for more.
+ASKABLE: tuple[S, ...] = (S.TRIAGE, S.READY, S.ASSIGNED, S.IN_REVIEW, S.CONSOLIDATION)
+# Where a coordinator may offer seats: after triage and before the opinions are all in.
+ASSIGNABLE: tuple[S, ...] = (S.TRIAGE, S.READY, S.ASSIGNED, S.IN_REVIEW)
+# With specialists: an offered or accepted seat still takes a specialist's time (a wait for the
+# patient's information included).
+REVIEW_STATUSES: tuple[S, ...] = (S.ASSIGNED, S.IN_REVIEW, S.CONSOLIDATION, S.AWAITING_INFO)

@@ -45,7 +45,7 @@ def register(job: Job) -> Job:
 
 
 register(Job("outbox_send_due", 30, "consilium.notifications.services.outbox_send_due"))
-register(Job("turnaround_sweep", 60, "consilium.cases.services.turnaround_sweep_due"))
+register(Job("turnaround_sweep", 60, "consilium.cases.turnaround.turnaround_sweep_due"))
 register(Job("offers_expire", 60, "consilium.review.services.assignment_expire_due"))
 register(Job("reports_due", 300, "consilium.reports.services.reports_issue_due"))
 

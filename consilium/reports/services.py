@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
-from consilium.cases.services import case_transition, turnaround_stop
+from consilium.cases.services import case_transition
+from consilium.cases.turnaround import turnaround_stop
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_write_bytes, get_storage

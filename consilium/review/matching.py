@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from consilium.accounts.models import SpecialistProfile, Specialty
-from consilium.cases.models import Case, CaseStatus, MedicalArea
+from consilium.cases.models import Case, MedicalArea
+from consilium.cases.workflow import REVIEW_STATUSES
 
 # Which specialties answer which medical area: the first is the best fit; the others sit on a
 # panel (a tumour board has medical, surgical and radiation oncologists, a pathologist and a
@@ -41,13 +42,6 @@ AREA_SPECIALTIES: dict[str, tuple[str, ...]] = {
     MedicalArea.OTHER: (Specialty.GENERAL_MEDICINE,),
 }
 LANGUAGE_NAMES = {"en": "english", "hi": "hindi"}
-# Review statuses in which an accepted or offered case still takes a specialist's time.
-BUSY_STATUSES = (
-    CaseStatus.ASSIGNED,
-    CaseStatus.IN_REVIEW,
-    CaseStatus.CONSOLIDATION,
-    CaseStatus.AWAITING_INFO,
-)
 
 # The parts add up to at most 100.
 SCORE_BEST_SPECIALTY = 50
@@ -129,7 +123,7 @@ def profiles_with_load() -> QuerySet[SpecialistProfile]:
                 "assignments",
                 filter=Q(
                     assignments__status__in=["offered", "accepted"],
-                    assignments__review__case__status__in=BUSY_STATUSES,
+                    assignments__review__case__status__in=REVIEW_STATUSES,
                 ),
             )
         )

@@ -23,7 +23,13 @@ from consilium.cases.models import (
     InformationRequestStatus,
     Turnaround,
 )
-from consilium.review.deidentified import DeidentifiedCase, deidentify_case
+from consilium.cases.workflow import ASKABLE, ASSIGNABLE, REVIEW_STATUSES
+from consilium.review.deidentified import (
+    DeidentifiedCase,
+    deidentify_case,
+    known_identity_for,
+    redact_text,
+)
 from consilium.review.models import (
     ACTIVE_ASSIGNMENT,
     Assessment,
@@ -36,13 +42,7 @@ from consilium.review.models import (
     Rating,
     Review,
 )
-
-REVIEW_STATUSES = (
-    CaseStatus.ASSIGNED,
-    CaseStatus.IN_REVIEW,
-    CaseStatus.CONSOLIDATION,
-    CaseStatus.AWAITING_INFO,
-)
+from consilium.review.panels import panel_size_default
 
 
 def _profile_id(user: Any) -> int | None:
@@ -192,13 +192,10 @@ def earlier_offers(*, review: Review | None) -> dict[int, str]:
 def assignment_proposal(*, case: Case) -> Proposal:
     """The ranked proposals for the open seats of a case (the caller checked it may see it)."""
     from consilium.review.matching import propose_panel
-    from consilium.review.services import FIXED_PANEL
 
     review = Review.objects.filter(case=case).first()
     active, candidates = case_ranking(case=case, review=review)
-    size = review.panel_size if review else (
-        FIXED_PANEL.get(case.review_type) or (3 if case.review_type == "board" else None)  # type: ignore[call-overload]
-    )
+    size = review.panel_size if review else panel_size_default(review_type=case.review_type)
     open_seats = (size - len(active)) if size else None
     proposed = propose_panel(candidates=candidates, seats=open_seats or 1)
     return Proposal(review=review, active=active, candidates=candidates, panel_size=size,
@@ -254,7 +251,6 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
     else:
         summary = case_summary_for_specialist(case=case)
     from consilium.insights.identity import date_anchor_for
-    from consilium.review.deidentified import known_identity_for, redact_text
 
     requests = list(case.information_requests.order_by("-created_at"))
     opinion = Opinion.objects.filter(assignment=assignment).first()
@@ -373,7 +369,9 @@ class PanelView:
     can_edit: bool
 
 
-def _may_consolidate(*, user: Any, review: Review) -> bool:
+def may_consolidate(*, user: Any, review: Review) -> bool:
+    """True for a coordinator and for the panel's lead (who writes the consolidated opinion and
+    answers follow-up questions)."""
     if getattr(user, "is_coordinator", False):
         return True
     return (
@@ -392,7 +390,7 @@ def panel_view(*, user: Any, review_public_id: UUID | str) -> PanelView:
         )
     except (Review.DoesNotExist, ValueError):
         raise Http404 from None
-    if not review.is_panel or not _may_consolidate(user=user, review=review):
+    if not review.is_panel or not may_consolidate(user=user, review=review):
         raise Http404
     if review.case.status not in (
         CaseStatus.CONSOLIDATION, CaseStatus.REPORTED, CaseStatus.CLOSED, CaseStatus.AWAITING_INFO
@@ -538,7 +536,6 @@ def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel
     """The review part of the case page for a coordinator: the panel and each seat's state, the
     clock, requests for information, reports and follow-ups."""
     from consilium.billing.selectors import case_paid_payment
-    from consilium.cases.services import ASKABLE
     from consilium.reports.selectors import reports_of_case
 
     if not getattr(user, "is_coordinator", False):
@@ -573,8 +570,7 @@ def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel
         open_request=next((r for r in requests if r.status == InformationRequestStatus.OPEN), None),
         turnaround=_turnaround(case),
         rating=rating,
-        can_assign=case.status in (CaseStatus.TRIAGE, CaseStatus.READY, CaseStatus.ASSIGNED,
-                                   CaseStatus.IN_REVIEW)
+        can_assign=case.status in ASSIGNABLE
         and (review is None or seats_open > 0),
         can_request_information=case.status in ASKABLE,
         can_close=case.status == CaseStatus.REPORTED,

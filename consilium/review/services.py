@@ -23,8 +23,10 @@ from django.utils.translation import ngettext
 from consilium.accounts.models import SpecialistProfile
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
-from consilium.cases.models import Case, CaseStatus, ReviewType
-from consilium.cases.services import case_transition, turnaround_start
+from consilium.cases.models import Case, CaseStatus
+from consilium.cases.services import case_transition
+from consilium.cases.turnaround import turnaround_start
+from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
 from consilium.review.models import (
@@ -40,12 +42,12 @@ from consilium.review.models import (
     Review,
     SpecialistChoice,
 )
+from consilium.review.panels import MAX_PANEL, panel_size_for
+from consilium.review.selectors import SECTIONS, case_ranking, may_consolidate
 
 logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-MAX_PANEL = 5
-FIXED_PANEL = {ReviewType.SINGLE: 1, ReviewType.DOUBLE: 2}
 
 
 def _url(path: str) -> str:
@@ -73,21 +75,6 @@ def _tell_coordinators(*, case: Case, message: str, subject: str, body: str, key
                 % {"url": _url(case.get_absolute_url())},
                 dedupe_key=f"{key}:{coordinator.pk}",
             )
-
-
-def panel_size_for(*, review_type: str, requested: int | None) -> int:
-    """Seats on the panel: fixed for one or two specialists; a board has three or more; for
-    "let the platform choose" the coordinator decides (one to five)."""
-    if review_type in FIXED_PANEL:
-        return FIXED_PANEL[ReviewType(review_type)]
-    if review_type == ReviewType.BOARD:
-        size = requested or 3
-        require(3 <= size <= MAX_PANEL, _("A board has three to five specialists."))
-        return size
-    if requested is None:
-        raise DomainError(_("Choose how many specialists should review this case."))
-    require(1 <= requested <= MAX_PANEL, _("Choose one to five specialists."))
-    return requested
 
 
 def _review_code() -> str:
@@ -142,8 +129,7 @@ def assignment_offer(
     now = now or timezone.now()
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
     require(
-        locked.status in (CaseStatus.TRIAGE, CaseStatus.READY, CaseStatus.ASSIGNED,
-                          CaseStatus.IN_REVIEW),
+        locked.status in ASSIGNABLE,
         _("Specialists can be assigned only after triage and before the opinion is written."),
     )
     require(specialists, _("Choose at least one specialist."))
@@ -153,7 +139,6 @@ def assignment_offer(
     size = panel_size or (existing.panel_size if existing else None)
     size = panel_size_for(review_type=locked.review_type, requested=size)
     review = review_ensure(case=locked, actor=actor, panel_size=size)
-    from consilium.review.selectors import case_ranking
 
     active = list(review.assignments.filter(status__in=ACTIVE_ASSIGNMENT))
     taken = {a.position for a in active}
@@ -566,15 +551,6 @@ def opinion_submit(*, opinion: Opinion, actor: Any) -> Opinion:
 AGREEMENT_VALUES = ("agree", "partly", "differ")
 
 
-def _may_consolidate(*, actor: Any, review: Review) -> bool:
-    if getattr(actor, "is_coordinator", False):
-        return True
-    return Assignment.objects.filter(
-        review=review, is_lead=True, status=AssignmentStatus.ACCEPTED,
-        specialist__user_id=actor.pk,
-    ).exists()
-
-
 @transaction.atomic
 def consolidation_save(
     *, consolidation: Consolidation, actor: Any, data: Mapping[str, Any]
@@ -583,7 +559,7 @@ def consolidation_save(
     locked = Consolidation.objects.select_for_update().select_related("review__case").get(
         pk=consolidation.pk
     )
-    require(_may_consolidate(actor=actor, review=locked.review),
+    require(may_consolidate(user=actor, review=locked.review),
             _("Only the panel's lead or a coordinator writes the consolidated opinion."))
     require(locked.status == OpinionStatus.DRAFT, _("The consolidated opinion has been submitted."))
     require(locked.review.case.status == CaseStatus.CONSOLIDATION,
@@ -616,7 +592,6 @@ def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consoli
     missing = opinion_missing(content=locked, positions=_positions(case))
     if not locked.agreement:
         missing.append(_("Record the panel's level of agreement."))
-    from consilium.review.selectors import SECTIONS
 
     unset = [name for name, _note in SECTIONS if not locked.section_agreement.get(name)]
     if unset:
@@ -687,7 +662,7 @@ def follow_up_answer(*, follow_up: FollowUp, actor: Any, answer: str) -> FollowU
     locked = FollowUp.objects.select_for_update().select_related("review__case").get(
         pk=follow_up.pk
     )
-    require(_may_consolidate(actor=actor, review=locked.review),
+    require(may_consolidate(user=actor, review=locked.review),
             _("Only the lead specialist or a coordinator can answer."))
     require(locked.answered_at is None, _("This question has already been answered."))
     require(answer.strip(), _("Write the answer."))

@@ -21,6 +21,7 @@ from consilium.cases.forms import InformationRequestForm
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import case_get
 from consilium.cases.services import information_request_create
+from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
 from consilium.review import services
@@ -35,6 +36,7 @@ from consilium.review.forms import (
     SpecialistChoiceForm,
 )
 from consilium.review.models import AssignmentStatus, Opinion, OpinionStatus
+from consilium.review.panels import panel_size_is_chosen
 from consilium.review.selectors import (
     SECTIONS,
     assignment_get,
@@ -51,8 +53,6 @@ from consilium.review.selectors import (
     specialist_case_view,
     specialist_inbox,
 )
-
-ASSIGNABLE = (CaseStatus.TRIAGE, CaseStatus.READY, CaseStatus.ASSIGNED, CaseStatus.IN_REVIEW)
 
 
 def _coordinator_only(request: HttpRequest) -> Any:
@@ -387,7 +387,7 @@ def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "case": case, "review": proposal.review, "candidates": candidates, "form": form,
         "proposal_ids": proposal.proposed, "open_seats": proposal.open_seats,
         "panel_size": size, "active": proposal.active,
-        "needs_size": size is None or case.review_type in ("board", "platform"),
+        "needs_size": size is None or panel_size_is_chosen(review_type=case.review_type),
     })
 
 

@@ -12,11 +12,8 @@ from django.utils import timezone
 from consilium.accounts.models import User
 from consilium.billing.models import Payment, PaymentStatus
 from consilium.cases.models import Case, Turnaround
-from consilium.cases.services import (
-    information_request_answer,
-    information_request_create,
-    turnaround_sweep,
-)
+from consilium.cases.services import information_request_answer, information_request_create
+from consilium.cases.turnaround import turnaround_sweep
 from consilium.notifications.models import OutboxMessage
 from consilium.review.tests.fixtures import accept_all, offer
 
