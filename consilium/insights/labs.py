@@ -4,7 +4,7 @@ Works from kinds of layout, not from any one lab's template: table rows with the
 unit and range cells in any order ("Investigation  Result  Flag  Unit  Bio. Ref. Interval"), two
 tables side by side on one row, a name alone on its row with its cells on the row below, tables
 of one test over time ("Date | CEA (ng/mL)"), and values inside sentences ("Hb 9.1 g/dL (13-17),
-serum creatinine was 1.4 mg/dL"). Text comes from `reading.words_to_text`: one printed row per
+serum creatinine was 2.2 mg/dL"). Text comes from `reading.words_to_text`: one printed row per
 line, cells separated by runs of spaces.
 
 What is printed is kept beside what is normalised (`printed_value`, `printed_unit`,
@@ -1018,7 +1018,7 @@ def extract_labs(pages_or_text: Sequence[Page] | str) -> list[LabResult]:
 
 def parse_text(text: str, *, ocr: bool = False) -> list[LabResult]:
     """Reads every row of a table and every value in a sentence; a name alone on its row takes
-    its value from the row below ("Serum Creatinine" / "8.6  High  mg/dL  0.7 - 1.3").
+    its value from the row below ("Serum Creatinine" / "5.1  High  mg/dL  0.6 - 1.2").
     With `ocr` the text was read by OCR: its rows may come out of step and its decimal points
     may be lost, so what could be such a misread is left out."""
     lines = text.splitlines()

@@ -1,13 +1,13 @@
 """Postal addresses written the Indian way, found by their parts rather than by a label.
 
 Reports print the address in a column whose label may land on another line of the text layer
-("Plot No. 56, Shivaji Nagar, ⏎ Address   Date of Admission ⏎ Nagpur – 440016"), and letters
+("Plot No. 12, Gandhi Nagar, ⏎ Address   Date of Admission ⏎ Indore – 452001"), and letters
 write it inside a sentence ("We live at Tower 7, Flat 1203, Sector 56, Gurugram 122011"). So an
 address is read from its comma-separated parts: a part is one when it holds an address word
 (road, marg, nagar, colony, flat/house/plot no, sector, cross, main, tehsil, district, P.O. ...)
 or ends in a PIN code after a place name; the capitalised parts that follow it (town, district,
 state, PIN) belong to it too. Each part must look like a place: words with capitals, numbers,
-"No.", initials, and no clinical word, so "main bronchus" or "Block H-1187/24 has been
+"No.", initials, and no clinical word, so "main bronchus" or "Block H-3302/25 has been
 retained" stay.
 """
 
@@ -136,7 +136,7 @@ def _addressy(part: str, upper: bool) -> bool:
 
 
 def _ends_in_pin(part: str) -> bool:
-    """"Kochi - 682024", "Patna – 800013 (Bihar)", "Mumbai 400 036": a PIN after a place."""
+    """"Mysuru - 570001", "Patna – 800013 (Bihar)", "Mumbai 400 036": a PIN after a place."""
     pins = list(PIN.finditer(part))
     if not pins:
         return False
@@ -213,7 +213,7 @@ def find(text: str) -> list[Span]:
             if _addressy(run, upper) or _ends_in_pin(run):
                 spans.append((begin, begin + len(_trimmed(run)), "ADDRESS"))
                 in_address = whole
-                # The capitalised parts just before it in the cell: "Dum Dum, Kolkata – 700028".
+                # The capitalised parts just before it in the cell: "Salt Lake, Kolkata – 700091".
                 back = index - 1
                 while whole and back >= 0 and back >= index - 3:
                     first_start, first_end = parts[back]

@@ -87,8 +87,8 @@ def detect(text: str, *, known: KnownIdentity | None = None) -> list[Finding]:
     return _with_titles(text, merge(text, _with_transliterations(text, spans)))
 
 
-# A title that is part of how a person is written ("Mrs. Sunita Devi", "Late Sh. Mohan Lal",
-# "श्रीमती सुनीता देवी") goes with the name: a box that leaves "Mrs." visible shows where the
+# A title that is part of how a person is written ("Mrs. Kamla Rani", "Late Sh. Mohan Lal",
+# "श्रीमती कमला रानी") goes with the name: a box that leaves "Mrs." visible shows where the
 # name was and whom it names. A doctor's title stays: it says who is speaking, not who.
 _TITLE_BEFORE = re.compile(
     r"(?:(?i:\blate|\blt\.?|स्व\.?)[ \t]+)?"
@@ -129,8 +129,8 @@ def _with_titles(text: str, findings: list[Finding]) -> list[Finding]:
     return result
 
 
-# The same name in another script right after it: "श्री रामखेलावन (Ramkhelawan)",
-# "श्री रामनरेश यादव / RAMNARESH YADAV".
+# The same name in another script right after it: "श्री बलदेव (Baldev)",
+# "श्री हरिओम वर्मा / HARIOM VERMA".
 _TRANSLITERATION = re.compile(
     r"[ \t]*(?:\(|/)[ \t]*((?:[A-Z][A-Za-z'.]*)(?:[ \t]+[A-Z][A-Za-z'.]*){0,4})[ \t]*"
     r"(?:\)|(?=\s{2,}|\t|$))",

@@ -90,7 +90,7 @@ _STRICT_LABELS = ("name", "patient", "doctor", "physician", "consultant", "city"
                   "village", "cell", "sid", "barcode", "attendant")
 
 
-# A code starts here: letters in groups, then a digit ("GTCH/CR/24/66102", "KSW-10482").
+# A code starts here: letters in groups, then a digit ("QRH/LB/25/40917", "PMX-20571").
 _CODE_AHEAD = r"(?:[A-Za-z]{1,10}[-/]?){0,4}\d"
 
 

@@ -78,28 +78,28 @@ PIN_IN_ADDRESS = re.compile(
 )
 
 # An Aadhaar number beside its label is one even when its check digit fails (a typing slip on
-# the report still identifies the patient): "Aadhaar No. 4619 0377 5287", "UID: ...".
+# the report still identifies the patient): "Aadhaar No. 5730 2164 9081", "UID: ...".
 AADHAAR_LABELLED = re.compile(
     r"(?i)\b(?:aadhaa?r|aadhar|uid(?:ai)?)\b[^\d\n]{0,40}?(?:\n[^\d\n]{0,12}?)?"
     r"(?<!\d)(\d{4}([ -]?)\d{4}\2\d{4})(?![\d-])"
 )
 # Reference numbers of hospitals and labs by their shape: letter groups and digit groups
-# joined by slashes or hyphens ("GTCH/CR/24/66102", "SP-24-2417", "H-1187/24",
-# "2024/ML/0872"), with a group of four digits or more, so
+# joined by slashes or hyphens ("QRH/LB/25/40917", "SP-25-7301", "H-3302/25",
+# "2025/HP/0316"), with a group of four digits or more, so
 # "HPV-16/18", "CA-125", "PD-L1", "Ki-67" and "COVID-19" stay (see _shaped).
 SHAPED_ID = re.compile(
     r"(?<![\w/.\-])(?:[A-Z]{1,6}[/\-](?:[A-Z0-9]{1,8}[/\-]){0,4}\d{2,8}"
     r"|\d{2,5}[/\-][A-Z]{2,5}[/\-]\d{2,6})(?:[/\-][A-Z0-9]{1,8})*(?![\w/\-])"
 )
 _YEAR_ONLY = re.compile(r"^[A-Z]+[/\-](?:19|20)\d\d$")
-# A code alone on its line, as a barcode's digits are printed under it ("VPL5528731").
-# "IP 1457/24", "OPD 2291/24": an admission or outpatient number after its bare abbreviation.
+# A code alone on its line, as a barcode's digits are printed under it ("KLD4417260").
+# "IP 2096/25", "OPD 2291/24": an admission or outpatient number after its bare abbreviation.
 BARE_IP = re.compile(r"\b(?:IP|OP|IPD|OPD)[ \t]+(\d{2,6}/\d{2,4})(?![\d/])")
 LONE_CODE = re.compile(r"(?m)^[ \t]*((?=[A-Z0-9]*\d)[A-Z0-9]{6,20})[ \t]*$")
 
-# Phones written the international way ("+971 50 318 2294", "00 44 7700 900418",
-# "+1 (647) 382-9106"), Indian landlines with their STD code ("(0422) 257 1234",
-# "08254-230 118", "0 22 2345 6789") and mobiles grouped 4-3-3 ("9822 154 870").
+# Phones written the international way ("+971 55 204 7719", "00 44 7700 900418",
+# "+1 (416) 555-0142"), Indian landlines with their STD code ("(0422) 257 1234",
+# "08254-230 118", "0 22 2345 6789") and mobiles grouped 4-3-3 ("9871 402 316").
 INTERNATIONAL_PHONE = re.compile(
     r"(?<![\w+])(?:\+|00[ ]?)[1-9]\d{0,2}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,5}"
     r"(?:[ .\-]\d{2,5}){1,4}(?![\d/])"
