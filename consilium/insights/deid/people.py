@@ -33,7 +33,9 @@ CONTACT_VERBS = frozenset(
 )
 SIGNATURE = re.compile(r"(?m)^[ \t]*([A-Za-z][a-z']+(?:[ \t]+[A-Za-z][A-Za-z'\-]+){1,2})[ \t]*$")
 UNKNOWN_CAPITALISED = True
-NEVER_AFTER_TITLE = frozenset(("the", "and", "is", "was", "aware", "notified", "in", "at", "to"))
+NEVER_AFTER_TITLE = frozenset(
+    ("the", "and", "is", "was", "aware", "notified", "in", "at", "to", "no")  # "MR No."
+)
 LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|/)\s*$")
 INITIAL_NAME = re.compile(r"(?<![\w'/&.])[A-Z]\.\s?([A-Za-z][a-z']+|[A-Z][A-Z']+)\b")
 RELATION = re.compile(

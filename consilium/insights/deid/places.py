@@ -3,9 +3,11 @@ and unknown acronyms a patient is sent to or from ("transferred to GH")."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from consilium.insights.deid.lexicon import (
+    cities,
     first_names,
     is_clinical,
     is_name,
@@ -142,6 +144,12 @@ PLACE_PREFIXES = frozenset(_words(
     "glen white black green st saint san santa middle"
 ))
 PLACE_NAMES = frozenset(p.replace("_", " ") for p in CITIES.split())
+
+
+@functools.cache
+def place_names() -> frozenset[str]:
+    """The cities above and those of the GeoNames resource (lexicon.cities)."""
+    return PLACE_NAMES | cities()
 BROAD_PLACES = STATE_NAMES | frozenset(_words(
     "india usa america europe asia africa canada mexico england britain uk china japan "
     "pakistan bangladesh nepal sri lanka russia germany france italy ireland conneticut "
@@ -159,7 +167,7 @@ def _place_spans(text: str) -> list[Span]:
                 continue
             phrase = " ".join(w.group().lower() for w in words[i : i + size])
             gaps = (text[words[j].end() : words[j + 1].start()] for j in range(i, i + size - 1))
-            if phrase in PLACE_NAMES and all(g.isspace() for g in gaps):
+            if phrase in place_names() and all(g.isspace() for g in gaps):
                 spans.append((words[i].start(), words[i + size - 1].end(), "LOCATION"))
                 break
     # A state or country alone is not an identifier (HIPAA Safe Harbor keeps them), and the
@@ -270,7 +278,7 @@ def find(text: str) -> list[Span]:
     for match in UNIVERSITY.finditer(text):
         place = match.group(2)
         state_code = bool(match.group(1)) and len(place) == 2 and place.isupper()
-        if place.lower() in STATE_NAMES or place.lower() in PLACE_NAMES or state_code:
+        if place.lower() in STATE_NAMES or place.lower() in place_names() or state_code:
             spans.append((match.start(), match.end(), "LOCATION"))
     for match in MOVED.finditer(text):
         acronym = match.group(1)

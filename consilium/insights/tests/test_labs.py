@@ -99,7 +99,7 @@ def test_longer_analyte_names_win_over_the_shorter_names_inside_them():
     assert one("Glycated Haemoglobin (HbA1c) 7.2 %").name == "HbA1c"
 
 
-def test_one_result_per_analyte_and_page_with_the_page_number():
+def test_a_value_repeated_on_a_page_is_kept_once():
     text = "Haemoglobin 9.2 g/dL 12-15\nPotassium 4.1 mmol/L 3.5-5.1\nHaemoglobin 9.2 g/dL"
 
     labs = extract_labs(text)
