@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   chromium                      # browser tests (Playwright drives Debian's Chromium)
   fonts-noto-core               # reports and consent PDFs, Devanagari included
+  fonts-dejavu-core             # the "day −18" labels drawn on date boxes (the minus sign)
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-osd libtesseract-dev libleptonica-dev pkg-config  # OCR (tesserocr builds against libtesseract)
   poppler-utils                 # pdftoppm, to look at rendered PDFs

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
@@ -67,20 +68,56 @@ def draw_boxes(
     return redacted
 
 
+# The label's fonts: DejaVu Sans has the minus sign (U+2212) that Pillow's own font and Noto Sans
+# lack; Devanagari (a Hindi label) is drawn with Noto Sans Devanagari, shaped by raqm.
+LABEL_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+LABEL_FONT_DEVANAGARI = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
+
+
+def _label_runs(text: str) -> list[tuple[str, bool]]:
+    """The label cut into runs of Devanagari and of everything else (spaces join the run
+    before them), each drawn with a font that has its characters."""
+    runs: list[tuple[str, bool]] = []
+    for char in text:
+        devanagari = "\u0900" <= char <= "\u097f" or (char == " " and bool(runs) and runs[-1][1])
+        if runs and runs[-1][1] == devanagari:
+            runs[-1] = (runs[-1][0] + char, devanagari)
+        else:
+            runs.append((char, devanagari))
+    return runs
+
+
+def _label_font(size: int, *, devanagari: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype(LABEL_FONT_DEVANAGARI if devanagari else LABEL_FONT, size)
+    except OSError:  # the font is not installed: Pillow's own (it lacks the minus sign)
+        return ImageFont.load_default(size=size)
+
+
 def _label(draw: ImageDraw.ImageDraw, text: str, box: tuple[int, int, int, int]) -> None:
     left, top, right, bottom = box
+    runs = _label_runs(text)
+
+    def laid_out(size: int) -> list[tuple[str, Any, tuple[float, float, float, float]]]:
+        parts = []
+        for run, devanagari in runs:
+            font = _label_font(size, devanagari=devanagari)
+            parts.append((run, font, draw.textbbox((0, 0), run, font=font)))
+        return parts
+
     size = max(6, int((bottom - top) * 0.7))
-    while size > 6:
-        font = ImageFont.load_default(size=size)
-        x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=font)
-        if x1 - x0 <= right - left - 2:
-            break
+    parts = laid_out(size)
+    while size > 6 and sum(b[2] - b[0] for _, _, b in parts) > right - left - 2:
         size -= 1
-    font = ImageFont.load_default(size=size)
-    x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=font)
-    x = left + max(1, (right - left - (x1 - x0)) // 2) - x0
+        parts = laid_out(size)
+    width = sum(b[2] - b[0] for _, _, b in parts)
+    y0 = min(b[1] for _, _, b in parts)
+    y1 = max(b[3] for _, _, b in parts)
+    x = left + max(1, (right - left - width) // 2)
     y = top + max(0, (bottom - top - (y1 - y0)) // 2) - y0
-    draw.text((x, y), text, fill=(255, 255, 255), font=font)
+    for run, font, (bx0, _, bx1, _) in parts:
+        draw.text((x - bx0, y), run, fill=(255, 255, 255), font=font)
+        x += bx1 - bx0
 
 
 def pdf_of_pictures(pictures: Iterable[bytes]) -> bytes:

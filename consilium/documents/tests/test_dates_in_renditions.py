@@ -50,3 +50,17 @@ def test_the_label_is_written_in_white_on_the_black_box() -> None:
     inside = (slice(62, 118), slice(82, 318))
     assert plain[inside].max() < 10  # all black
     assert (labelled[inside] > 200).any() and (labelled[inside] < 10).mean() > 0.6
+
+
+@pytest.mark.parametrize("label", ["day −18", "day +3", "दिन −18"])
+def test_every_character_of_the_label_is_drawn_not_a_missing_glyph(label: str) -> None:
+    # A font without the minus sign (or without Devanagari) draws its 'missing glyph' box for
+    # it, the same picture it draws for a private-use character no font has.
+    page = Image.new("RGB", (300, 60), "white")
+
+    def drawn(text: str) -> bytes:
+        return np.asarray(draw_boxes(page, [(0.0, 0.0, 1.0, 1.0)], [text])).tobytes()
+
+    missing = drawn("\ue000")
+    for char in set(label.replace(" ", "")):
+        assert drawn(char) != missing, f"{char!r} (U+{ord(char):04X}) is drawn as a missing glyph"

@@ -1,9 +1,10 @@
-"""A phone photo of a lab report on a dark table, tilted 3°, from the patient's phone to the
-specialist: the coordinator sees boxes over the identifiers (or is told the page is hard to read),
-and the specialist gets the page upright with no identifier of the patient readable."""
+"""A phone photo of a lab report on a dark table, tilted 3°, or taken sideways and 6° more, from the
+patient's phone to the specialist: the coordinator sees boxes over the identifiers, and the
+specialist gets the page upright with no identifier of the patient readable."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,13 @@ def signed_in_context(chromium: Any, live_server: Any, user: Any, *, phone: bool
     return context, page
 
 
-def test_a_tilted_photo_on_a_table_reaches_the_specialist_upright_and_de_identified(
-    chromium: Any, live_server: Any, patient: Any, coordinator: Any, tmp_path: Path,
+@pytest.mark.parametrize(("tilt", "frame"), [
+    (3.0, (1500, 2000)),  # upright, tilted 3°
+    (96.0, (2000, 1500)),  # landscape frame, the page turned a quarter and 6° more, no EXIF
+], ids=["tilted", "sideways"])
+def test_a_tilted_photo_reaches_the_specialist_upright_and_de_identified(
+    tilt: float, frame: tuple[int, int], chromium: Any, live_server: Any, patient: Any,
+    coordinator: Any, tmp_path: Path,
 ) -> None:
     planted.plant(patient)
     case = case_create(patient=patient, actor=patient.holder)
@@ -64,7 +70,7 @@ def test_a_tilted_photo_on_a_table_reaches_the_specialist_upright_and_de_identif
     add_payment(case)
     photo = tmp_path / "cbc-photo.jpg"
     photo.write_bytes(photo_on_table(render_page(pdf_from_html(planted.lab_html()), dpi=150),
-                                     tilt=3.0))
+                                     tilt=tilt, size=frame))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # The patient, on a phone, uploads the photo.
@@ -82,24 +88,21 @@ def test_a_tilted_photo_on_a_table_reaches_the_specialist_upright_and_de_identif
     assert document.status == "processed"
     case_submit(case=case, actor=patient.holder)
 
-    # The coordinator checks the boxes; a page reading was unsure of must say so.
+    # The coordinator checks the boxes: this photo is legible, so it is read, not waved through as
+    # "hard to read", and the name and phone number are boxed.
     context, page = signed_in_context(chromium, live_server, coordinator, phone=False)
     page.goto(f"/documents/{document.public_id}/review/")
     page.wait_for_function(
         "Array.from(document.images).every(function (i) { return i.complete && i.naturalWidth; })"
     )
-    page.screenshot(path=str(SCREENSHOTS / "photo-review.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"photo-review-{tilt:g}.png"), full_page=True)
     problems = accessibility_problems(page)
-    hard = DocumentPage.objects.get(document=document).hard_to_read
+    assert DocumentPage.objects.get(document=document).hard_to_read is False
+    assert page.locator("text=Hard to read").count() == 0
     kinds = set(document.boxes.filter(active=True).values_list("kind", flat=True))
-    if hard:
-        assert page.locator("text=Hard to read").count() >= 1
-    else:
-        assert {"NAME", "PHONE"} <= kinds, kinds
-        assert page.locator("#page-1 .redaction-box").count() == document.boxes.count()
+    assert {"NAME", "PHONE"} <= kinds, kinds
+    assert page.locator("#page-1 .redaction-box").count() == document.boxes.count()
     page.click("text=Release to the specialists…")
-    if hard:
-        page.check("input[name=checked_by_eye]")
     page.click("button:has-text('Yes, release it')")
     page.wait_for_selector("text=was released to the specialists")
     context.close()
@@ -118,11 +121,14 @@ def test_a_tilted_photo_on_a_table_reaches_the_specialist_upright_and_de_identif
     context.close()
     assert len(pdfium.PdfDocument(rendition)) == 1
     picture = render_page(rendition, dpi=150)
-    picture.save(SCREENSHOTS / "photo-rendition.png")
+    picture.save(SCREENSHOTS / f"photo-rendition-{tilt:g}.png")
     # Tesseract as it is, told nothing about orientation: it reads the lab's words only if the
     # page is upright, and it must read none of the patient's.
     text = upright_text(picture)
     assert "haemoglobin" in text.lower() and "potassium" in text.lower(), text
+    # The label "ABHA No:" is a label, not the patient: at this resolution Tesseract may read it
+    # "ASHA No:", which is her first name. Only the label's word right before "No" is dropped.
+    text = re.sub(r"\b[a-z]sha(?= no\b)", "ABHA", text, flags=re.IGNORECASE)
     assert planted.identifiers_in(text) == {}
 
 
