@@ -55,6 +55,13 @@ class DocumentFact(models.Model):
     assertion = models.CharField(max_length=16, blank=True)
     vaf = models.CharField(max_length=16, blank=True)
     origin = models.CharField(max_length=16, blank=True)
+    # lab: the value and unit as the page prints them ("2.1 lakhs/cumm") beside the normalised
+    # `number` and `unit`, the range as printed ("40-110", kept when read as "4 - 11"), whether
+    # something did not add up (a range that fits no scale, a value no range can check), and why.
+    printed = models.CharField(max_length=64, blank=True)
+    printed_range = models.CharField(max_length=64, blank=True)
+    uncertain = models.BooleanField(default=False)
+    note = models.CharField(max_length=160, blank=True)
 
     class Meta:
         ordering = ["document", "position"]

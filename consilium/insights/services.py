@@ -55,7 +55,8 @@ def _fact_rows(document: Document, facts: Facts, contents: Iterable[str]) -> lis
         add(kind=FactKind.LAB, name=lab.name, code=lab.loinc, value=f"{lab.value:g}",
             number=lab.value, unit=lab.unit[:32], reference_range=lab.reference_range[:64],
             reference_source=lab.reference_source, flag=lab.flag, comparator=lab.comparator,
-            page=lab.page)
+            page=lab.page, printed=lab.printed[:64], printed_range=lab.printed_range[:64],
+            uncertain=lab.uncertain, note=lab.note[:160])
     for reason in facts.urgent:
         if reason.kind == "finding":
             add(kind=FactKind.URGENT, name=reason.code[:80], page=reason.page)
@@ -137,7 +138,8 @@ def _source_documents(case: Case) -> list[SourceDocument]:
                  code=f.code, unit=f.unit, reference_range=f.reference_range,
                  reference_source=f.reference_source, flag=f.flag, comparator=f.comparator,
                  detail=f.detail, method=f.method, assertion=f.assertion, vaf=f.vaf,
-                 origin=f.origin)
+                 origin=f.origin, printed=f.printed, printed_range=f.printed_range,
+                 uncertain=f.uncertain, note=f.note)
             for f in document.facts.all()
         ]
         sources.append(

@@ -27,7 +27,9 @@ from consilium.insights.workup import asked_by_report, missing_investigations
 CONTENT_VERSION = 1
 TUMOUR_FIELDS = ("type", "site", "histology", "grade", "tnm", "stage")
 TEXT_SECTIONS = ("history", "diagnosis", "treatment_so_far", "treatment_planned", "note")
-FLAG_ORDER = {"critical_high": 0, "critical_low": 0, "high": 1, "low": 1}
+# "uncertain": a value the reader could not check (its printed range fits no scale): listed for
+# the coordinator to check on the page, never counted among the normal results.
+FLAG_ORDER = {"critical_high": 0, "critical_low": 0, "high": 1, "low": 1, "uncertain": 2}
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class Fact:
     assertion: str = ""
     vaf: str = ""
     origin: str = ""
+    printed: str = ""
+    printed_range: str = ""
+    uncertain: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,8 @@ def _lab_of(fact: Fact) -> LabResult:
         reference_range=fact.reference_range,
         reference_source=fact.reference_source or "none",  # type: ignore[arg-type]
         flag=fact.flag or "none",  # type: ignore[arg-type]
-        page=fact.page, comparator=fact.comparator,
+        page=fact.page, comparator=fact.comparator, printed=fact.printed,
+        printed_range=fact.printed_range, uncertain=fact.uncertain, note=fact.note,
     )
 
 
@@ -219,12 +226,16 @@ def summary_draft(
                                    "source": _source(document, fact.page), "include": True})
             elif fact.kind == "lab":
                 all_labs.append(_lab_of(fact))
-                if fact.flag in FLAG_ORDER:
+                flag = fact.flag if fact.flag in FLAG_ORDER else (
+                    "uncertain" if fact.uncertain else ""
+                )
+                if flag:
                     labs.append({
                         "name": fact.name, "value": fact.value, "comparator": fact.comparator,
                         "unit": fact.unit, "reference_range": fact.reference_range,
-                        "flag": fact.flag, "source": _source(document, fact.page),
-                        "include": True,
+                        "flag": flag, "source": _source(document, fact.page),
+                        "printed": fact.printed, "printed_range": fact.printed_range,
+                        "note": fact.note, "include": True,
                     })
                     if fact.flag.startswith("critical"):
                         template = (
@@ -305,7 +316,13 @@ def row_text(section: str, item: dict[str, Any]) -> str:
             text = _("named in a relative's history")
         return " · ".join([text, *(e for e in extras if e)])
     if section == "labs":
-        return f"{item.get('comparator', '')}{item.get('value', '')} {item.get('unit', '')}".strip()
+        text = f"{item.get('comparator', '')}{item.get('value', '')} {item.get('unit', '')}".strip()
+        printed = " ".join(str(item.get("printed", "")).split())
+        if printed and printed.replace(" ", "") != text.replace(" ", ""):
+            # The page's own spelling beside the normalised value ("210 10^9/L", printed
+            # "2.1 lakhs/cumm"), so the coordinator can find it on the page.
+            text += " " + _("(printed: %(printed)s)") % {"printed": printed}
+        return text
     if section in ("missing", "asked"):
         return str(item.get("item", ""))
     return str(item.get("text", ""))

@@ -47,6 +47,7 @@ FLAG_LABELS = {
     "high": gettext_lazy("High"),
     "critical_low": gettext_lazy("Critically low"),
     "critical_high": gettext_lazy("Critically high"),
+    "uncertain": gettext_lazy("Not checked: read it on the page"),
 }
 
 
