@@ -95,7 +95,7 @@ def _clinical(token: str) -> bool:
     )
 
 
-# Words that open a numbered part of an address, clinical as some are ("Ward No. 9").
+# Words that open a numbered part of an address, clinical as some are ("Ward No. 4").
 STRUCTURAL = frozenset(
     """
     ward room door house plot flat block floor tower wing building bldg shop quarter near opp
