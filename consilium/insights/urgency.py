@@ -2,8 +2,9 @@
 
 Red flags are the oncological emergencies of the UK NICE guideline NG151 (metastatic spinal cord
 compression, neutropenic sepsis) and the standard lists (superior vena cava obstruction, acute
-leukaemia, hypercalcaemia, tumour lysis). A phrase inside a negation ("no evidence of cord
-compression") does not count, NegEx-style: a negation cue shortly before, or "ruled out" after.
+leukaemia, hypercalcaemia, tumour lysis), and a large or tension pneumothorax. A phrase inside a
+negation ("no evidence of cord compression") does not count, NegEx-style: a negation cue in the
+same clause a few words before (more over a list), or "ruled out" after.
 """
 
 from __future__ import annotations
@@ -47,17 +48,54 @@ RED_FLAGS: tuple[tuple[str, str], ...] = (
     (r"massive ha?emoptysis", "massive coughing of blood"),
     (r"(?:bowel|intestinal) obstruction", "bowel obstruction"),
     (r"pulmonary embol(?:ism|us)", "pulmonary embolism"),
+    (
+        r"tension pneumothorax|(?:large|massive)\s+(?:(?:left|right)(?:[- ]sided)?\s+)?pneumothorax"
+        r"|pneumothorax with (?:\w+ ){0,2}mediastinal shift",
+        "large or tension pneumothorax",
+    ),
     (r"hyperviscosity", "hyperviscosity"),
     (r"disseminated intravascular coagulation|\bDIC\b", "disseminated intravascular coagulation"),
 )
 _FLAG_RE = re.compile("|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(RED_FLAGS)), re.I)
 
-_NEGATION_BEFORE = re.compile(
-    r"(?:\bno\b|\bnot\b|\bnil\b|negative for|free of|without|absence of|absent|ruled? out|"
-    r"rule out|r/o|exclude[ds]?|unlikely|no evidence of|no signs? of|no features of)"
-    r"(?:[^.;:\n]{0,40})$",
+_NEGATION_CUE = re.compile(
+    r"\bno\b|\bnot\b|\bnil\b|negative for|free of|without|absence of|absent|ruled? out|"
+    r"rule out|r/o|exclude[ds]?|unlikely|no evidence of|no signs? of|no features of",
     re.I,
 )
+# Where a negation's scope ends (NegEx's termination terms): a sentence or clause boundary, a new
+# line that starts a new item, or a conjunction that turns the sentence ("no effusion, but ...").
+_SCOPE_END = re.compile(
+    r"[.;:!?]|\n\s*\n|\n(?=\s*(?:[-\u2022*]|\d+[.)]|[A-Z]))"
+    r"|(?i:\b(?:but|however|although|though|except|apart from|aside from|yet|whereas|while)\b)",
+)
+# Words that say something is present: a list joined by commas and "or" stays negated only
+# while none of them comes between ("no trauma, presented with cord compression" is not).
+_ASSERTING = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|shows?|showed|presents?|presented|noted|seen|found|"
+    r"developed|with)\b",
+    re.I,
+)
+# NegEx's window: a cue counts for the next six words, or twelve over a list ("without posterior
+# element involvement, epidural soft tissue or cord compression").
+_SCOPE_WORDS = 6
+_LIST_SCOPE_WORDS = 12
+
+
+def _negated_before(before: str) -> bool:
+    ends = list(_SCOPE_END.finditer(before))
+    clause = before[ends[-1].end() :] if ends else before
+    cues = list(_NEGATION_CUE.finditer(clause))
+    if not cues:
+        return False
+    gap = clause[cues[-1].end() :]
+    words = len(gap.split())
+    if words <= _SCOPE_WORDS:
+        return True
+    is_list = re.search(r",|\bor\b|\bnor\b", gap, re.I) and not _ASSERTING.search(gap)
+    return bool(is_list) and words <= _LIST_SCOPE_WORDS
+
+
 _NEGATION_AFTER = re.compile(
     r"^[^.;\n]{0,25}?(?:ruled out|excluded|not seen|not (?:present|noted|identified|detected)|"
     r"absent|: ?(?:nil|none|absent|negative|0\s*%?)\b)",
@@ -85,10 +123,10 @@ def red_flags(text: str, *, page: int | None = None) -> list[UrgentReason]:
         label = RED_FLAGS[int(next(k for k, v in match.groupdict().items() if v)[1:])][1]
         if label in seen:
             continue
-        before = text[max(0, match.start() - 60) : match.start()]
+        before = text[max(0, match.start() - 120) : match.start()]
         after = text[match.end() : match.end() + 40]
         uncertain = re.match(r"[^.;\n]{0,15}?can ?not be (?:ruled out|excluded)", after, re.I)
-        if not uncertain and (_NEGATION_BEFORE.search(before) or _NEGATION_AFTER.search(after)):
+        if not uncertain and (_negated_before(before) or _NEGATION_AFTER.search(after)):
             continue
         if label == "blasts in the blood" and not _blasts_present(match.group(0)):
             continue

@@ -14,6 +14,14 @@ from consilium.insights.urgency import red_flags, urgent_reasons
         ("Acute leukemia cannot be ruled out.", "acute leukaemia"),
         ("CT chest: SVC obstruction by a mediastinal mass.", "superior vena cava obstruction"),
         ("Admitted with febrile neutropenia.", "febrile neutropenia"),
+        ("CXR: right tension pneumothorax.", "large or tension pneumothorax"),
+        (
+            "Large right pneumothorax with slight mediastinal shift to the left.",
+            "large or tension pneumothorax",
+        ),
+        ("Findings: a massive left-sided pneumothorax.", "large or tension pneumothorax"),
+        ("No effusion, but there is cord compression at T4.", "spinal cord compression"),
+        ("Lytic lesion at L1 with cord compression; no epidural abscess.", "spinal cord compression"),
     ],
 )
 def test_red_flag_findings_are_urgent(text, finding):
@@ -30,6 +38,12 @@ def test_red_flag_findings_are_urgent(text, finding):
         "Blasts: Nil",
         "Febrile neutropenia ruled out.",
         "No features of superior vena cava obstruction.",
+        "No pneumothorax.",
+        # a negation's scope runs over a list and over the line a PDF wrapped it onto
+        "Lesions at L2 and L4, without pedicle involvement, paraspinal soft tissue or cord "
+        "compression.",
+        "The arteries opacify well, with no contrast filling defect that would\nsuggest "
+        "pulmonary embolism.",
     ],
 )
 def test_negated_red_flags_are_not_urgent(text):
