@@ -21,7 +21,7 @@ from consilium.insights.urgency import red_flags, urgent_reasons
         ),
         ("Findings: a massive left-sided pneumothorax.", "large or tension pneumothorax"),
         ("No effusion, but there is cord compression at T4.", "spinal cord compression"),
-        ("Lytic lesion at L1 with cord compression; no epidural abscess.", "spinal cord compression"),
+        ("Lytic lesion at L1 with cord compression; no abscess.", "spinal cord compression"),
     ],
 )
 def test_red_flag_findings_are_urgent(text, finding):
