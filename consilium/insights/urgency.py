@@ -2,9 +2,10 @@
 
 Red flags are the oncological emergencies of the UK NICE guideline NG151 (metastatic spinal cord
 compression, neutropenic sepsis) and the standard lists (superior vena cava obstruction, acute
-leukaemia, hypercalcaemia, tumour lysis), and a large or tension pneumothorax. A phrase inside a
-negation ("no evidence of cord compression") does not count, NegEx-style: a negation cue in the
-same clause a few words before (more over a list), or "ruled out" after.
+leukaemia, hypercalcaemia, tumour lysis), and the acute findings a radiologist phones about (a
+large or tension pneumothorax, bleeding or mass effect in the skull, a perforated gut, sepsis).
+A phrase inside a negation ("no evidence of cord compression") does not count, NegEx-style: a
+negation cue in the same clause a few words before (more over a list), or "ruled out" after.
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ RED_FLAGS: tuple[tuple[str, str], ...] = (
         r"|pneumothorax with (?:\w+ ){0,2}mediastinal shift",
         "large or tension pneumothorax",
     ),
+    (
+        r"(?:intracranial|intracerebral|intraparenchymal|subdural|extradural|subarachnoid)"
+        r" (?:ha?emorrhage|bleed(?:ing)?|ha?ematoma)|mass effect",
+        "bleeding or mass effect in the skull",
+    ),
+    (
+        r"(?:bowel|intestinal|gastric|duodenal|colonic|hollow viscus) perforation"
+        r"|perforated (?:bowel|viscus|ulcer|appendix)|pneumoperitoneum",
+        "perforation of the gut",
+    ),
+    (r"septic shock|\bsepsis\b", "sepsis"),
     (r"hyperviscosity", "hyperviscosity"),
     (r"disseminated intravascular coagulation|\bDIC\b", "disseminated intravascular coagulation"),
 )

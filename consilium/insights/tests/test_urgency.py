@@ -21,6 +21,11 @@ from consilium.insights.urgency import red_flags, urgent_reasons
         ),
         ("Findings: a massive left-sided pneumothorax.", "large or tension pneumothorax"),
         ("No effusion, but there is cord compression at T4.", "spinal cord compression"),
+        ("CT head: acute subdural haematoma, 9 mm.", "bleeding or mass effect in the skull"),
+        ("Frontal metastasis with mass effect on the ventricle.",
+         "bleeding or mass effect in the skull"),
+        ("Erect X-ray: pneumoperitoneum under the right dome.", "perforation of the gut"),
+        ("Admitted in septic shock after cycle 2.", "sepsis"),
         ("Lytic lesion at L1 with cord compression; no abscess.", "spinal cord compression"),
     ],
 )
@@ -39,6 +44,8 @@ def test_red_flag_findings_are_urgent(text, finding):
         "Febrile neutropenia ruled out.",
         "No features of superior vena cava obstruction.",
         "No pneumothorax.",
+        "No intracranial haemorrhage or mass effect.",
+        "No pneumoperitoneum.",
         # a negation's scope runs over a list and over the line a PDF wrapped it onto
         "Lesions at L2 and L4, without pedicle involvement, paraspinal soft tissue or cord "
         "compression.",
