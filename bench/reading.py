@@ -666,6 +666,8 @@ def score_document(
     score.missing_wrong = len(missing_keys - wanted)
     for key in sorted(wanted - missing_keys):
         score.notes.append(f"{doc.name}/{form}: work-up {key} not flagged as missing")
+    for key in sorted(missing_keys - wanted):
+        score.notes.append(f"{doc.name}/{form}: work-up {key} flagged as missing, not by the gold")
     if gold["urgent"]:
         score.urgent_total = 1
         score.urgent_found = int(bool(reading.urgent))

@@ -22,7 +22,7 @@ from consilium.insights.deid.timeline import redact_with_timeline
 from consilium.insights.labs import LabResult
 from consilium.insights.oncology import Biomarker, OncologyFacts
 from consilium.insights.urgency import finding_reason
-from consilium.insights.workup import asked_by_report, missing_investigations
+from consilium.insights.workup import asked_by_report, missing_investigations, shows_cancer
 
 CONTENT_VERSION = 1
 TUMOUR_FIELDS = ("type", "site", "histology", "grade", "tnm", "stage")
@@ -256,8 +256,11 @@ def summary_draft(
                                 "source": _source(document, fact.page), "include": True})
     labs.sort(key=lambda lab: FLAG_ORDER[lab["flag"]])
     merged.biomarkers = all_markers
+    # A case filed under cancer is checked against the cancer work-up even before a report
+    # states the diagnosis; any other case only when its reports state a cancer.
+    cancer = True if intake.medical_area == "cancer" else shows_cancer(merged)
     work_up = missing_investigations(
-        facts=merged, labs=all_labs, text="\n".join(d.text for d in documents)
+        facts=merged, labs=all_labs, text="\n".join(d.text for d in documents), cancer=cancer
     )
     asked = asked_by_report(facts=merged, missing=work_up)
     for label in intake.red_flag_labels:
@@ -273,6 +276,7 @@ def summary_draft(
         "biomarkers": biomarkers,
         "family": family,
         "missing": [{"item": m.item, "why": m.why, "include": True} for m in work_up],
+        "work_up_checked": cancer,
         "asked": [{"item": m.item, "why": m.why, "include": True} for m in asked],
         "labs": labs,
         "normal_labs": normal_labs,

@@ -320,11 +320,32 @@ def _said(said: set[str], note: str) -> str:
     return ""
 
 
+_MALIGNANT = re.compile(
+    r"carcinoma|sarcoma|lymphoma|leuk(?:a)?emia|myeloma|melanoma|glioma|blastoma|mesothelioma"
+    r"|malignan|cancer|metasta",
+    re.I,
+)
+
+
+def shows_cancer(facts: OncologyFacts) -> bool:
+    """Whether the documents state a cancer: a type, a site, a stage or a malignant histology."""
+    return bool(
+        facts.cancer_type or facts.site or facts.tnm or facts.stage
+        or _MALIGNANT.search(facts.histology)
+    )
+
+
 def missing_investigations(
-    *, facts: OncologyFacts, labs: Sequence[LabResult], text: str = ""
+    *, facts: OncologyFacts, labs: Sequence[LabResult], text: str = "", cancer: bool | None = None
 ) -> list[Missing]:
     """Lists what the condition's minimum work-up needs and the documents do not show; an item
-    the report itself recommends or says was not done says so."""
+    the report itself recommends or says was not done says so.
+
+    The work-up is a cancer's: with no cancer (`cancer` False, or None and the documents state
+    none) nothing is listed, rather than asking a heart or thyroid case for chemotherapy bloods.
+    """
+    if not (shows_cancer(facts) if cancer is None else cancer):
+        return []
     evidence = Evidence(facts=facts, labs=labs, text=text)
     rules: list[Rule] = []
     condition = _condition(facts)

@@ -18,6 +18,7 @@ from consilium.core.testing import login_with_2fa
 from consilium.documents.models import Document
 from consilium.documents.services import document_process
 from consilium.documents.tests import planted
+from consilium.documents.tests.conftest import make_case, submit, upload
 from consilium.insights.models import CaseSummary, SummaryStatus
 from consilium.insights.selectors import case_summary_for_specialist
 from consilium.insights.services import summary_content
@@ -227,3 +228,22 @@ def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_take
     shown = case_summary_for_specialist(case=case)
     assert shown is not None and shown.content["labs"] == []
     assert shown.content["tumour"]  # the pathology report is still released
+
+
+def test_a_case_with_no_cancer_is_not_asked_for_the_cancer_work_up(
+    coordinator_client: Client, patient: Any, reports: dict[str, bytes],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    case = make_case(patient, medical_area="hormones", diagnosis_so_far="Thyroid trouble")
+    holder = Client()
+    holder.force_login(patient.holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(holder, case, ("bloods.pdf", reports["bloods.pdf"]), category="lab")
+    submit(case)
+
+    content = drafted(coordinator_client, case)
+
+    assert content["missing"] == [] and content["work_up_checked"] is False
+    page = coordinator_client.get(summary_url(case)).content.decode()
+    assert "The reports state no cancer" in page
+    assert "The reports hold the usual minimum work-up" not in page

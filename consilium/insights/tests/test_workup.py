@@ -193,7 +193,23 @@ def test_the_four_mmr_proteins_show_the_mmr_status():
 
 
 def test_without_blood_tests_the_general_work_up_is_missing():
-    assert missing_items("Clinical notes: cough for two weeks.") == [
+    assert missing_items("Cervix, punch biopsy: squamous cell carcinoma.")[-3:] == [
+        "Recent complete blood count",
+        "Kidney function (creatinine)",
+        "Liver function tests",
+    ]
+
+
+def test_a_page_with_no_cancer_needs_no_cancer_work_up():
+    text = "HbA1c 8.2 % (< 5.7)\nClinical notes: cough for two weeks."
+    assert missing_items(text) == []
+
+
+def test_a_case_filed_under_cancer_gets_the_general_work_up_though_its_pages_state_none():
+    text = "Clinical notes: weight loss, a lump in the neck."
+    items = [m.item for m in missing_investigations(
+        facts=extract_oncology(text), labs=extract_labs(text), text=text, cancer=True)]
+    assert items[-3:] == [
         "Recent complete blood count",
         "Kidney function (creatinine)",
         "Liver function tests",
