@@ -7,7 +7,8 @@ class BillingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from consilium.billing.services import payment_refund_at_breach
+        from consilium.billing.services import payment_refund_at_breach, payment_refund_at_cancel
         from consilium.cases import hooks
 
         hooks.on_clock_breach(payment_refund_at_breach)
+        hooks.on_case_cancelled(payment_refund_at_cancel)

@@ -258,6 +258,20 @@ def payment_refund_at_breach(case: Case) -> bool:
     return True
 
 
+@transaction.atomic
+def payment_refund_at_cancel(case: Case, actor: Any) -> bool:
+    """The case is being cancelled: refunds its payment in full (at once through the provider,
+    or marked for a coordinator to transfer back when paid offline). True when a refund was
+    started (registered with `cases.hooks` in BillingConfig.ready)."""
+    from consilium.billing.selectors import case_paid_payment
+
+    payment = case_paid_payment(case=case)
+    if payment is None:
+        return False
+    payment_refund(payment=payment, actor=actor, reason="cancelled")
+    return True
+
+
 def payment_refund(
     *, payment: Payment, actor: Any, amount: Decimal | None = None, reason: str = ""
 ) -> Payment:

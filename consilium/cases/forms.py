@@ -212,3 +212,24 @@ class InformationAnswerForm(forms.Form):
         help_text=_("Upload the reports on the reports page first; then write anything the "
                     "doctors should know and send."),
     )
+
+
+class CancelForm(forms.Form):
+    """Confirms a cancellation; a coordinator must say why (the patient reads it)."""
+
+    reason = forms.CharField(
+        label=_("Why is the request cancelled?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=300,
+    )
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = reason_required
+        field.help_text = (
+            _("The patient reads this in the email that tells them the case is cancelled.")
+            if reason_required
+            else _("Optional. It helps us improve the service.")
+        )

@@ -5,7 +5,7 @@ react register a typed handler here from their `AppConfig.ready()`:
 
 - review: `Effect.ADVANCE_REVIEW` (an answered information request lets the review move on), the
   reminder before the clock's target, and what a specialist asking for information sees;
-- billing: the refund when the clock passes its limit.
+- billing: the refund when the clock passes its limit, and the refund when a case is cancelled.
 
 Handlers run in the caller's transaction (a failing handler undoes the status change or the
 clock step with it). This is not Django signals: nothing is found by import side effects,
@@ -41,6 +41,8 @@ ReminderHandler = Callable[[Case, dt.datetime], None]
 # At the clock's limit: refunds what was paid; True when a payment was refunded. A DomainError
 # (the provider refused) undoes the step and the next sweep tries again.
 BreachRefundHandler = Callable[[Case], bool]
+# A case is being cancelled by `actor`: refunds what was paid; True when a refund was started.
+CancelRefundHandler = Callable[[Case, Any], bool]
 # (user, case): whether this specialist holds an accepted seat on the case.
 SpecialistOnCase = Callable[[Any, Case], bool]
 # (user, case): where this specialist opens the case and the code it is known by to them.
@@ -52,6 +54,7 @@ class Registry:
     effects: dict[Effect, list[EffectHandler]] = field(default_factory=dict)
     reminders: list[ReminderHandler] = field(default_factory=list)
     breach_refunds: list[BreachRefundHandler] = field(default_factory=list)
+    cancel_refunds: list[CancelRefundHandler] = field(default_factory=list)
     specialist_on_case: list[SpecialistOnCase] = field(default_factory=list)
     specialist_link: list[SpecialistLink] = field(default_factory=list)
 
@@ -79,6 +82,10 @@ def on_clock_breach(handler: BreachRefundHandler) -> None:
     _add(registry.breach_refunds, handler)
 
 
+def on_case_cancelled(handler: CancelRefundHandler) -> None:
+    _add(registry.cancel_refunds, handler)
+
+
 def on_specialist_lookup(*, on_case: SpecialistOnCase, link: SpecialistLink) -> None:
     _add(registry.specialist_on_case, on_case)
     _add(registry.specialist_link, link)
@@ -87,7 +94,9 @@ def on_specialist_lookup(*, on_case: SpecialistOnCase, link: SpecialistLink) -> 
 def missing() -> list[str]:
     """What no app has registered (empty once every app's ready() has run)."""
     gaps = [f"effect {e}" for e in sorted(EXTERNAL_EFFECTS) if not registry.effects.get(e)]
-    for name in ("reminders", "breach_refunds", "specialist_on_case", "specialist_link"):
+    names = ("reminders", "breach_refunds", "cancel_refunds", "specialist_on_case",
+             "specialist_link")
+    for name in names:
         if not getattr(registry, name):
             gaps.append(name)
     return gaps
@@ -109,6 +118,11 @@ def remind(case: Case, target_at: dt.datetime) -> None:
 def refund_at_breach(case: Case) -> bool:
     """True when some payment was refunded (every handler runs)."""
     return any([handler(case) for handler in registry.breach_refunds])
+
+
+def refund_at_cancel(case: Case, actor: Any) -> bool:
+    """True when some payment is being refunded (every handler runs)."""
+    return any([handler(case, actor) for handler in registry.cancel_refunds])
 
 
 def specialist_is_on_case(user: Any, case: Case) -> bool:

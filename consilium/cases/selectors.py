@@ -19,9 +19,10 @@ from consilium.cases.models import (
     CaseQuestion,
     CaseStatus,
     CaseTransition,
+    InformationRequestStatus,
     IntakeStep,
 )
-from consilium.cases.workflow import UPLOADABLE
+from consilium.cases.workflow import COORDINATOR_CANCELLABLE, PATIENT_CANCELLABLE, UPLOADABLE
 from consilium.patients.models import Patient
 from consilium.patients.selectors import patients_of
 
@@ -79,6 +80,24 @@ def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Cas
         raise Http404
     record(actor=user, action=action, target=case)
     return case
+
+
+def case_may_cancel(*, case: Case, user: Any) -> bool:
+    """Whether `user` may cancel `case`: its account holder before specialists are assigned (a
+    draft, a case waiting for triage, or one waiting on their answer during triage); a
+    coordinator any submitted case not yet reported."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_coordinator", False):
+        return case.status in COORDINATOR_CANCELLABLE
+    if case.patient.holder_id != user.pk or case.status not in PATIENT_CANCELLABLE:
+        return False
+    if case.status == CaseStatus.AWAITING_INFO:
+        # Waiting on the patient: cancellable only if the request was asked during triage.
+        return not case.information_requests.filter(
+            status=InformationRequestStatus.OPEN
+        ).exclude(resume_status=CaseStatus.TRIAGE).exists()
+    return True
 
 
 # --- Intake progress ---------------------------------------------------------------------------

@@ -6,10 +6,12 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,12 @@ from consilium.cases.models import (
     InformationRequest,
     InformationRequestStatus,
 )
-from consilium.cases.selectors import STEP_ORDER, Problem, case_submit_problems
+from consilium.cases.selectors import (
+    STEP_ORDER,
+    Problem,
+    case_may_cancel,
+    case_submit_problems,
+)
 from consilium.cases.turnaround import (
     turnaround_pause,
     turnaround_resume,
@@ -497,3 +504,97 @@ def information_request_withdraw(*, request: InformationRequest, actor: Any) -> 
     _return_case(request=locked, actor=actor, note="information request withdrawn")
     request.status = locked.status
     return locked
+
+
+# --- Cancelling ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    case: Case
+    refund_started: bool
+
+
+def _cancellation_email(case: Case, *, by_patient: bool, refund_started: bool, reason: str
+                        ) -> tuple[str, str]:
+    subject = _("Your request %(reference)s is cancelled") % {"reference": case.reference}
+    who = (
+        _("You cancelled your request %(reference)s.")
+        if by_patient
+        else _("Your case coordinator cancelled your request %(reference)s.")
+    ) % {"reference": case.reference}
+    lines = [_("Hello,"), "", who]
+    if reason and not by_patient:
+        lines += ["", _("The reason they gave: %(reason)s") % {"reason": reason}]
+    lines += ["", _("What happens next:")]
+    if refund_started:
+        lines.append(_(
+            "- We are refunding what you paid, in full. It goes back the way you paid and can "
+            "take 5 to 7 working days to reach you; we email you when it is sent."
+        ))
+    else:
+        lines.append(_("- You had not paid for this request, so there is nothing to refund."))
+    lines += [
+        _("- No specialist will review it, and nothing more happens to it. Your reports stay in "
+          "your account until you delete them."),
+        _("- You can start a new request at any time: %(url)s")
+        % {"url": settings.SITE_URL + reverse("cases:start")},
+        "",
+        _("A second opinion must never delay urgent treatment. In an emergency, go to the nearest "
+          "hospital or call 112."),
+    ]
+    return subject, "\n".join(str(line) for line in lines)
+
+
+@transaction.atomic
+def case_cancel(*, case: Case, actor: Any, reason: str = "") -> Cancelled:
+    """Cancels a case: its holder before specialists are assigned, a coordinator (with a reason)
+    before the opinion is delivered. Withdraws an open information request, stops a running
+    clock, refunds what was paid (billing's handler), and emails the holder what happens next."""
+    from django.utils import translation
+
+    from consilium.notifications.services import notification_create
+
+    locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
+    require(case_may_cancel(case=locked, user=actor), _("This request can no longer be cancelled."))
+    by_patient = not getattr(actor, "is_coordinator", False)
+    reason = reason.strip()
+    require(by_patient or reason, _("Write why the case is cancelled; the patient reads it."))
+    was_submitted = locked.status != CaseStatus.DRAFT
+    locked.information_requests.filter(status=InformationRequestStatus.OPEN).update(
+        status=InformationRequestStatus.CANCELLED, updated_at=timezone.now()
+    )
+    case_transition(
+        case=locked, to=CaseStatus.CANCELLED, actor=actor,
+        note=reason or ("cancelled by the patient" if by_patient else "cancelled"),
+    )
+    turnaround_stop(case=locked)
+    refund_started = hooks.refund_at_cancel(locked, actor)
+    record(
+        actor=actor,
+        action="case.cancel",
+        target=locked,
+        detail={"by": "patient" if by_patient else "coordinator", "refund": refund_started},
+    )
+    holder = locked.patient.holder
+    with translation.override(locked.holder_language()):
+        subject, body = _cancellation_email(
+            locked, by_patient=by_patient, refund_started=refund_started, reason=reason
+        )
+    outbox_enqueue(
+        to=holder.email,
+        subject=subject,
+        body_text=body,
+        dedupe_key=f"case-cancelled:{locked.public_id}",
+        recipient=holder,
+    )
+    if by_patient and was_submitted:
+        for coordinator in coordinators_active():
+            notification_create(
+                user=coordinator,
+                message=_("The patient cancelled request %(reference)s.")
+                % {"reference": locked.reference},
+                url=locked.get_absolute_url(),
+            )
+    case.status = locked.status
+    return Cancelled(case=locked, refund_started=refund_started)

@@ -28,6 +28,7 @@ from consilium.cases.selectors import (
     case_get,
     case_get_editable,
     case_history,
+    case_may_cancel,
     case_next_step,
     case_steps,
     case_submit_problems,
@@ -349,6 +350,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "age": case.patient.age_on(timezone.localdate()),
         "reason_labels": _reason_labels(case),
         "now": timezone.now(),
+        "may_cancel": case_may_cancel(case=case, user=user),
     }
     if case.status == CaseStatus.DRAFT and is_holder:
         context["next_step"] = case_next_step(case=case)
@@ -382,6 +384,51 @@ def triage(request: HttpRequest) -> HttpResponse:
         "cases/triage_queue.html",
         {"queue": queue, "today": timezone.localdate(), "now": timezone.now()},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Asks for confirmation, then cancels: the holder before assignment, a coordinator with a
+    reason. Nothing is cancelled by a GET."""
+    from consilium.cases.forms import CancelForm
+
+    user: Any = request.user
+    case = case_get(user=user, public_id=public_id, action="case.cancel_view")
+    if not case_may_cancel(case=case, user=user):
+        messages.info(request, _("This request can no longer be cancelled here. If you need "
+                                 "help, write to your case coordinator."))
+        return redirect(case.get_absolute_url())
+    by_coordinator = bool(user.is_coordinator)
+    # Bound on every POST: confirming with the optional reason left empty posts no field.
+    form = CancelForm(request.POST if request.method == "POST" else None,
+                      reason_required=by_coordinator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.case_cancel(case=case, actor=user,
+                                          reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if by_coordinator:
+                done = _("The case is cancelled and the patient has been emailed.")
+            elif result.refund_started:
+                done = _("Your request is cancelled. We are refunding what you paid in full; it "
+                         "can take 5 to 7 working days. We have emailed you the details.")
+            else:
+                done = _("Your request is cancelled. Nothing was paid, so there is nothing to "
+                         "refund.")
+            if by_coordinator and result.refund_started:
+                done = _("The case is cancelled, the payment is being refunded and the patient "
+                         "has been emailed.")
+            messages.success(request, done)
+            return redirect(case.get_absolute_url())
+    return render(request, "cases/cancel.html", {
+        "case": case,
+        "form": form,
+        "by_coordinator": by_coordinator,
+        "is_submitted": case.status != CaseStatus.DRAFT,
+    })
 
 
 # --- Information requests ------------------------------------------------------------------------

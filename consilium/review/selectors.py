@@ -661,7 +661,7 @@ def review_work_queue(*, user: Any) -> list[Case]:
     if not getattr(user, "is_coordinator", False):
         raise Http404
     return list(
-        Case.objects.filter(status__in=[CaseStatus.READY, *REVIEW_STATUSES])
+        Case.objects.filter(status__in=REVIEW_STATUSES)
         .select_related("turnaround", "review")
         .annotate(
             accepted_seats=Count(

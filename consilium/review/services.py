@@ -187,7 +187,7 @@ def assignment_offer(
             target=locked,
             detail={"assignment": str(assignment.public_id), "seat": assignment.position},
         )
-    if locked.status in (CaseStatus.TRIAGE, CaseStatus.READY):
+    if locked.status == CaseStatus.TRIAGE:
         # The table starts the turnaround clock at this first assignment.
         case_transition(case=locked, to=CaseStatus.ASSIGNED, actor=actor, now=now)
     for assignment in created:

@@ -34,7 +34,7 @@ def test_the_table_tells_the_clock_and_the_review() -> None:
                 assert effects == (Effect.RESUME_CLOCK, Effect.ADVANCE_REVIEW), target
             elif target == S.REPORTED:
                 assert effects == (Effect.STOP_CLOCK,), source
-            elif target == S.ASSIGNED and source in (S.TRIAGE, S.READY):
+            elif target == S.ASSIGNED and source == S.TRIAGE:
                 assert effects == (Effect.START_CLOCK,), source
             else:
                 assert effects == (), (source, target)
