@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 
 from consilium.accounts.models import Role, User
-from consilium.core.management.demo import (
+from consilium.demo.seeding import (
     DEMO_BACKUP_CODES,
     DEMO_DOMAIN,
     DEMO_PASSWORD,
