@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from consilium.audit.services import record
 from consilium.billing.models import OfflinePaymentDetails, Payment, PaymentStatus, Price
 from consilium.cases import intake
-from consilium.cases.models import Case, IntakeStep, ReviewType
+from consilium.cases.models import Case, CaseStatus, IntakeStep, ReviewType
 
 _SETTING_FOR = {
     ReviewType.SINGLE: "PRICE_SINGLE",
@@ -152,3 +152,11 @@ INTAKE_STEP = intake.ExternalStep(
     is_done=lambda case: case_is_paid(case=case),
     message=gettext_lazy("Choose a review type and pay for it."),
 )
+
+
+def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+    """The case page of a sent request links its holder to the receipt (registered with
+    `cases.hooks.on_case_page`; the payment page itself is for drafts)."""
+    if case.status == CaseStatus.DRAFT:
+        return {}
+    return {"receipted": payment_receipted_for_case(case=case) if is_holder else None}

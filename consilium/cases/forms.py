@@ -13,6 +13,7 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consilium.cases import hooks
 from consilium.cases.models import HISTORY_FIELDS, Case, MedicalArea, SecondOpinionReason
 from consilium.cases.red_flags import NONE_OF_THESE, RedFlag
 from consilium.cases.services import MAX_QUESTIONS
@@ -198,9 +199,7 @@ class InformationRequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from consilium.documents.models import DocumentCategory
-
-        cast(forms.ChoiceField, self.fields["wanted"]).choices = DocumentCategory.choices
+        cast(forms.ChoiceField, self.fields["wanted"]).choices = hooks.document_kinds()
 
 
 class InformationAnswerForm(forms.Form):

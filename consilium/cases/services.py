@@ -41,7 +41,7 @@ from consilium.cases.turnaround import (
 )
 from consilium.cases.workflow import ALLOWED, ASKABLE, Effect, effects_of
 from consilium.core.errors import DomainError, require
-from consilium.notifications.services import outbox_enqueue
+from consilium.notifications.services import notification_create, outbox_enqueue, user_notify
 from consilium.patients.models import Patient, Relationship
 
 logger = logging.getLogger(__name__)
@@ -333,7 +333,6 @@ def case_submit(*, case: Case, actor: Any) -> Case:
         dedupe_key=f"case-submitted:{locked.public_id}",
         recipient=actor,
     )
-    from consilium.notifications.services import notification_create
 
     for coordinator in coordinators_active():
         notification_create(
@@ -366,8 +365,6 @@ def information_request_create(
     """Asks the patient for something missing: the case waits on the patient, its turnaround
     clock pauses, and the patient is emailed. One open request per case."""
     from django.utils import translation
-
-    from consilium.notifications.services import user_notify
 
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
     require(_may_ask(actor=actor, case=locked), _("You cannot ask for information on this case."))
@@ -438,7 +435,6 @@ def information_request_answer(
 ) -> InformationRequest:
     """The patient answers: the case returns to where it was (the triage queue, or the
     specialists), the clock resumes, and whoever asked is told."""
-    from consilium.notifications.services import user_notify
 
     locked = (
         InformationRequest.objects.select_for_update()
@@ -451,9 +447,7 @@ def information_request_answer(
     require(
         locked.status == InformationRequestStatus.OPEN, _("This request has already been answered.")
     )
-    from consilium.documents.models import Document
-
-    uploaded = Document.objects.filter(case=locked.case, created_at__gte=locked.created_at).count()
+    uploaded = len(hooks.documents_added_since(locked.case, locked.created_at))
     require(
         answer.strip() or uploaded,
         _("Write an answer or upload at least one report before sending."),
@@ -552,8 +546,6 @@ def case_cancel(*, case: Case, actor: Any, reason: str = "") -> Cancelled:
     before the opinion is delivered. Withdraws an open information request, stops a running
     clock, refunds what was paid (billing's handler), and emails the holder what happens next."""
     from django.utils import translation
-
-    from consilium.notifications.services import notification_create
 
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
     require(case_may_cancel(case=locked, user=actor), _("This request can no longer be cancelled."))

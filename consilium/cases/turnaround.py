@@ -20,6 +20,7 @@ from consilium.audit.services import record
 from consilium.cases import hooks
 from consilium.cases.models import Case, Turnaround
 from consilium.core.errors import DomainError
+from consilium.notifications.services import user_notify
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,6 @@ def _remind(clock: Turnaround, now: dt.datetime) -> None:
 
 
 def _escalate(clock: Turnaround, now: dt.datetime) -> None:
-    from consilium.notifications.services import user_notify
 
     case = clock.case
     hours_left = max(0, int((clock.limit_at - now).total_seconds() // 3600))
@@ -165,8 +165,6 @@ def _escalate(clock: Turnaround, now: dt.datetime) -> None:
 
 def _breach(clock: Turnaround, now: dt.datetime) -> None:
     from django.utils import translation
-
-    from consilium.notifications.services import user_notify
 
     case = clock.case
     refunded = hooks.refund_at_breach(case)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consilium.cases import services
+from consilium.cases import hooks, services
 from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
 from consilium.cases.models import Case, CaseStatus, IntakeStep, SecondOpinionReason
 from consilium.cases.red_flags import RedFlag
@@ -355,24 +355,11 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if case.status == CaseStatus.DRAFT and is_holder:
         context["next_step"] = case_next_step(case=case)
         context["may_choose_specialists"] = settings.DOCTOR_CHOICE == "patient"
-    elif case.status != CaseStatus.DRAFT:
-        # The consent and payment pages are for drafts; a sent request links to what they left.
-        from consilium.billing.selectors import payment_receipted_for_case
-        from consilium.consent.selectors import consent_signature_active
-
-        context["signature"] = consent_signature_active(case=case)
-        context["receipted"] = payment_receipted_for_case(case=case) if is_holder else None
-    # The review side of the page: its own selectors decide what each person sees.
-    from consilium.review.forms import FollowUpForm, RatingForm
-    from consilium.review.selectors import coordinator_review_panel, patient_review_panel
-
     if user.is_coordinator:
         context["questions"] = list(case.questions.all())
-        context["review_panel"] = coordinator_review_panel(user=user, case=case)
-    elif is_holder:
-        context["patient_panel"] = patient_review_panel(user=user, case=case)
-        context["follow_up_form"] = FollowUpForm()
-        context["rating_form"] = RatingForm()
+    # The consent, payment and review parts of the page: each app's own selectors decide what
+    # each person sees (registered with `cases.hooks.on_case_page`).
+    context.update(hooks.case_page_context(user, case, is_holder))
     return render(request, "cases/detail.html", context)
 
 
@@ -481,7 +468,6 @@ def information_request_answer(
     """The patient reads what is asked, adds reports and answers."""
     from consilium.cases.forms import InformationAnswerForm
     from consilium.cases.models import InformationRequestStatus
-    from consilium.documents.models import Document, DocumentCategory
 
     user: Any = request.user
     case = case_get(user=user, public_id=public_id, action="information_request.view",
@@ -498,14 +484,14 @@ def information_request_answer(
         else:
             messages.success(request, _("Thank you. Your answer was sent and the review goes on."))
             return redirect(case.get_absolute_url())
-    new_documents = list(Document.objects.filter(case=case, created_at__gte=item.created_at))
+    new_documents = hooks.documents_added_since(case, item.created_at)
+    kinds = dict(hooks.document_kinds())
     return render(request, "cases/information_request_answer.html", {
         "case": case,
         "item": item,
         "form": form,
         "is_open": item.status == InformationRequestStatus.OPEN,
-        "wanted_labels": [DocumentCategory(w).label for w in item.wanted
-                          if w in DocumentCategory.values],
+        "wanted_labels": [kinds[w] for w in item.wanted if w in kinds],
         "new_documents": new_documents,
         "asked_by_specialist": getattr(item.requested_by, "is_specialist", False),
     })

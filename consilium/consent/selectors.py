@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
 from consilium.cases import intake
-from consilium.cases.models import Case, IntakeStep
+from consilium.cases.models import Case, CaseStatus, IntakeStep
 from consilium.cases.selectors import cases_visible_to
 from consilium.consent.models import ConsentSignature, ConsentText
 
@@ -86,3 +86,11 @@ INTAKE_STEP = intake.ExternalStep(
     is_done=lambda case: consent_is_active(case=case),
     message=gettext_lazy("Sign the consent form."),
 )
+
+
+def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+    """The case page of a sent request links to the signed consent (registered with
+    `cases.hooks.on_case_page`; the consent page itself is for drafts)."""
+    if case.status == CaseStatus.DRAFT:
+        return {}
+    return {"signature": consent_signature_active(case=case)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -15,7 +16,7 @@ from consilium.audit.services import record
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep
 from consilium.cases.selectors import case_get, cases_visible_to
-from consilium.documents.models import Document, DocumentPage, RedactionBox
+from consilium.documents.models import Document, DocumentCategory, DocumentPage, RedactionBox
 
 
 def documents_visible_to(*, user: Any) -> QuerySet[Document]:
@@ -198,3 +199,13 @@ INTAKE_STEP = intake.ExternalStep(
     is_done=lambda case: Document.objects.filter(case=case).exists(),
     message=gettext_lazy("Upload at least one medical report."),
 )
+
+
+def documents_added_since(case: Case, since: dt.datetime) -> list[Document]:
+    """The reports added to a case since `since` (registered with `cases.hooks`)."""
+    return list(Document.objects.filter(case=case, created_at__gte=since))
+
+
+def document_kinds() -> list[tuple[str, str]]:
+    """The kinds of report a patient may be asked for (registered with `cases.hooks`)."""
+    return [(str(value), str(label)) for value, label in DocumentCategory.choices]

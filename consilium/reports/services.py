@@ -25,7 +25,7 @@ from consilium.notifications.services import Attachment, outbox_enqueue, user_no
 from consilium.reports.models import Report, ReportKind
 from consilium.reports.rendering import report_context, report_pdf_render
 from consilium.reports.signing import pdf_sign
-from consilium.review.models import Assignment, AssignmentStatus, FollowUp, Review
+from consilium.review.models import Assignment, AssignmentStatus, FollowUp, OpinionStatus, Review
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +210,6 @@ def reports_issue_due(*, now: dt.datetime | None = None) -> int:
     from django.db.models import Exists, OuterRef
 
     from consilium.reports.tasks import report_issue_task
-    from consilium.review.models import OpinionStatus
 
     now = now or timezone.now()
     cutoff = now - LOST_TASK_GRACE

@@ -18,3 +18,4 @@ class ReviewConfig(AppConfig):
         hooks.on_clock_reminder(handlers.remind_specialists)
         hooks.on_specialist_lookup(on_case=handlers.specialist_on_case,
                                    link=handlers.specialist_link)
+        hooks.on_case_page(handlers.case_page_part)

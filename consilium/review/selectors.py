@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
+from consilium.billing.selectors import case_paid_payment
 from consilium.cases.models import (
     Case,
     CaseStatus,
@@ -24,6 +25,10 @@ from consilium.cases.models import (
     Turnaround,
 )
 from consilium.cases.workflow import ASKABLE, ASSIGNABLE, REVIEW_STATUSES
+from consilium.documents.selectors import documents_released
+from consilium.insights.identity import date_anchor_for
+from consilium.insights.selectors import case_summary_for_specialist
+from consilium.review import hooks as review_hooks
 from consilium.review.deidentified import (
     DeidentifiedCase,
     deidentify_case,
@@ -239,18 +244,10 @@ class SpecialistCaseView:
 def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCaseView:
     """The de-identified case for one of the user's assignments: only released renditions of
     documents, the approved summary, never the patient's name, contacts or identifiers."""
-    from consilium.documents.selectors import documents_released
-
     if assignment.specialist.user_id != user.pk:
         raise Http404
     case = assignment.review.case
-    try:
-        from consilium.insights.selectors import case_summary_for_specialist
-    except ImportError:  # the summary arrives with the document-intelligence work
-        summary = None
-    else:
-        summary = case_summary_for_specialist(case=case)
-    from consilium.insights.identity import date_anchor_for
+    summary = case_summary_for_specialist(case=case)
 
     requests = list(case.information_requests.order_by("-created_at"))
     opinion = Opinion.objects.filter(assignment=assignment).first()
@@ -278,8 +275,6 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
 
 def released_document_get(*, user: Any, assignment: Assignment, public_id: UUID | str) -> Any:
     """A released document of the assignment's case (its rendition only), or 404."""
-    from consilium.documents.selectors import documents_released
-
     if assignment.status != AssignmentStatus.ACCEPTED or assignment.specialist.user_id != user.pk:
         raise Http404
     for document in documents_released(case=assignment.review.case):
@@ -476,8 +471,6 @@ class PatientReviewPanel:
 def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
     """The review part of the case page for its account holder (the caller has already loaded the
     case through `case_get`)."""
-    from consilium.reports.selectors import reports_of_case
-
     if case.patient.holder_id != user.pk:
         raise Http404
     review = Review.objects.filter(case=case).first()
@@ -500,7 +493,7 @@ def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
     left = max(0, settings.FOLLOW_UP_QUESTIONS - len(follow_ups))
     return PatientReviewPanel(
         seats=seats,
-        reports=reports_of_case(case=case),
+        reports=review_hooks.reports_of_case(case),
         follow_ups=follow_ups,
         follow_ups_left=left,
         rating=rating,
@@ -535,9 +528,6 @@ class CoordinatorReviewPanel:
 def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel:
     """The review part of the case page for a coordinator: the panel and each seat's state, the
     clock, requests for information, reports and follow-ups."""
-    from consilium.billing.selectors import case_paid_payment
-    from consilium.reports.selectors import reports_of_case
-
     if not getattr(user, "is_coordinator", False):
         raise Http404
     review = Review.objects.filter(case=case).first()
@@ -564,7 +554,7 @@ def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel
         assignments=assignments,
         seats_open=seats_open,
         consolidation=consolidation,
-        reports=reports_of_case(case=case),
+        reports=review_hooks.reports_of_case(case),
         follow_ups=follow_ups,
         requests=requests,
         open_request=next((r for r in requests if r.status == InformationRequestStatus.OPEN), None),

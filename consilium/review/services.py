@@ -28,6 +28,7 @@ from consilium.cases.services import case_transition
 from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
+from consilium.review import hooks as review_hooks
 from consilium.review.models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -445,12 +446,9 @@ def review_advance(*, case: Case, actor: Any) -> None:
 
 
 def _issue_report_after_commit(*, case: Case, kind: str, follow_up_id: int | None = None) -> None:
-    from consilium.reports.tasks import report_issue_task
-
     case_id = case.pk
-    transaction.on_commit(
-        lambda: report_issue_task.enqueue(case_id=case_id, kind=kind, follow_up_id=follow_up_id)
-    )
+    # The reports app queues the report (registered with `review.hooks`).
+    transaction.on_commit(lambda: review_hooks.report_due(case_id, kind, follow_up_id))
 
 
 # --- Opinions ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consilium.audit.services import record
 from consilium.cases.forms import InformationRequestForm
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import case_get
@@ -24,6 +25,8 @@ from consilium.cases.services import information_request_create
 from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
+from consilium.documents.files import rendition_open, rendition_verify
+from consilium.insights.identity import date_anchor_for
 from consilium.review import services
 from consilium.review.forms import (
     AssignForm,
@@ -231,7 +234,6 @@ def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def rendition(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
     """The de-identified rendition of a released document (never the original)."""
-    from consilium.documents.files import rendition_open, rendition_verify
 
     item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
     document = released_document_get(user=request.user, assignment=item, public_id=document_id)
@@ -334,7 +336,6 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if getattr(request.user, "is_specialist", False):
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
-    from consilium.insights.identity import date_anchor_for
     from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 
     question = redact_text(item.question, known=known_identity_for(case=review.case),
@@ -443,7 +444,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def work_queue(request: HttpRequest) -> HttpResponse:
-    from consilium.audit.services import record
 
     cases = review_work_queue(user=request.user)
     record(actor=request.user, action="review.work_queue",
