@@ -4,7 +4,8 @@ The cases app owns the lifecycle (`workflow.TABLE`) and the clock (`turnaround`)
 react register a typed handler here from their `AppConfig.ready()`:
 
 - review: `Effect.ADVANCE_REVIEW` (an answered information request lets the review move on), the
-  reminder before the clock's target, and what a specialist asking for information sees;
+  reminder before the clock's target, what a specialist asking for information sees, and the
+  end of the specialists' seats when a case is cancelled;
 - billing: the refund when the clock passes its limit, and the refund when a case is cancelled;
 - documents: the reports added to a case since a moment, and the kinds of report one may ask for;
 - billing, consent and review: their part of the case page (`on_case_page`).
@@ -45,6 +46,8 @@ ReminderHandler = Callable[[Case, dt.datetime], None]
 BreachRefundHandler = Callable[[Case], bool]
 # A case is being cancelled by `actor`: refunds what was paid; True when a refund was started.
 CancelRefundHandler = Callable[[Case, Any], bool]
+# A case is being cancelled by `actor`: ends the work other apps hold on it (specialists' seats).
+CancelReleaseHandler = Callable[[Case, Any], None]
 # (case, since): the reports added to the case since that moment, oldest first.
 DocumentsSince = Callable[[Case, dt.datetime], list[Any]]
 # The kinds of report a patient may be asked for, as (value, label) choices.
@@ -63,6 +66,7 @@ class Registry:
     reminders: list[ReminderHandler] = field(default_factory=list)
     breach_refunds: list[BreachRefundHandler] = field(default_factory=list)
     cancel_refunds: list[CancelRefundHandler] = field(default_factory=list)
+    cancel_releases: list[CancelReleaseHandler] = field(default_factory=list)
     specialist_on_case: list[SpecialistOnCase] = field(default_factory=list)
     specialist_link: list[SpecialistLink] = field(default_factory=list)
     documents_since: list[DocumentsSince] = field(default_factory=list)
@@ -97,6 +101,10 @@ def on_case_cancelled(handler: CancelRefundHandler) -> None:
     _add(registry.cancel_refunds, handler)
 
 
+def on_case_cancelled_release(handler: CancelReleaseHandler) -> None:
+    _add(registry.cancel_releases, handler)
+
+
 def on_specialist_lookup(*, on_case: SpecialistOnCase, link: SpecialistLink) -> None:
     _add(registry.specialist_on_case, on_case)
     _add(registry.specialist_link, link)
@@ -114,7 +122,8 @@ def on_case_page(part: CasePagePart) -> None:
 def missing() -> list[str]:
     """What no app has registered (empty once every app's ready() has run)."""
     gaps = [f"effect {e}" for e in sorted(EXTERNAL_EFFECTS) if not registry.effects.get(e)]
-    names = ("reminders", "breach_refunds", "cancel_refunds", "specialist_on_case",
+    names = ("reminders", "breach_refunds", "cancel_refunds", "cancel_releases",
+             "specialist_on_case",
              "specialist_link", "documents_since", "document_kinds", "case_page")
     for name in names:
         if not getattr(registry, name):
@@ -143,6 +152,11 @@ def refund_at_breach(case: Case) -> bool:
 def refund_at_cancel(case: Case, actor: Any) -> bool:
     """True when some payment is being refunded (every handler runs)."""
     return any([handler(case, actor) for handler in registry.cancel_refunds])
+
+
+def release_at_cancel(case: Case, actor: Any) -> None:
+    for handler in registry.cancel_releases:
+        handler(case, actor)
 
 
 def specialist_is_on_case(user: Any, case: Case) -> bool:

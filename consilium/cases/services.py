@@ -544,7 +544,8 @@ def _cancellation_email(case: Case, *, by_patient: bool, refund_started: bool, r
 def case_cancel(*, case: Case, actor: Any, reason: str = "") -> Cancelled:
     """Cancels a case: its holder before specialists are assigned, a coordinator (with a reason)
     before the opinion is delivered. Withdraws an open information request, stops a running
-    clock, refunds what was paid (billing's handler), and emails the holder what happens next."""
+    clock, ends the specialists' seats (review's handler), refunds what was paid (billing's
+    handler), and emails the holder what happens next."""
     from django.utils import translation
 
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
@@ -561,6 +562,7 @@ def case_cancel(*, case: Case, actor: Any, reason: str = "") -> Cancelled:
         note=reason or ("cancelled by the patient" if by_patient else "cancelled"),
     )
     turnaround_stop(case=locked)
+    hooks.release_at_cancel(locked, actor)
     refund_started = hooks.refund_at_cancel(locked, actor)
     record(
         actor=actor,

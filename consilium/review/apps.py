@@ -19,3 +19,4 @@ class ReviewConfig(AppConfig):
         hooks.on_specialist_lookup(on_case=handlers.specialist_on_case,
                                    link=handlers.specialist_link)
         hooks.on_case_page(handlers.case_page_part)
+        hooks.on_case_cancelled_release(handlers.end_seats_at_cancel)

@@ -16,7 +16,11 @@ from consilium.review.selectors import (
     review_url_for_specialist,
     specialist_is_on_case,
 )
-from consilium.review.services import review_advance, review_remind_specialists
+from consilium.review.services import (
+    review_advance,
+    review_end_at_cancel,
+    review_remind_specialists,
+)
 
 
 def advance_review(moved: Moved) -> None:
@@ -48,3 +52,7 @@ def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
             "rating_form": RatingForm(),
         }
     return {}
+
+
+def end_seats_at_cancel(case: Case, actor: Any) -> None:
+    review_end_at_cancel(case=case, actor=actor)

@@ -357,6 +357,37 @@ def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
 
 
 @transaction.atomic
+def review_end_at_cancel(*, case: Case, actor: Any) -> int:
+    """The case is cancelled: every seat still offered or held ends, and its specialist is told
+    their access has ended (registered with `cases.hooks` in ReviewConfig.ready). Returns how
+    many seats ended."""
+    seats = list(
+        Assignment.objects.select_for_update()
+        .filter(review__case=case, status__in=ACTIVE_ASSIGNMENT)
+        .select_related("review", "specialist__user")
+    )
+    for seat in seats:
+        seat.status = AssignmentStatus.WITHDRAWN
+        seat.is_lead = False
+        seat.save(update_fields=["status", "is_lead", "updated_at"])
+        record(actor=actor, action="assignment.cancel", target=case,
+               detail={"assignment": str(seat.public_id)})
+        user = seat.specialist.user
+        with _in_language(user):
+            user_notify(
+                user=user,
+                message=_("Case %(code)s was cancelled.") % {"code": seat.review.code},
+                url=reverse("review:inbox"),
+                subject=_("Case %(code)s was cancelled") % {"code": seat.review.code},
+                body=_("Case %(code)s has been cancelled; you no longer need to work on it, "
+                       "and your access to it has ended. Thank you.")
+                % {"code": seat.review.code},
+                dedupe_key=f"assignment-cancelled:{seat.public_id}",
+            )
+    return len(seats)
+
+
+@transaction.atomic
 def assignment_make_lead(*, assignment: Assignment, actor: Any) -> Assignment:
     """A coordinator names the panel's lead, who writes the consolidated opinion."""
     require(getattr(actor, "is_coordinator", False), _("Only a coordinator can do this."))

@@ -34,6 +34,7 @@ from consilium.core.errors import DomainError
 from consilium.core.testing import login_with_2fa
 from consilium.notifications.models import Notification, OutboxMessage
 from consilium.patients.models import Patient
+from consilium.review.models import Assignment, AssignmentStatus
 from consilium.review.tests.fixtures import accept_all, offer, submitted
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,11 @@ def test_a_coordinator_must_give_a_reason_which_the_patient_reads(
     body = _cancellation_email(case).body_text
     assert "Your case coordinator cancelled your request" in body
     assert "surgery is done" in body
+    # and the specialist's seat ends, and they are told
+    seat = Assignment.objects.get(review__case=case)
+    assert seat.status == AssignmentStatus.WITHDRAWN
+    assert OutboxMessage.objects.filter(dedupe_key=f"assignment-cancelled:{seat.public_id}",
+                                        to=specialist.email).exists()
 
 
 def test_a_cancelled_case_cannot_be_cancelled_again(
