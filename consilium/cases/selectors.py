@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
 from consilium.cases import intake
+from consilium.cases.actions import CaseAction
 from consilium.cases.models import (
     HISTORY_FIELDS,
     Case,
@@ -50,7 +51,7 @@ def _case_visible(*, user: Any, public_id: UUID | str) -> Case:
 
 
 def case_get(
-    *, user: Any, public_id: UUID | str, action: str = "case.view", holder_only: bool = False
+    *, user: Any, public_id: UUID | str, action: str = CaseAction.VIEW, holder_only: bool = False
 ) -> Case:
     """One case the user may see (with `holder_only`, only its account holder), or 404 (never
     403: we do not confirm that it exists). Writes an audit event for the read, once the read
@@ -62,7 +63,9 @@ def case_get(
     return case
 
 
-def case_get_editable(*, user: Any, public_id: UUID | str, action: str = "case.view") -> Case:
+def case_get_editable(
+    *, user: Any, public_id: UUID | str, action: str = CaseAction.VIEW
+) -> Case:
     """A case its holder may still change: a draft that belongs to one of their patients.
     Audited like `case_get`, and only when allowed."""
     case = _case_visible(user=user, public_id=public_id)
@@ -262,7 +265,7 @@ def lifetime_record(*, user: Any) -> list[Patient]:
         )
     )
     if patients:
-        record(actor=user, action="cases.list", target=user, detail={"patients": len(patients)})
+        record(actor=user, action=CaseAction.LIST, target=user, detail={"patients": len(patients)})
     return patients
 
 
@@ -286,7 +289,7 @@ def triage_queue(*, user: Any) -> TriageQueue:
         .annotate(document_count=Count("documents"))
         .order_by("-is_urgent", F("submitted_at").asc(nulls_last=True), "id")
     )
-    record(actor=user, action="cases.triage_queue", target=user, detail={"count": len(cases)})
+    record(actor=user, action=CaseAction.TRIAGE_QUEUE, target=user, detail={"count": len(cases)})
     return TriageQueue(
         triage=[c for c in cases if c.status == CaseStatus.TRIAGE],
         awaiting_info=[c for c in cases if c.status == CaseStatus.AWAITING_INFO],

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases import hooks, red_flags
+from consilium.cases.actions import CaseAction
 from consilium.cases.models import (
     HISTORY_FIELDS,
     Case,
@@ -79,7 +80,7 @@ def case_transition(
     )
     record(
         actor=actor,
-        action="case.transition",
+        action=CaseAction.TRANSITION,
         target=locked,
         detail={"from": current.value, "to": str(to)},
     )
@@ -121,7 +122,8 @@ def case_set_review_type(*, case: Case, review_type: str, actor: object) -> Case
         raise DomainError(_("Choose one of the review types offered."))
     case.review_type = review_type
     case.save(update_fields=["review_type", "updated_at"])
-    record(actor=actor, action="case.review_type", target=case, detail={"review_type": review_type})
+    record(actor=actor, action=CaseAction.REVIEW_TYPE, target=case,
+           detail={"review_type": review_type})
     return case
 
 
@@ -151,7 +153,7 @@ def case_create(*, patient: Patient, actor: Any, requester_relationship: str = "
                     created_by=actor,
                     requester_relationship=relationship,
                 )
-                record(actor=actor, action="case.create", target=case)
+                record(actor=actor, action=CaseAction.CREATE, target=case)
                 return case
         except IntegrityError:
             # A reference collision (about one in 700 million); draw another.
@@ -187,7 +189,7 @@ def _case_save(*, case: Case, actor: Any, data: dict[str, Any], allowed: Sequenc
         setattr(case, name, data[name])
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
-        record(actor=actor, action="case.intake_save", target=case, detail={"fields": changed})
+        record(actor=actor, action=CaseAction.INTAKE_SAVE, target=case, detail={"fields": changed})
     return case
 
 
@@ -228,7 +230,7 @@ def case_set_questions(*, case: Case, actor: Any, texts: Iterable[str]) -> Case:
     CaseQuestion.objects.bulk_create(
         CaseQuestion(case=case, position=i, text=text) for i, text in enumerate(kept, start=1)
     )
-    record(actor=actor, action="case.questions_save", target=case, detail={"count": len(kept)})
+    record(actor=actor, action=CaseAction.QUESTIONS_SAVE, target=case, detail={"count": len(kept)})
     return case
 
 
@@ -246,7 +248,7 @@ def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
         # The codes themselves are health data: the audit trail names only the fields.
         record(
             actor=actor,
-            action="case.red_flags",
+            action=CaseAction.RED_FLAGS,
             target=case,
             detail={"fields": ["red_flags", "is_urgent"], "urgent": case.is_urgent},
         )
@@ -263,7 +265,7 @@ def case_mark_urgent(*, case: Case, source: str, actor: Any = None) -> Case:
         locked.is_urgent = True
         locked.save(update_fields=["is_urgent", "updated_at"])
         record(
-            actor=actor, action="case.urgent", target=locked, detail={"source": source[:40]}
+            actor=actor, action=CaseAction.URGENT, target=locked, detail={"source": source[:40]}
         )
     case.is_urgent = True
     return locked
@@ -388,7 +390,7 @@ def information_request_create(
     case_transition(case=locked, to=CaseStatus.AWAITING_INFO, actor=actor)
     record(
         actor=actor,
-        action="information_request.create",
+        action=CaseAction.INFORMATION_REQUEST_CREATE,
         target=request,
         detail={"case": str(locked.public_id), "wanted": request.wanted},
     )
@@ -459,7 +461,7 @@ def information_request_answer(
     locked.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
     record(
         actor=actor,
-        action="information_request.answer",
+        action=CaseAction.INFORMATION_REQUEST_ANSWER,
         target=locked,
         detail={"case": str(locked.case.public_id), "documents": uploaded},
     )
@@ -494,7 +496,7 @@ def information_request_withdraw(*, request: InformationRequest, actor: Any) -> 
     )
     locked.status = InformationRequestStatus.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
-    record(actor=actor, action="information_request.withdraw", target=locked)
+    record(actor=actor, action=CaseAction.INFORMATION_REQUEST_WITHDRAW, target=locked)
     _return_case(request=locked, actor=actor, note="information request withdrawn")
     request.status = locked.status
     return locked
@@ -566,7 +568,7 @@ def case_cancel(*, case: Case, actor: Any, reason: str = "") -> Cancelled:
     refund_started = hooks.refund_at_cancel(locked, actor)
     record(
         actor=actor,
-        action="case.cancel",
+        action=CaseAction.CANCEL,
         target=locked,
         detail={"by": "patient" if by_patient else "coordinator", "refund": refund_started},
     )

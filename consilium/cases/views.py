@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consilium.cases import hooks, services
+from consilium.cases.actions import CaseAction
 from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
 from consilium.cases.models import Case, CaseStatus, IntakeStep, SecondOpinionReason
 from consilium.cases.red_flags import RedFlag
@@ -207,7 +208,7 @@ def intake(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
     if step not in FORM_STEPS:
         raise Http404
     user: Any = request.user
-    case = case_get_editable(user=user, public_id=public_id, action="case.intake")
+    case = case_get_editable(user=user, public_id=public_id, action=CaseAction.INTAKE_VIEW)
     form_class = STEP_FORMS[step]
     if request.method == "POST":
         form = form_class(request.POST)
@@ -267,7 +268,9 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 @login_required
 def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
-    case = case_get_editable(user=request.user, public_id=public_id, action="case.red_flags_view")
+    case = case_get_editable(
+        user=request.user, public_id=public_id, action=CaseAction.RED_FLAGS_VIEW
+    )
     return render(
         request,
         "cases/emergency.html",
@@ -284,7 +287,7 @@ def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="case.submit_view", holder_only=True)
+    case = case_get(user=user, public_id=public_id, action=CaseAction.SUBMIT_VIEW, holder_only=True)
     if case.status != CaseStatus.DRAFT:
         # A second click or a second tab: the first submit already did everything.
         if request.method == "POST":
@@ -381,7 +384,7 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     from consilium.cases.forms import CancelForm
 
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="case.cancel_view")
+    case = case_get(user=user, public_id=public_id, action=CaseAction.CANCEL_VIEW)
     if not case_may_cancel(case=case, user=user):
         messages.info(request, _("This request can no longer be cancelled here. If you need "
                                  "help, write to your case coordinator."))
@@ -439,7 +442,7 @@ def information_request_new(request: HttpRequest, public_id: str) -> HttpRespons
     user: Any = request.user
     if not user.is_coordinator:
         raise Http404
-    case = case_get(user=user, public_id=public_id, action="information_request.form")
+    case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_FORM)
     if case.status not in ASKABLE:
         messages.info(request, _("Information can be requested only while a case is being "
                                  "triaged or reviewed."))
@@ -470,7 +473,7 @@ def information_request_answer(
     from consilium.cases.models import InformationRequestStatus
 
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="information_request.view",
+    case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW,
                     holder_only=True)
     item = _information_request(case, request_id)
     form = InformationAnswerForm(request.POST or None)
@@ -505,7 +508,7 @@ def information_request_withdraw(
     user: Any = request.user
     if not user.is_coordinator:
         raise Http404
-    case = case_get(user=user, public_id=public_id, action="information_request.view")
+    case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW)
     item = _information_request(case, request_id)
     try:
         services.information_request_withdraw(request=item, actor=user)
