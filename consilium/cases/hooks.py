@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from consilium.accounts.models import User
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.workflow import EXTERNAL_EFFECTS, Effect
 
@@ -34,7 +35,7 @@ class Moved:
     case: Case
     from_status: CaseStatus
     to_status: CaseStatus
-    actor: Any
+    actor: User | None
     now: dt.datetime
 
 
@@ -45,9 +46,9 @@ ReminderHandler = Callable[[Case, dt.datetime], None]
 # (the provider refused) undoes the step and the next sweep tries again.
 BreachRefundHandler = Callable[[Case], bool]
 # A case is being cancelled by `actor`: refunds what was paid; True when a refund was started.
-CancelRefundHandler = Callable[[Case, Any], bool]
+CancelRefundHandler = Callable[[Case, User], bool]
 # A case is being cancelled by `actor`: ends the work other apps hold on it (specialists' seats).
-CancelReleaseHandler = Callable[[Case, Any], None]
+CancelReleaseHandler = Callable[[Case, User], None]
 # (case, since): the reports added to the case since that moment, oldest first.
 DocumentsSince = Callable[[Case, dt.datetime], list[Any]]
 # The kinds of report a patient may be asked for, as (value, label) choices.
@@ -149,12 +150,12 @@ def refund_at_breach(case: Case) -> bool:
     return any([handler(case) for handler in registry.breach_refunds])
 
 
-def refund_at_cancel(case: Case, actor: Any) -> bool:
+def refund_at_cancel(case: Case, actor: User) -> bool:
     """True when some payment is being refunded (every handler runs)."""
     return any([handler(case, actor) for handler in registry.cancel_refunds])
 
 
-def release_at_cancel(case: Case, actor: Any) -> None:
+def release_at_cancel(case: Case, actor: User) -> None:
     for handler in registry.cancel_releases:
         handler(case, actor)
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases import hooks, red_flags
@@ -53,7 +54,7 @@ def case_transition(
     *,
     case: Case,
     to: CaseStatus,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     on_commit: Callable[[], None] | None = None,
     now: dt.datetime | None = None,
@@ -74,7 +75,7 @@ def case_transition(
         locked.submitted_at = timezone.now()
         fields.append("submitted_at")
     locked.save(update_fields=fields)
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_user = actor if actor is not None and actor.is_authenticated else None
     CaseTransition.objects.create(
         case=locked, from_status=current, to_status=to, actor=actor_user, note=note[:300]
     )
@@ -140,7 +141,7 @@ def case_reference_new() -> str:
     return "CN-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def case_create(*, patient: Patient, actor: Any, requester_relationship: str = "") -> Case:
+def case_create(*, patient: Patient, actor: User, requester_relationship: str = "") -> Case:
     """Opens a draft request for one of the actor's patients, with a unique reference."""
     require(patient.holder_id == actor.pk, _("You can only ask for a patient on your account."))
     relationship = requester_relationship or patient.relationship or Relationship.SELF
@@ -174,7 +175,7 @@ CONDITION_FIELDS = (
 )
 
 
-def _require_draft(case: Case, actor: Any) -> None:
+def _require_draft(case: Case, actor: User) -> None:
     require(
         case.status == CaseStatus.DRAFT,
         _("This request has been submitted and can no longer be changed here."),
@@ -182,7 +183,7 @@ def _require_draft(case: Case, actor: Any) -> None:
     require(case.patient.holder_id == actor.pk, _("Only the account holder can change this."))
 
 
-def _case_save(*, case: Case, actor: Any, data: dict[str, Any], allowed: Sequence[str]) -> Case:
+def _case_save(*, case: Case, actor: User, data: dict[str, Any], allowed: Sequence[str]) -> Case:
     _require_draft(case, actor)
     changed = [name for name in allowed if name in data and getattr(case, name) != data[name]]
     for name in changed:
@@ -194,13 +195,13 @@ def _case_save(*, case: Case, actor: Any, data: dict[str, Any], allowed: Sequenc
 
 
 @transaction.atomic
-def case_save_requester(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+def case_save_requester(*, case: Case, actor: User, data: dict[str, Any]) -> Case:
     """Saves who is asking for the patient (the patient's own details go to `patient_update`)."""
     return _case_save(case=case, actor=actor, data=data, allowed=PATIENT_STEP_CASE_FIELDS)
 
 
 @transaction.atomic
-def case_save_condition(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+def case_save_condition(*, case: Case, actor: User, data: dict[str, Any]) -> Case:
     """Saves the condition step and re-runs the red-flag screen on what it now says."""
     if "reasons" in data:
         data = {**data, "reasons": [r for r in data["reasons"] if r]}
@@ -210,13 +211,13 @@ def case_save_condition(*, case: Case, actor: Any, data: dict[str, Any]) -> Case
 
 
 @transaction.atomic
-def case_save_history(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+def case_save_history(*, case: Case, actor: User, data: dict[str, Any]) -> Case:
     """Saves the history and treatment step."""
     return _case_save(case=case, actor=actor, data=data, allowed=HISTORY_FIELDS)
 
 
 @transaction.atomic
-def case_set_questions(*, case: Case, actor: Any, texts: Iterable[str]) -> Case:
+def case_set_questions(*, case: Case, actor: User, texts: Iterable[str]) -> Case:
     """Replaces the patient's questions (blank ones dropped, at most ten, order kept)."""
     _require_draft(case, actor)
     kept = [t.strip() for t in texts if t and t.strip()]
@@ -235,7 +236,7 @@ def case_set_questions(*, case: Case, actor: Any, texts: Iterable[str]) -> Case:
 
 
 @transaction.atomic
-def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
+def case_screen_red_flags(*, case: Case, actor: User) -> list[str]:
     """Marks the case urgent when the ticked boxes or the free text describe an emergency now,
     and clears the mark while a draft no longer does. Returns the red-flag codes."""
     codes = red_flags.screen(
@@ -256,7 +257,7 @@ def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
 
 
 @transaction.atomic
-def case_mark_urgent(*, case: Case, source: str, actor: Any = None) -> Case:
+def case_mark_urgent(*, case: Case, source: str, actor: User | None = None) -> Case:
     """Raises a case in the coordinator's queue because of what its reports say (a critical lab
     value, a red-flag phrase). Never clears the mark: only a coordinator decides a case is not
     urgent. `source` is a short code such as "document", never the finding itself."""
@@ -272,7 +273,7 @@ def case_mark_urgent(*, case: Case, source: str, actor: Any = None) -> Case:
 
 
 @transaction.atomic
-def case_mark_step(*, case: Case, actor: Any, step: str) -> Case:
+def case_mark_step(*, case: Case, actor: User, step: str) -> Case:
     """Remembers the furthest step reached, so "Continue" resumes there on any device."""
     _require_draft(case, actor)
     if STEP_ORDER.index(step) > STEP_ORDER.index(case.intake_step):
@@ -310,7 +311,7 @@ def _acknowledgement(case: Case) -> tuple[str, str]:
 
 
 @transaction.atomic
-def case_submit(*, case: Case, actor: Any) -> Case:
+def case_submit(*, case: Case, actor: User) -> Case:
     """Moves a complete draft to triage and emails an acknowledgement; fails with every missing
     item listed; a repeated submit of the same case changes nothing."""
     locked = Case.objects.select_for_update().select_related("patient").get(pk=case.pk)
@@ -352,17 +353,15 @@ def case_submit(*, case: Case, actor: Any) -> Case:
 
 # --- Information requests -----------------------------------------------------------------------
 
-def _may_ask(*, actor: Any, case: Case) -> bool:
-    if getattr(actor, "is_coordinator", False):
+def _may_ask(*, actor: User, case: Case) -> bool:
+    if actor.is_coordinator:
         return True
-    return bool(getattr(actor, "is_specialist", False)) and hooks.specialist_is_on_case(
-        actor, case
-    )
+    return actor.is_specialist and hooks.specialist_is_on_case(actor, case)
 
 
 @transaction.atomic
 def information_request_create(
-    *, case: Case, actor: Any, message: str, wanted: Sequence[str] = ()
+    *, case: Case, actor: User, message: str, wanted: Sequence[str] = ()
 ) -> InformationRequest:
     """Asks the patient for something missing: the case waits on the patient, its turnaround
     clock pauses, and the patient is emailed. One open request per case."""
@@ -399,7 +398,7 @@ def information_request_create(
     with translation.override(locked.holder_language()):
         asker = (
             _("The specialist reviewing your case")
-            if getattr(actor, "is_specialist", False)
+            if actor.is_specialist
             else _("Your case coordinator")
         )
         user_notify(
@@ -424,7 +423,7 @@ def information_request_create(
     return request
 
 
-def _return_case(*, request: InformationRequest, actor: Any, note: str) -> Case:
+def _return_case(*, request: InformationRequest, actor: User, note: str) -> Case:
     case = Case.objects.select_for_update().get(pk=request.case_id)
     # The table resumes the clock and lets the review move on.
     case_transition(case=case, to=CaseStatus(request.resume_status), actor=actor, note=note)
@@ -433,7 +432,7 @@ def _return_case(*, request: InformationRequest, actor: Any, note: str) -> Case:
 
 @transaction.atomic
 def information_request_answer(
-    *, request: InformationRequest, actor: Any, answer: str
+    *, request: InformationRequest, actor: User, answer: str
 ) -> InformationRequest:
     """The patient answers: the case returns to where it was (the triage queue, or the
     specialists), the clock resumes, and whoever asked is told."""
@@ -486,10 +485,10 @@ def information_request_answer(
 
 
 @transaction.atomic
-def information_request_withdraw(*, request: InformationRequest, actor: Any) -> InformationRequest:
+def information_request_withdraw(*, request: InformationRequest, actor: User) -> InformationRequest:
     """A coordinator withdraws an open request (asked by mistake, or the report arrived another
     way): the case returns to where it was and the clock resumes."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator can withdraw this."))
+    require(actor.is_coordinator, _("Only a coordinator can withdraw this."))
     locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
     require(
         locked.status == InformationRequestStatus.OPEN, _("This request is no longer open.")
@@ -543,7 +542,7 @@ def _cancellation_email(case: Case, *, by_patient: bool, refund_started: bool, r
 
 
 @transaction.atomic
-def case_cancel(*, case: Case, actor: Any, reason: str = "") -> Cancelled:
+def case_cancel(*, case: Case, actor: User, reason: str = "") -> Cancelled:
     """Cancels a case: its holder before specialists are assigned, a coordinator (with a reason)
     before the opinion is delivered. Withdraws an open information request, stops a running
     clock, ends the specialists' seats (review's handler), refunds what was paid (billing's
@@ -552,7 +551,7 @@ def case_cancel(*, case: Case, actor: Any, reason: str = "") -> Cancelled:
 
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
     require(case_may_cancel(case=locked, user=actor), _("This request can no longer be cancelled."))
-    by_patient = not getattr(actor, "is_coordinator", False)
+    by_patient = not actor.is_coordinator
     reason = reason.strip()
     require(by_patient or reason, _("Write why the case is cancelled; the patient reads it."))
     was_submitted = locked.status != CaseStatus.DRAFT

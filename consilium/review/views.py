@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.forms import InformationRequestForm
 from consilium.cases.models import Case, CaseStatus
@@ -217,7 +218,7 @@ def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = InformationRequestForm(request.POST)
     if form.is_valid():
         try:
-            information_request_create(case=item.review.case, actor=request.user,
+            information_request_create(case=item.review.case, actor=cast(User, request.user),
                                        message=form.cleaned_data["message"],
                                        wanted=form.cleaned_data["wanted"])
         except DomainError as error:
