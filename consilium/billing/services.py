@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
+from consilium.billing.actions import BillingAction
 from consilium.billing.models import Payment, PaymentEvent, PaymentStatus
 from consilium.billing.money import format_money
 from consilium.billing.providers import ProviderError, get_provider
@@ -75,7 +76,7 @@ def payment_start(*, case: Case, actor: Any) -> Payment:
     payment.save(update_fields=["provider_order_id", "updated_at"])
     record(
         actor=actor,
-        action="payment.start",
+        action=BillingAction.PAYMENT_START,
         target=payment,
         detail={"case": str(locked.public_id), "provider": provider.name},
     )
@@ -139,7 +140,7 @@ def payment_mark_paid(
     payment.refresh_from_db()
     record(
         actor=actor,
-        action="payment.paid",
+        action=BillingAction.PAYMENT_PAID,
         target=payment,
         detail={"case": str(payment.case.public_id), "provider": payment.provider},
     )
@@ -227,7 +228,7 @@ def payment_webhook_receive(
         if event.amount_minor != payment.amount_minor or event.currency != payment.currency:
             record(
                 actor=None,
-                action="payment.amount_mismatch",
+                action=BillingAction.PAYMENT_AMOUNT_MISMATCH,
                 target=payment,
                 detail={"event": event.event_id},
             )
@@ -237,7 +238,7 @@ def payment_webhook_receive(
                 # Money arrived on a payment we had abandoned: a coordinator must refund it.
                 record(
                     actor=None,
-                    action="payment.capture_unmatched",
+                    action=BillingAction.PAYMENT_CAPTURE_UNMATCHED,
                     target=payment,
                     detail={"event": event.event_id, "status": payment.status},
                 )
@@ -316,7 +317,7 @@ def payment_refund(
     )
     record(
         actor=actor,
-        action="payment.refund",
+        action=BillingAction.PAYMENT_REFUND,
         target=locked,
         detail={"case": str(locked.case.public_id), "status": locked.status, "reason": reason[:50]},
     )
@@ -342,7 +343,7 @@ def payment_record_refund_transfer(*, payment: Payment, actor: Any, reference: s
     payment.refresh_from_db()
     record(
         actor=actor,
-        action="payment.refund_transferred",
+        action=BillingAction.PAYMENT_REFUND_TRANSFERRED,
         target=payment,
         detail={"case": str(payment.case.public_id)},
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consilium.billing.actions import BillingAction
 from consilium.billing.forms import OfflinePaymentForm, RefundTransferForm, ReviewTypeForm
 from consilium.billing.models import Payment, PaymentStatus
 from consilium.billing.selectors import (
@@ -58,7 +59,9 @@ REVIEW_EXPLANATIONS = {
 @require_http_methods(["GET", "POST"])
 def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder picks a review type with its price shown, then goes on to pay."""
-    case = case_get_editable(user=request.user, public_id=public_id, action="billing.choose")
+    case = case_get_editable(
+        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHOOSE
+    )
     paid = payment_paid_for_case(case=case)
     form = ReviewTypeForm(
         request.POST if request.method == "POST" else None,
@@ -99,7 +102,9 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def checkout(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """How to pay the open payment: Razorpay Checkout or bank/UPI instructions."""
-    case = case_get_editable(user=request.user, public_id=public_id, action="billing.checkout")
+    case = case_get_editable(
+        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHECKOUT
+    )
     paid = payment_paid_for_case(case=case)
     payment = None if paid else payment_open_for_case(case=case)
     if paid is None and payment is None:
@@ -136,7 +141,8 @@ def _razorpay_options(request: HttpRequest, payment: Payment) -> dict[str, objec
 def razorpay_callback(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Razorpay Checkout's success handler posts here (with our CSRF token) from the browser."""
     payment = payment_get(
-        user=request.user, public_id=public_id, action="payment.callback", holder_only=True
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_CALLBACK, holder_only=True
     )
     try:
         payment_confirm_callback(
@@ -170,7 +176,8 @@ def razorpay_webhook(request: HttpRequest) -> HttpResponse:
 def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A printable receipt for a paid (or refunded) payment."""
     payment = payment_get(
-        user=request.user, public_id=public_id, action="payment.receipt", with_receipt=True
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_RECEIPT, with_receipt=True
     )
     return render(request, "billing/receipt.html", {"payment": payment, "case": payment.case})
 
@@ -180,7 +187,8 @@ def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records a bank or UPI transfer that has arrived."""
     payment = payment_get(
-        user=request.user, public_id=public_id, action="payment.record_form", coordinator_only=True
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_RECORD_FORM, coordinator_only=True
     )
     form = OfflinePaymentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +218,7 @@ def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
     payment = payment_get(
         user=request.user,
         public_id=public_id,
-        action="payment.refund_form",
+        action=BillingAction.PAYMENT_REFUND_FORM,
         coordinator_only=True,
         status=PaymentStatus.REFUND_PENDING,
     )

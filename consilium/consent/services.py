@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
+from consilium.consent.actions import ConsentAction
 from consilium.consent.models import ConsentSignature, ConsentText
 from consilium.consent.selectors import consent_text_current
 from consilium.core.errors import DomainError, require
@@ -73,7 +74,7 @@ def consent_sign(
         raise DomainError(_("This case already has a signed consent.")) from None
     record(
         actor=signer,
-        action="consent.sign",
+        action=ConsentAction.CONSENT_SIGN,
         target=signature,
         detail={
             "case": str(locked.public_id),
@@ -96,7 +97,7 @@ def consent_withdraw(*, signature: ConsentSignature, actor: Any) -> ConsentSigna
     signature.withdrawn_at = now
     record(
         actor=actor,
-        action="consent.withdraw",
+        action=ConsentAction.CONSENT_WITHDRAW,
         target=signature,
         detail={"case": str(signature.case.public_id)},
     )
@@ -117,7 +118,7 @@ def consent_text_publish(*, text: ConsentText, actor: Any) -> ConsentText:
     text.refresh_from_db()
     record(
         actor=actor,
-        action="consent.publish",
+        action=ConsentAction.CONSENT_PUBLISH,
         target=text,
         detail={"version": text.version, "language": text.language},
     )

@@ -22,6 +22,7 @@ from consilium.core.errors import require
 from consilium.core.storage import encrypted_write_bytes, get_storage
 from consilium.notifications.models import OutboxMessage
 from consilium.notifications.services import Attachment, outbox_enqueue, user_notify
+from consilium.reports.actions import ReportAction
 from consilium.reports.models import Report, ReportKind
 from consilium.reports.rendering import report_context, report_pdf_render
 from consilium.reports.signing import pdf_sign
@@ -81,7 +82,7 @@ def report_issue(*, case: Case, kind: str, follow_up: FollowUp | None = None) ->
                 case=case, version=version, kind=kind, storage_key=key, sha256=sha256,
                 size=size, signer_subject=signer[:300], signed_at=issued_at,
             )
-            record(actor=None, action="report.issue", target=case,
+            record(actor=None, action=ReportAction.REPORT_ISSUE, target=case,
                    detail={"report": str(report.public_id), "version": version,
                            "sha256": sha256})
             if kind == ReportKind.OPINION:
@@ -179,7 +180,8 @@ def report_send_to_doctor(
     )
     # Each send is its own message: the audit event's id makes the dedupe key.
     event = record(
-        actor=actor, action="report.share", target=case, detail={"report": str(report.public_id)}
+        actor=actor, action=ReportAction.REPORT_SHARE,
+        target=case, detail={"report": str(report.public_id)}
     )
     outbox_enqueue(
         to=email,

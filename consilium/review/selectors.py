@@ -29,6 +29,7 @@ from consilium.documents.selectors import documents_released
 from consilium.insights.identity import date_anchor_for
 from consilium.insights.selectors import case_summary_for_specialist
 from consilium.review import hooks as review_hooks
+from consilium.review.actions import ReviewAction
 from consilium.review.deidentified import (
     DeidentifiedCase,
     deidentify_case,
@@ -127,7 +128,7 @@ def specialist_inbox(*, user: Any) -> Inbox:
         .select_related("review")
         .order_by("created_at")
     )
-    record(actor=user, action="review.inbox", target=user, detail={"count": len(rows)})
+    record(actor=user, action=ReviewAction.REVIEW_INBOX, target=user, detail={"count": len(rows)})
     return Inbox(offered=offered, active=active, follow_ups=follow_ups, done=done)
 
 
@@ -253,7 +254,7 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
     opinion = Opinion.objects.filter(assignment=assignment).first()
     known = known_identity_for(case=case)
     anchor = date_anchor_for(case=case)
-    record(actor=user, action="case.view_deidentified", target=case,
+    record(actor=user, action=ReviewAction.CASE_VIEW_DEIDENTIFIED, target=case,
            detail={"assignment": str(assignment.public_id)})
     return SpecialistCaseView(
         assignment=assignment,
@@ -279,7 +280,7 @@ def released_document_get(*, user: Any, assignment: Assignment, public_id: UUID 
         raise Http404
     for document in documents_released(case=assignment.review.case):
         if str(document.public_id) == str(public_id):
-            record(actor=user, action="document.view_rendition", target=document,
+            record(actor=user, action=ReviewAction.DOCUMENT_VIEW_RENDITION, target=document,
                    detail={"assignment": str(assignment.public_id)})
             return document
     raise Http404
@@ -401,7 +402,7 @@ def panel_view(*, user: Any, review_public_id: UUID | str) -> PanelView:
     if len(pairs) < review.panel_size:
         raise Http404
     consolidation, _created = Consolidation.objects.get_or_create(review=review)
-    record(actor=user, action="review.panel_view", target=review.case)
+    record(actor=user, action=ReviewAction.REVIEW_PANEL_VIEW, target=review.case)
     return PanelView(
         review=review,
         case=deidentify_case(case=review.case, code=review.code, today=timezone.localdate()),
@@ -425,7 +426,7 @@ def follow_up_get_for_answer(*, user: Any, public_id: UUID | str) -> FollowUp:
     )
     if not (getattr(user, "is_coordinator", False) or lead.exists()):
         raise Http404
-    record(actor=user, action="follow_up.view", target=review.case,
+    record(actor=user, action=ReviewAction.FOLLOW_UP_VIEW, target=review.case,
            detail={"follow_up": str(follow_up.public_id)})
     return follow_up
 
@@ -625,7 +626,7 @@ def coordinator_dashboard(*, user: Any) -> Dashboard:
     )
     total_outcomes = sum(outcome_counts.values())
     ratings = Rating.objects.aggregate(avg=Avg("score"), n=Count("id"))
-    record(actor=user, action="review.dashboard", target=user)
+    record(actor=user, action=ReviewAction.REVIEW_DASHBOARD, target=user)
     return Dashboard(
         by_status=by_status,
         reported=len(hours),

@@ -29,6 +29,7 @@ from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
 from consilium.review import hooks as review_hooks
+from consilium.review.actions import ReviewAction
 from consilium.review.models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -100,7 +101,7 @@ def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
                 review = Review.objects.create(
                     case=case, code=_review_code(), panel_size=panel_size, opened_by=actor
                 )
-                record(actor=actor, action="review.open", target=case,
+                record(actor=actor, action=ReviewAction.REVIEW_OPEN, target=case,
                        detail={"panel_size": panel_size})
                 return review
         except IntegrityError:
@@ -184,7 +185,7 @@ def assignment_offer(
     for assignment in created:
         record(
             actor=actor,
-            action="assignment.offer",
+            action=ReviewAction.ASSIGNMENT_OFFER,
             target=locked,
             detail={"assignment": str(assignment.public_id), "seat": assignment.position},
         )
@@ -244,7 +245,7 @@ def assignment_accept(*, assignment: Assignment, actor: Any) -> Assignment:
     locked.responded_at = timezone.now()
     locked.save(update_fields=["status", "responded_at", "updated_at"])
     Opinion.objects.get_or_create(assignment=locked)
-    record(actor=actor, action="assignment.accept", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_ACCEPT, target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     review_advance(case=locked.review.case, actor=actor)
     assignment.status = locked.status
@@ -264,7 +265,7 @@ def assignment_decline(*, assignment: Assignment, actor: Any, reason: str) -> As
     locked.is_lead = False
     locked.save(update_fields=["status", "responded_at", "decline_reason", "is_lead",
                                "updated_at"])
-    record(actor=actor, action="assignment.decline", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_DECLINE, target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     _seat_freed(assignment=locked, was_lead=was_lead, why=_("declined"))
     assignment.status = locked.status
@@ -311,7 +312,7 @@ def assignment_expire_due(*, now: dt.datetime | None = None) -> int:
             assignment = Assignment.objects.select_related("review__case").get(pk=pk)
             was_lead = assignment.is_lead
             Assignment.objects.filter(pk=pk).update(is_lead=False)
-            record(actor=None, action="assignment.expire", target=assignment.review.case,
+            record(actor=None, action=ReviewAction.ASSIGNMENT_EXPIRE, target=assignment.review.case,
                    detail={"assignment": str(assignment.public_id)})
             _seat_freed(assignment=assignment, was_lead=was_lead, why=_("not answered in time"))
             expired += 1
@@ -338,7 +339,7 @@ def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
     locked.status = AssignmentStatus.WITHDRAWN
     locked.is_lead = False
     locked.save(update_fields=["status", "is_lead", "updated_at"])
-    record(actor=actor, action="assignment.withdraw", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_WITHDRAW, target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     _seat_freed(assignment=locked, was_lead=was_lead, why=_("withdrawn"))
     user = locked.specialist.user
@@ -370,7 +371,7 @@ def review_end_at_cancel(*, case: Case, actor: Any) -> int:
         seat.status = AssignmentStatus.WITHDRAWN
         seat.is_lead = False
         seat.save(update_fields=["status", "is_lead", "updated_at"])
-        record(actor=actor, action="assignment.cancel", target=case,
+        record(actor=actor, action=ReviewAction.ASSIGNMENT_CANCEL, target=case,
                detail={"assignment": str(seat.public_id)})
         user = seat.specialist.user
         with _in_language(user):
@@ -400,7 +401,7 @@ def assignment_make_lead(*, assignment: Assignment, actor: Any) -> Assignment:
     Assignment.objects.filter(review=assignment.review, is_lead=True).update(is_lead=False)
     Assignment.objects.filter(pk=assignment.pk).update(is_lead=True)
     assignment.is_lead = True
-    record(actor=actor, action="assignment.lead", target=assignment.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_LEAD, target=assignment.review.case,
            detail={"assignment": str(assignment.public_id)})
     return assignment
 
@@ -420,7 +421,7 @@ def specialist_choices_set(
         SpecialistChoice.objects.create(case=case, specialist=s, position=i)
         for i, s in enumerate(specialists, start=1)
     ]
-    record(actor=actor, action="case.specialist_choice", target=case,
+    record(actor=actor, action=ReviewAction.CASE_SPECIALIST_CHOICE, target=case,
            detail={"count": len(choices)})
     return choices
 
@@ -551,7 +552,7 @@ def opinion_save(*, opinion: Opinion, actor: Any, data: Mapping[str, Any]) -> Op
     changed = _apply(locked, data, _positions(locked.assignment.review.case))
     if changed:
         locked.save()
-        record(actor=actor, action="opinion.save", target=locked.assignment.review.case,
+        record(actor=actor, action=ReviewAction.OPINION_SAVE, target=locked.assignment.review.case,
                detail={"fields": sorted(set(changed))})
     return locked
 
@@ -567,7 +568,7 @@ def opinion_submit(*, opinion: Opinion, actor: Any) -> Opinion:
     locked.status = OpinionStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    record(actor=actor, action="opinion.submit", target=case,
+    record(actor=actor, action=ReviewAction.OPINION_SUBMIT, target=case,
            detail={"assignment": str(locked.assignment.public_id)})
     review_advance(case=case, actor=actor)
     opinion.status = locked.status
@@ -607,7 +608,7 @@ def consolidation_save(
     if changed:
         locked.author = actor
         locked.save()
-        record(actor=actor, action="consolidation.save", target=locked.review.case,
+        record(actor=actor, action=ReviewAction.CONSOLIDATION_SAVE, target=locked.review.case,
                detail={"fields": sorted(set(changed))})
     return locked
 
@@ -630,7 +631,7 @@ def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consoli
     locked.status = OpinionStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    record(actor=actor, action="consolidation.submit", target=case)
+    record(actor=actor, action=ReviewAction.CONSOLIDATION_SUBMIT, target=case)
     _issue_report_after_commit(case=case, kind="opinion")
     consolidation.status = locked.status
     return locked
@@ -661,7 +662,7 @@ def follow_up_ask(*, case: Case, actor: Any, question: str) -> FollowUp:
     )
     follow_up = FollowUp.objects.create(review=review, asked_by=actor,
                                         question=question.strip())
-    record(actor=actor, action="follow_up.ask", target=locked,
+    record(actor=actor, action=ReviewAction.FOLLOW_UP_ASK, target=locked,
            detail={"follow_up": str(follow_up.public_id)})
     lead = review.assignments.filter(status=AssignmentStatus.ACCEPTED, is_lead=True).select_related(
         "specialist__user"
@@ -698,7 +699,7 @@ def follow_up_answer(*, follow_up: FollowUp, actor: Any, answer: str) -> FollowU
     locked.answered_by = actor
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at", "updated_at"])
-    record(actor=actor, action="follow_up.answer", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.FOLLOW_UP_ANSWER, target=locked.review.case,
            detail={"follow_up": str(locked.public_id)})
     _issue_report_after_commit(case=locked.review.case, kind="addendum", follow_up_id=locked.pk)
     follow_up.answered_at = locked.answered_at
@@ -717,7 +718,7 @@ def rating_give(*, case: Case, actor: Any, score: int, comment: str = "") -> Rat
             _("You have already rated this opinion. Thank you."))
     rating = Rating.objects.create(review=review, given_by=actor, score=score,
                                    comment=comment.strip())
-    record(actor=actor, action="review.rate", target=case, detail={"score": score})
+    record(actor=actor, action=ReviewAction.REVIEW_RATE, target=case, detail={"score": score})
     return rating
 
 

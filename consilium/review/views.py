@@ -29,6 +29,7 @@ from consilium.core.errors import DomainError
 from consilium.documents.files import rendition_open, rendition_verify
 from consilium.insights.identity import date_anchor_for
 from consilium.review import services
+from consilium.review.actions import ReviewAction
 from consilium.review.forms import (
     AssignForm,
     ConsolidationForm,
@@ -112,14 +113,18 @@ def _case_page(
 @login_required
 @require_GET
 def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     return _case_page(request, item)
 
 
 @login_required
 @require_POST
 def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     try:
         services.assignment_accept(assignment=item, actor=request.user)
     except DomainError as error:
@@ -133,7 +138,9 @@ def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
@@ -156,7 +163,7 @@ def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the draft: the htmx autosave gets a one-line status, a plain post comes back to the
     page. Submitting asks for a confirmation first."""
-    item = assignment_get(user=request.user, public_id=public_id, action="opinion.edit")
+    item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
     opinion = Opinion.objects.get(assignment=item)
     questions = list(item.review.case.questions.only("position"))
     form = OpinionForm(request.POST, instance=Opinion.objects.get(pk=opinion.pk),
@@ -188,7 +195,7 @@ def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Confirm, then lock the opinion: it cannot be changed afterwards."""
-    item = assignment_get(user=request.user, public_id=public_id, action="opinion.edit")
+    item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
     opinion = Opinion.objects.get(assignment=item)
     if opinion.status == OpinionStatus.SUBMITTED:
         return redirect("review:assignment", public_id=item.public_id)
@@ -212,7 +219,9 @@ def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A specialist asks the patient for something missing (the clock pauses)."""
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     if item.status != AssignmentStatus.ACCEPTED:
         raise Http404
     form = InformationRequestForm(request.POST)
@@ -236,7 +245,9 @@ def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def rendition(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
     """The de-identified rendition of a released document (never the original)."""
 
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     document = released_document_get(user=request.user, assignment=item, public_id=document_id)
     try:
         rendition_verify(document=document)
@@ -355,7 +366,7 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The ranked proposals with a reason each; the coordinator accepts or changes them."""
     user = _coordinator_only(request)
-    case = case_get(user=user, public_id=public_id, action="review.assign_view")
+    case = case_get(user=user, public_id=public_id, action=ReviewAction.REVIEW_ASSIGN_VIEW)
     if case.status not in ASSIGNABLE:
         messages.info(request, _("Specialists can be assigned only between triage and the "
                                  "opinion: this case is “%(status)s”.")
@@ -397,7 +408,7 @@ def _seat_change(
     request: HttpRequest, public_id: UUID, change: Any, done: str = ""
 ) -> HttpResponse:
     user = _coordinator_only(request)
-    seat = seat_get(user=user, public_id=public_id, action="assignment.view_staff")
+    seat = seat_get(user=user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW_STAFF)
     try:
         change(assignment=seat, actor=user)
     except DomainError as error:
@@ -447,7 +458,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def work_queue(request: HttpRequest) -> HttpResponse:
 
     cases = review_work_queue(user=request.user)
-    record(actor=request.user, action="review.work_queue",
+    record(actor=request.user, action=ReviewAction.REVIEW_WORK_QUEUE,
            target=cast(Any, request.user), detail={"count": len(cases)})
     return render(request, "review/work_queue.html", {"cases": cases, "now": timezone.now()})
 
