@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.billing.actions import BillingAction
 from consilium.billing.models import Payment, PaymentEvent, PaymentStatus
@@ -36,7 +37,7 @@ def _receipt_number(payment: Payment) -> str:
 
 
 @transaction.atomic
-def payment_start(*, case: Case, actor: Any) -> Payment:
+def payment_start(*, case: Case, actor: User) -> Payment:
     """Opens (or reuses) the payment for the case's review type at today's price, creating the
     provider's order; an open payment for another type or price is abandoned."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -114,7 +115,7 @@ def _notify_paid(payment: Payment) -> None:
 def payment_mark_paid(
     *,
     payment: Payment,
-    actor: Any,
+    actor: User | None,
     provider_payment_id: str = "",
     offline_reference: str = "",
 ) -> bool:
@@ -150,10 +151,10 @@ def payment_mark_paid(
 
 @transaction.atomic
 def payment_record_offline(
-    *, payment: Payment, actor: Any, amount: Decimal, reference: str
+    *, payment: Payment, actor: User, amount: Decimal, reference: str
 ) -> Payment:
     """A coordinator records a bank or UPI transfer that arrived for the full amount."""
-    require(getattr(actor, "is_coordinator", False), _("Only coordinators record payments."))
+    require(actor.is_coordinator, _("Only coordinators record payments."))
     require(payment.provider == "offline", _("This payment is not a bank or UPI transfer."))
     require(payment.status == PaymentStatus.CREATED, _("This payment is not awaiting money."))
     require(
@@ -175,7 +176,7 @@ def payment_record_offline(
 
 @transaction.atomic
 def payment_confirm_callback(
-    *, payment: Payment, actor: Any, order_id: str, payment_id: str, signature: str
+    *, payment: Payment, actor: User, order_id: str, payment_id: str, signature: str
 ) -> Payment:
     """Applies Razorpay Checkout's browser callback after checking its signature."""
     provider = RazorpayProvider()
@@ -260,7 +261,7 @@ def payment_refund_at_breach(case: Case) -> bool:
 
 
 @transaction.atomic
-def payment_refund_at_cancel(case: Case, actor: Any) -> bool:
+def payment_refund_at_cancel(case: Case, actor: User) -> bool:
     """The case is being cancelled: refunds its payment in full (at once through the provider,
     or marked for a coordinator to transfer back when paid offline). True when a refund was
     started (registered with `cases.hooks` in BillingConfig.ready)."""
@@ -274,7 +275,7 @@ def payment_refund_at_cancel(case: Case, actor: Any) -> bool:
 
 
 def payment_refund(
-    *, payment: Payment, actor: Any, amount: Decimal | None = None, reason: str = ""
+    *, payment: Payment, actor: User | None, amount: Decimal | None = None, reason: str = ""
 ) -> Payment:
     """Refunds a paid payment: through the provider at once (Razorpay), or marked for a
     coordinator to transfer back (offline). `reason` is a short code, never health data."""
@@ -328,9 +329,9 @@ def payment_refund(
 
 
 @transaction.atomic
-def payment_record_refund_transfer(*, payment: Payment, actor: Any, reference: str) -> Payment:
+def payment_record_refund_transfer(*, payment: Payment, actor: User, reference: str) -> Payment:
     """A coordinator records that an offline refund has been sent back to the payer."""
-    require(getattr(actor, "is_coordinator", False), _("Only coordinators record refunds."))
+    require(actor.is_coordinator, _("Only coordinators record refunds."))
     require(reference.strip(), _("Enter the bank or UPI reference of the transfer."))
     now = timezone.now()
     changed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.REFUND_PENDING).update(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consilium.accounts.models import User
 from consilium.billing.actions import BillingAction
 from consilium.billing.forms import OfflinePaymentForm, RefundTransferForm, ReviewTypeForm
 from consilium.billing.models import Payment, PaymentStatus
@@ -72,7 +74,7 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
             case_set_review_type(
                 case=case, review_type=form.cleaned_data["review_type"], actor=request.user
             )
-            payment_start(case=case, actor=request.user)
+            payment_start(case=case, actor=cast(User, request.user))
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -147,7 +149,7 @@ def razorpay_callback(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         payment_confirm_callback(
             payment=payment,
-            actor=request.user,
+            actor=cast(User, request.user),
             order_id=request.POST.get("razorpay_order_id", ""),
             payment_id=request.POST.get("razorpay_payment_id", ""),
             signature=request.POST.get("razorpay_signature", ""),
@@ -195,7 +197,7 @@ def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             payment_record_offline(
                 payment=payment,
-                actor=request.user,
+                actor=cast(User, request.user),
                 amount=form.cleaned_data["amount"],
                 reference=form.cleaned_data["reference"],
             )
@@ -226,7 +228,8 @@ def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             payment_record_refund_transfer(
-                payment=payment, actor=request.user, reference=form.cleaned_data["reference"]
+                payment=payment, actor=cast(User, request.user),
+                reference=form.cleaned_data["reference"],
             )
         except DomainError as error:
             form.add_error(None, error.message)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.consent.actions import ConsentAction
@@ -87,7 +88,7 @@ def consent_sign(
 
 
 @transaction.atomic
-def consent_withdraw(*, signature: ConsentSignature, actor: Any) -> ConsentSignature:
+def consent_withdraw(*, signature: ConsentSignature, actor: User) -> ConsentSignature:
     """Withdraws a signature once; the case then counts as without consent."""
     now = timezone.now()
     changed = ConsentSignature.objects.filter(pk=signature.pk, withdrawn_at__isnull=True).update(
@@ -105,7 +106,7 @@ def consent_withdraw(*, signature: ConsentSignature, actor: Any) -> ConsentSigna
 
 
 @transaction.atomic
-def consent_text_publish(*, text: ConsentText, actor: Any) -> ConsentText:
+def consent_text_publish(*, text: ConsentText, actor: User) -> ConsentText:
     """Makes `text` the active version for its language and retires the one it replaces."""
     now = timezone.now()
     # Deactivate first: the database allows one active text per language.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from consilium.accounts.models import User
 from consilium.cases.models import CaseStatus
 from consilium.cases.selectors import case_get_editable
 from consilium.consent.actions import ConsentAction
@@ -107,7 +109,7 @@ def withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     if request.method == "POST" and signature.withdrawn_at is None:
         try:
-            consent_withdraw(signature=signature, actor=request.user)
+            consent_withdraw(signature=signature, actor=cast(User, request.user))
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.services import case_transition
@@ -147,7 +147,7 @@ def _deliver(*, report: Report, language: str) -> None:
 
 @transaction.atomic
 def report_send_to_doctor(
-    *, report: Report, actor: Any, email: str, doctor_name: str = "", note: str = ""
+    *, report: Report, actor: User, email: str, doctor_name: str = "", note: str = ""
 ) -> None:
     """The patient sends a report to their treating doctor (the PDF attached)."""
     require(report.case.patient.holder_id == actor.pk, _("Only the account holder can send this."))

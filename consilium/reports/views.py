@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from consilium.accounts.models import User
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
 from consilium.reports.actions import ReportAction
@@ -43,7 +45,7 @@ def send(request: HttpRequest, public_id: UUID) -> HttpResponse:
                             initial={"doctor_name": report.case.treating_doctor})
     if request.method == "POST" and form.is_valid():
         try:
-            report_send_to_doctor(report=report, actor=request.user,
+            report_send_to_doctor(report=report, actor=cast(User, request.user),
                                   email=form.cleaned_data["email"],
                                   doctor_name=form.cleaned_data["doctor_name"],
                                   note=form.cleaned_data["note"])

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from consilium.accounts.models import SpecialistProfile
+from consilium.accounts.models import SpecialistProfile, User
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
@@ -82,7 +82,7 @@ def _review_code() -> str:
     return "R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
-def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
+def review_ensure(*, case: Case, actor: User, panel_size: int) -> Review:
     """The case's review, created with a fresh pseudonymous code the first time."""
     existing = Review.objects.filter(case=case).first()
     if existing is not None:
@@ -116,7 +116,7 @@ def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
 def assignment_offer(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     specialists: list[SpecialistProfile],
     lead: SpecialistProfile | None = None,
     panel_size: int | None = None,
@@ -126,7 +126,7 @@ def assignment_offer(
     ineligible (not verified, not accepting, at capacity, the patient's treating doctor, already
     on the case). Starts the turnaround clock at the first assignment and emails each specialist
     without anything that identifies the patient."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator assigns specialists."))
+    require(actor.is_coordinator, _("Only a coordinator assigns specialists."))
     now = now or timezone.now()
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
     require(
@@ -226,7 +226,7 @@ def _tell_offered(*, assignment: Assignment, review: Review, case: Case) -> None
         )
 
 
-def _own_assignment(assignment: Assignment, actor: Any) -> Assignment:
+def _own_assignment(assignment: Assignment, actor: User) -> Assignment:
     locked = (
         Assignment.objects.select_for_update()
         .select_related("review__case", "specialist__user")
@@ -237,7 +237,7 @@ def _own_assignment(assignment: Assignment, actor: Any) -> Assignment:
 
 
 @transaction.atomic
-def assignment_accept(*, assignment: Assignment, actor: Any) -> Assignment:
+def assignment_accept(*, assignment: Assignment, actor: User) -> Assignment:
     """The specialist takes the seat; when every seat is taken the review starts."""
     locked = _own_assignment(assignment, actor)
     require(locked.status == AssignmentStatus.OFFERED, _("This offer is no longer open."))
@@ -253,7 +253,7 @@ def assignment_accept(*, assignment: Assignment, actor: Any) -> Assignment:
 
 
 @transaction.atomic
-def assignment_decline(*, assignment: Assignment, actor: Any, reason: str) -> Assignment:
+def assignment_decline(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
     """The specialist declines with a reason; the seat goes back to the coordinator."""
     locked = _own_assignment(assignment, actor)
     require(locked.status == AssignmentStatus.OFFERED, _("This offer is no longer open."))
@@ -320,10 +320,10 @@ def assignment_expire_due(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
+def assignment_withdraw(*, assignment: Assignment, actor: User) -> Assignment:
     """A coordinator takes a seat back (no answer, a conflict found late, illness) before that
     specialist's opinion is submitted."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator can do this."))
+    require(actor.is_coordinator, _("Only a coordinator can do this."))
     locked = (
         Assignment.objects.select_for_update()
         .select_related("review__case", "specialist__user")
@@ -358,7 +358,7 @@ def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
 
 
 @transaction.atomic
-def review_end_at_cancel(*, case: Case, actor: Any) -> int:
+def review_end_at_cancel(*, case: Case, actor: User) -> int:
     """The case is cancelled: every seat still offered or held ends, and its specialist is told
     their access has ended (registered with `cases.hooks` in ReviewConfig.ready). Returns how
     many seats ended."""
@@ -389,9 +389,9 @@ def review_end_at_cancel(*, case: Case, actor: Any) -> int:
 
 
 @transaction.atomic
-def assignment_make_lead(*, assignment: Assignment, actor: Any) -> Assignment:
+def assignment_make_lead(*, assignment: Assignment, actor: User) -> Assignment:
     """A coordinator names the panel's lead, who writes the consolidated opinion."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator can do this."))
+    require(actor.is_coordinator, _("Only a coordinator can do this."))
     require(assignment.is_active, _("Only a specialist holding a seat can lead."))
     status = Case.objects.values_list("status", flat=True).get(pk=assignment.review.case_id)
     require(
@@ -408,7 +408,7 @@ def assignment_make_lead(*, assignment: Assignment, actor: Any) -> Assignment:
 
 @transaction.atomic
 def specialist_choices_set(
-    *, case: Case, actor: Any, specialists: list[SpecialistProfile]
+    *, case: Case, actor: User, specialists: list[SpecialistProfile]
 ) -> list[SpecialistChoice]:
     """In the `patient` doctor-choice mode, the patient's picks for the coordinator to confirm."""
     require(settings.DOCTOR_CHOICE == "patient", _("This service chooses the specialists."))
@@ -429,7 +429,7 @@ def specialist_choices_set(
 # --- Moving the review on ------------------------------------------------------------------------
 
 
-def review_advance(*, case: Case, actor: Any) -> None:
+def review_advance(*, case: Case, actor: User | None) -> None:
     """Moves the case on when its panel is complete (assigned → in review) or when every opinion
     is in (→ consolidation for a panel; the report for a single specialist). Safe to call at any
     time: it does nothing when nothing is due."""
@@ -539,7 +539,7 @@ def _positions(case: Case) -> list[int]:
 
 
 @transaction.atomic
-def opinion_save(*, opinion: Opinion, actor: Any, data: Mapping[str, Any]) -> Opinion:
+def opinion_save(*, opinion: Opinion, actor: User, data: Mapping[str, Any]) -> Opinion:
     """Saves a draft as it is typed (only the fields the request carries)."""
     locked = Opinion.objects.select_for_update().select_related(
         "assignment__specialist", "assignment__review__case"
@@ -558,7 +558,7 @@ def opinion_save(*, opinion: Opinion, actor: Any, data: Mapping[str, Any]) -> Op
 
 
 @transaction.atomic
-def opinion_submit(*, opinion: Opinion, actor: Any) -> Opinion:
+def opinion_submit(*, opinion: Opinion, actor: User) -> Opinion:
     """Locks a complete opinion; when it is the last one the review moves on."""
     locked = opinion_save(opinion=opinion, actor=actor, data={})
     case = locked.assignment.review.case
@@ -582,7 +582,7 @@ AGREEMENT_VALUES = ("agree", "partly", "differ")
 
 @transaction.atomic
 def consolidation_save(
-    *, consolidation: Consolidation, actor: Any, data: Mapping[str, Any]
+    *, consolidation: Consolidation, actor: User, data: Mapping[str, Any]
 ) -> Consolidation:
     """Saves the lead's draft of the panel's opinion and the agreement per section."""
     locked = Consolidation.objects.select_for_update().select_related("review__case").get(
@@ -614,7 +614,7 @@ def consolidation_save(
 
 
 @transaction.atomic
-def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consolidation:
+def consolidation_submit(*, consolidation: Consolidation, actor: User) -> Consolidation:
     """Locks the panel's opinion and has the signed report made."""
     locked = consolidation_save(consolidation=consolidation, actor=actor, data={})
     case = locked.review.case
@@ -641,7 +641,7 @@ def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consoli
 
 
 @transaction.atomic
-def follow_up_ask(*, case: Case, actor: Any, question: str) -> FollowUp:
+def follow_up_ask(*, case: Case, actor: User, question: str) -> FollowUp:
     """The patient asks a question about the delivered opinion (at most FOLLOW_UP_QUESTIONS);
     the lead specialist is asked to answer."""
     locked = Case.objects.select_for_update().select_related("patient").get(pk=case.pk)
@@ -686,7 +686,7 @@ def follow_up_ask(*, case: Case, actor: Any, question: str) -> FollowUp:
 
 
 @transaction.atomic
-def follow_up_answer(*, follow_up: FollowUp, actor: Any, answer: str) -> FollowUp:
+def follow_up_answer(*, follow_up: FollowUp, actor: User, answer: str) -> FollowUp:
     """The lead (or a coordinator on the panel's behalf) answers; a signed addendum follows."""
     locked = FollowUp.objects.select_for_update().select_related("review__case").get(
         pk=follow_up.pk
@@ -707,7 +707,7 @@ def follow_up_answer(*, follow_up: FollowUp, actor: Any, answer: str) -> FollowU
 
 
 @transaction.atomic
-def rating_give(*, case: Case, actor: Any, score: int, comment: str = "") -> Rating:
+def rating_give(*, case: Case, actor: User, score: int, comment: str = "") -> Rating:
     """The patient rates the service once, after the opinion is delivered."""
     require(case.patient.holder_id == actor.pk, _("Only the account holder can rate."))
     require(case.status in (CaseStatus.REPORTED, CaseStatus.CLOSED),
@@ -723,9 +723,9 @@ def rating_give(*, case: Case, actor: Any, score: int, comment: str = "") -> Rat
 
 
 @transaction.atomic
-def review_close(*, case: Case, actor: Any) -> Case:
+def review_close(*, case: Case, actor: User) -> Case:
     """A coordinator closes a delivered case (the record stays for the patient)."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator closes cases."))
+    require(actor.is_coordinator, _("Only a coordinator closes cases."))
     return case_transition(case=case, to=CaseStatus.CLOSED, actor=actor)
 
 

@@ -126,7 +126,7 @@ def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
         user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
     )
     try:
-        services.assignment_accept(assignment=item, actor=request.user)
+        services.assignment_accept(assignment=item, actor=cast(User, request.user))
     except DomainError as error:
         _error(request, error)
         return redirect("review:inbox")
@@ -144,7 +144,7 @@ def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.assignment_decline(assignment=item, actor=request.user,
+            services.assignment_decline(assignment=item, actor=cast(User, request.user),
                                         reason=form.cleaned_data["reason"])
         except DomainError as error:
             _error(request, error)
@@ -170,7 +170,7 @@ def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
                        questions=questions)
     form.is_valid()
     try:
-        saved = services.opinion_save(opinion=opinion, actor=request.user,
+        saved = services.opinion_save(opinion=opinion, actor=cast(User, request.user),
                                       data=form.changed_data_only())
     except DomainError as error:
         if request.headers.get("HX-Request"):
@@ -201,7 +201,7 @@ def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return redirect("review:assignment", public_id=item.public_id)
     if request.method == "POST":
         try:
-            services.opinion_submit(opinion=opinion, actor=request.user)
+            services.opinion_submit(opinion=opinion, actor=cast(User, request.user))
         except DomainError as error:
             _error(request, error)
             return redirect("review:assignment", public_id=item.public_id)
@@ -280,9 +280,9 @@ def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
         try:
             saved = services.consolidation_save(consolidation=view.consolidation,
-                                                actor=request.user, data=data)
+                                                actor=cast(User, request.user), data=data)
             if request.POST.get("action") == "submit":
-                services.consolidation_submit(consolidation=saved, actor=request.user)
+                services.consolidation_submit(consolidation=saved, actor=cast(User, request.user))
                 messages.success(request, _("The panel's opinion is submitted. The signed report "
                                             "is being prepared and will be sent to the patient."))
                 return redirect("review:panel", public_id=view.review.public_id)
@@ -338,7 +338,7 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = FollowUpAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_answer(follow_up=item, actor=request.user,
+            services.follow_up_answer(follow_up=item, actor=cast(User, request.user),
                                       answer=form.cleaned_data["answer"])
         except DomainError as error:
             _error(request, error)
@@ -478,7 +478,7 @@ def ask(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            services.follow_up_ask(case=case, actor=request.user,
+            services.follow_up_ask(case=case, actor=cast(User, request.user),
                                    question=form.cleaned_data["question"])
         except DomainError as error:
             _error(request, error)
@@ -497,7 +497,8 @@ def rate(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.rating_give(case=case, actor=request.user, score=form.cleaned_data["score"],
+            services.rating_give(case=case, actor=cast(User, request.user),
+                                 score=form.cleaned_data["score"],
                                  comment=form.cleaned_data["comment"])
         except DomainError as error:
             _error(request, error)
@@ -541,7 +542,7 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
         chosen = {p.pk: p for p in profiles}
         try:
             services.specialist_choices_set(
-                case=case, actor=request.user,
+                case=case, actor=cast(User, request.user),
                 specialists=[chosen[i] for i in form.cleaned_data["specialists"] if i in chosen],
             )
         except DomainError as error:
