@@ -22,6 +22,8 @@ test: setup
 lint: setup
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen ruff check .
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen mypy consilium bench
+	@# The apps' dependency layers (pyproject.toml [tool.importlinter]).
+	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen lint-imports
 
 bench: setup
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen python bench/upload_memory.py

@@ -7,12 +7,14 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
 from consilium.billing.models import OfflinePaymentDetails, Payment, PaymentStatus, Price
-from consilium.cases.models import Case, ReviewType
+from consilium.cases import intake
+from consilium.cases.models import Case, CaseStatus, IntakeStep, ReviewType
 
 _SETTING_FOR = {
     ReviewType.SINGLE: "PRICE_SINGLE",
@@ -136,3 +138,25 @@ def payments_awaiting_refund_transfer(*, user: Any) -> QuerySet[Payment]:
 def offline_details() -> OfflinePaymentDetails | None:
     """The newest bank and UPI details the admin has entered."""
     return OfflinePaymentDetails.objects.order_by("-created_at").first()
+
+
+def _paid_exists(case: OuterRef) -> Exists:
+    return Exists(Payment.objects.filter(case=case, status=PaymentStatus.PAID))
+
+
+# The payment step of the intake (registered with `cases.intake` in BillingConfig.ready).
+INTAKE_STEP = intake.ExternalStep(
+    step=IntakeStep.PAYMENT,
+    route="billing:choose",
+    done_exists=_paid_exists,
+    is_done=lambda case: case_is_paid(case=case),
+    message=gettext_lazy("Choose a review type and pay for it."),
+)
+
+
+def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+    """The case page of a sent request links its holder to the receipt (registered with
+    `cases.hooks.on_case_page`; the payment page itself is for drafts)."""
+    if case.status == CaseStatus.DRAFT:
+        return {}
+    return {"receipted": payment_receipted_for_case(case=case) if is_holder else None}

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
+from consilium.billing.actions import BillingAction
 from consilium.billing.models import Payment, PaymentEvent, PaymentStatus
 from consilium.billing.money import format_money
 from consilium.billing.providers import ProviderError, get_provider
@@ -35,7 +37,7 @@ def _receipt_number(payment: Payment) -> str:
 
 
 @transaction.atomic
-def payment_start(*, case: Case, actor: Any) -> Payment:
+def payment_start(*, case: Case, actor: User) -> Payment:
     """Opens (or reuses) the payment for the case's review type at today's price, creating the
     provider's order; an open payment for another type or price is abandoned."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -75,7 +77,7 @@ def payment_start(*, case: Case, actor: Any) -> Payment:
     payment.save(update_fields=["provider_order_id", "updated_at"])
     record(
         actor=actor,
-        action="payment.start",
+        action=BillingAction.PAYMENT_START,
         target=payment,
         detail={"case": str(locked.public_id), "provider": provider.name},
     )
@@ -113,7 +115,7 @@ def _notify_paid(payment: Payment) -> None:
 def payment_mark_paid(
     *,
     payment: Payment,
-    actor: Any,
+    actor: User | None,
     provider_payment_id: str = "",
     offline_reference: str = "",
 ) -> bool:
@@ -139,7 +141,7 @@ def payment_mark_paid(
     payment.refresh_from_db()
     record(
         actor=actor,
-        action="payment.paid",
+        action=BillingAction.PAYMENT_PAID,
         target=payment,
         detail={"case": str(payment.case.public_id), "provider": payment.provider},
     )
@@ -149,10 +151,10 @@ def payment_mark_paid(
 
 @transaction.atomic
 def payment_record_offline(
-    *, payment: Payment, actor: Any, amount: Decimal, reference: str
+    *, payment: Payment, actor: User, amount: Decimal, reference: str
 ) -> Payment:
     """A coordinator records a bank or UPI transfer that arrived for the full amount."""
-    require(getattr(actor, "is_coordinator", False), _("Only coordinators record payments."))
+    require(actor.is_coordinator, _("Only coordinators record payments."))
     require(payment.provider == "offline", _("This payment is not a bank or UPI transfer."))
     require(payment.status == PaymentStatus.CREATED, _("This payment is not awaiting money."))
     require(
@@ -174,7 +176,7 @@ def payment_record_offline(
 
 @transaction.atomic
 def payment_confirm_callback(
-    *, payment: Payment, actor: Any, order_id: str, payment_id: str, signature: str
+    *, payment: Payment, actor: User, order_id: str, payment_id: str, signature: str
 ) -> Payment:
     """Applies Razorpay Checkout's browser callback after checking its signature."""
     provider = RazorpayProvider()
@@ -227,7 +229,7 @@ def payment_webhook_receive(
         if event.amount_minor != payment.amount_minor or event.currency != payment.currency:
             record(
                 actor=None,
-                action="payment.amount_mismatch",
+                action=BillingAction.PAYMENT_AMOUNT_MISMATCH,
                 target=payment,
                 detail={"event": event.event_id},
             )
@@ -237,7 +239,7 @@ def payment_webhook_receive(
                 # Money arrived on a payment we had abandoned: a coordinator must refund it.
                 record(
                     actor=None,
-                    action="payment.capture_unmatched",
+                    action=BillingAction.PAYMENT_CAPTURE_UNMATCHED,
                     target=payment,
                     detail={"event": event.event_id, "status": payment.status},
                 )
@@ -258,8 +260,22 @@ def payment_refund_at_breach(case: Case) -> bool:
     return True
 
 
+@transaction.atomic
+def payment_refund_at_cancel(case: Case, actor: User) -> bool:
+    """The case is being cancelled: refunds its payment in full (at once through the provider,
+    or marked for a coordinator to transfer back when paid offline). True when a refund was
+    started (registered with `cases.hooks` in BillingConfig.ready)."""
+    from consilium.billing.selectors import case_paid_payment
+
+    payment = case_paid_payment(case=case)
+    if payment is None:
+        return False
+    payment_refund(payment=payment, actor=actor, reason="cancelled")
+    return True
+
+
 def payment_refund(
-    *, payment: Payment, actor: Any, amount: Decimal | None = None, reason: str = ""
+    *, payment: Payment, actor: User | None, amount: Decimal | None = None, reason: str = ""
 ) -> Payment:
     """Refunds a paid payment: through the provider at once (Razorpay), or marked for a
     coordinator to transfer back (offline). `reason` is a short code, never health data."""
@@ -302,7 +318,7 @@ def payment_refund(
     )
     record(
         actor=actor,
-        action="payment.refund",
+        action=BillingAction.PAYMENT_REFUND,
         target=locked,
         detail={"case": str(locked.case.public_id), "status": locked.status, "reason": reason[:50]},
     )
@@ -313,9 +329,9 @@ def payment_refund(
 
 
 @transaction.atomic
-def payment_record_refund_transfer(*, payment: Payment, actor: Any, reference: str) -> Payment:
+def payment_record_refund_transfer(*, payment: Payment, actor: User, reference: str) -> Payment:
     """A coordinator records that an offline refund has been sent back to the payer."""
-    require(getattr(actor, "is_coordinator", False), _("Only coordinators record refunds."))
+    require(actor.is_coordinator, _("Only coordinators record refunds."))
     require(reference.strip(), _("Enter the bank or UPI reference of the transfer."))
     now = timezone.now()
     changed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.REFUND_PENDING).update(
@@ -328,7 +344,7 @@ def payment_record_refund_transfer(*, payment: Payment, actor: Any, reference: s
     payment.refresh_from_db()
     record(
         actor=actor,
-        action="payment.refund_transferred",
+        action=BillingAction.PAYMENT_REFUND_TRANSFERRED,
         target=payment,
         detail={"case": str(payment.case.public_id)},
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consilium.accounts.models import User
+from consilium.billing.actions import BillingAction
 from consilium.billing.forms import OfflinePaymentForm, RefundTransferForm, ReviewTypeForm
 from consilium.billing.models import Payment, PaymentStatus
 from consilium.billing.selectors import (
@@ -58,7 +61,9 @@ REVIEW_EXPLANATIONS = {
 @require_http_methods(["GET", "POST"])
 def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder picks a review type with its price shown, then goes on to pay."""
-    case = case_get_editable(user=request.user, public_id=public_id, action="billing.choose")
+    case = case_get_editable(
+        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHOOSE
+    )
     paid = payment_paid_for_case(case=case)
     form = ReviewTypeForm(
         request.POST if request.method == "POST" else None,
@@ -69,7 +74,7 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
             case_set_review_type(
                 case=case, review_type=form.cleaned_data["review_type"], actor=request.user
             )
-            payment_start(case=case, actor=request.user)
+            payment_start(case=case, actor=cast(User, request.user))
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -99,7 +104,9 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def checkout(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """How to pay the open payment: Razorpay Checkout or bank/UPI instructions."""
-    case = case_get_editable(user=request.user, public_id=public_id, action="billing.checkout")
+    case = case_get_editable(
+        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHECKOUT
+    )
     paid = payment_paid_for_case(case=case)
     payment = None if paid else payment_open_for_case(case=case)
     if paid is None and payment is None:
@@ -136,12 +143,13 @@ def _razorpay_options(request: HttpRequest, payment: Payment) -> dict[str, objec
 def razorpay_callback(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Razorpay Checkout's success handler posts here (with our CSRF token) from the browser."""
     payment = payment_get(
-        user=request.user, public_id=public_id, action="payment.callback", holder_only=True
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_CALLBACK, holder_only=True
     )
     try:
         payment_confirm_callback(
             payment=payment,
-            actor=request.user,
+            actor=cast(User, request.user),
             order_id=request.POST.get("razorpay_order_id", ""),
             payment_id=request.POST.get("razorpay_payment_id", ""),
             signature=request.POST.get("razorpay_signature", ""),
@@ -170,7 +178,8 @@ def razorpay_webhook(request: HttpRequest) -> HttpResponse:
 def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A printable receipt for a paid (or refunded) payment."""
     payment = payment_get(
-        user=request.user, public_id=public_id, action="payment.receipt", with_receipt=True
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_RECEIPT, with_receipt=True
     )
     return render(request, "billing/receipt.html", {"payment": payment, "case": payment.case})
 
@@ -180,14 +189,15 @@ def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records a bank or UPI transfer that has arrived."""
     payment = payment_get(
-        user=request.user, public_id=public_id, action="payment.record_form", coordinator_only=True
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_RECORD_FORM, coordinator_only=True
     )
     form = OfflinePaymentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             payment_record_offline(
                 payment=payment,
-                actor=request.user,
+                actor=cast(User, request.user),
                 amount=form.cleaned_data["amount"],
                 reference=form.cleaned_data["reference"],
             )
@@ -210,7 +220,7 @@ def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
     payment = payment_get(
         user=request.user,
         public_id=public_id,
-        action="payment.refund_form",
+        action=BillingAction.PAYMENT_REFUND_FORM,
         coordinator_only=True,
         status=PaymentStatus.REFUND_PENDING,
     )
@@ -218,7 +228,8 @@ def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             payment_record_refund_transfer(
-                payment=payment, actor=request.user, reference=form.cleaned_data["reference"]
+                payment=payment, actor=cast(User, request.user),
+                reference=form.cleaned_data["reference"],
             )
         except DomainError as error:
             form.add_error(None, error.message)

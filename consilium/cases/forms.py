@@ -13,6 +13,7 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consilium.cases import hooks
 from consilium.cases.models import HISTORY_FIELDS, Case, MedicalArea, SecondOpinionReason
 from consilium.cases.red_flags import NONE_OF_THESE, RedFlag
 from consilium.cases.services import MAX_QUESTIONS
@@ -198,9 +199,7 @@ class InformationRequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from consilium.documents.models import DocumentCategory
-
-        cast(forms.ChoiceField, self.fields["wanted"]).choices = DocumentCategory.choices
+        cast(forms.ChoiceField, self.fields["wanted"]).choices = hooks.document_kinds()
 
 
 class InformationAnswerForm(forms.Form):
@@ -212,3 +211,24 @@ class InformationAnswerForm(forms.Form):
         help_text=_("Upload the reports on the reports page first; then write anything the "
                     "doctors should know and send."),
     )
+
+
+class CancelForm(forms.Form):
+    """Confirms a cancellation; a coordinator must say why (the patient reads it)."""
+
+    reason = forms.CharField(
+        label=_("Why is the request cancelled?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=300,
+    )
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = reason_required
+        field.help_text = (
+            _("The patient reads this in the email that tells them the case is cancelled.")
+            if reason_required
+            else _("Optional. It helps us improve the service.")
+        )

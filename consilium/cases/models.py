@@ -13,7 +13,6 @@ class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     TRIAGE = "triage", _("Waiting for triage")
     AWAITING_INFO = "awaiting_info", _("Information requested")
-    READY = "ready", _("Ready for assignment")
     ASSIGNED = "assigned", _("With specialists")
     IN_REVIEW = "in_review", _("Under review")
     CONSOLIDATION = "consolidation", _("Panel consolidation")

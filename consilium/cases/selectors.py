@@ -9,19 +9,23 @@ from uuid import UUID
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
+from consilium.cases import intake
+from consilium.cases.actions import CaseAction
 from consilium.cases.models import (
     HISTORY_FIELDS,
     Case,
     CaseQuestion,
     CaseStatus,
     CaseTransition,
+    InformationRequestStatus,
     IntakeStep,
 )
-from consilium.cases.workflow import UPLOADABLE
+from consilium.cases.workflow import COORDINATOR_CANCELLABLE, PATIENT_CANCELLABLE, UPLOADABLE
 from consilium.patients.models import Patient
 from consilium.patients.selectors import patients_of
 
@@ -47,7 +51,7 @@ def _case_visible(*, user: Any, public_id: UUID | str) -> Case:
 
 
 def case_get(
-    *, user: Any, public_id: UUID | str, action: str = "case.view", holder_only: bool = False
+    *, user: Any, public_id: UUID | str, action: str = CaseAction.VIEW, holder_only: bool = False
 ) -> Case:
     """One case the user may see (with `holder_only`, only its account holder), or 404 (never
     403: we do not confirm that it exists). Writes an audit event for the read, once the read
@@ -59,7 +63,9 @@ def case_get(
     return case
 
 
-def case_get_editable(*, user: Any, public_id: UUID | str, action: str = "case.view") -> Case:
+def case_get_editable(
+    *, user: Any, public_id: UUID | str, action: str = CaseAction.VIEW
+) -> Case:
     """A case its holder may still change: a draft that belongs to one of their patients.
     Audited like `case_get`, and only when allowed."""
     case = _case_visible(user=user, public_id=public_id)
@@ -81,6 +87,24 @@ def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Cas
     return case
 
 
+def case_may_cancel(*, case: Case, user: Any) -> bool:
+    """Whether `user` may cancel `case`: its account holder before specialists are assigned (a
+    draft, a case waiting for triage, or one waiting on their answer during triage); a
+    coordinator any submitted case not yet reported."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_coordinator", False):
+        return case.status in COORDINATOR_CANCELLABLE
+    if case.patient.holder_id != user.pk or case.status not in PATIENT_CANCELLABLE:
+        return False
+    if case.status == CaseStatus.AWAITING_INFO:
+        # Waiting on the patient: cancellable only if the request was asked during triage.
+        return not case.information_requests.filter(
+            status=InformationRequestStatus.OPEN
+        ).exclude(resume_status=CaseStatus.TRIAGE).exists()
+    return True
+
+
 # --- Intake progress ---------------------------------------------------------------------------
 
 STEP_ORDER: tuple[str, ...] = tuple(IntakeStep.values)
@@ -91,12 +115,6 @@ FORM_STEPS: tuple[str, ...] = (
     IntakeStep.HISTORY,
     IntakeStep.QUESTIONS,
 )
-_STEP_ROUTES: dict[str, str] = {
-    IntakeStep.DOCUMENTS: "documents:case_documents",
-    IntakeStep.CONSENT: "consent:sign",
-    IntakeStep.PAYMENT: "billing:choose",
-    IntakeStep.SUBMIT: "cases:submit",
-}
 
 
 def step_url(*, case: Case, step: str) -> str | None:
@@ -104,33 +122,33 @@ def step_url(*, case: Case, step: str) -> str | None:
     try:
         if step in FORM_STEPS:
             return reverse("cases:intake", kwargs={"public_id": case.public_id, "step": step})
-        return reverse(_STEP_ROUTES[step], kwargs={"public_id": case.public_id})
+        if step == IntakeStep.SUBMIT:
+            return reverse("cases:submit", kwargs={"public_id": case.public_id})
+        external = intake.external_step(step)
+        if external is None:
+            return None
+        return reverse(external.route, kwargs={"public_id": case.public_id})
     except NoReverseMatch:
         return None
 
 
 def with_progress(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Adds what the steps outside the form need (questions, reports, consent, payment) as
-    EXISTS subqueries, so a list of cases costs one query whatever its length."""
-    from consilium.billing.models import Payment, PaymentStatus
-    from consilium.consent.models import ConsentSignature
-    from consilium.documents.models import Document
-
+    """Adds what the steps outside the form need (questions, and each step another app
+    registered: reports, consent, payment) as EXISTS subqueries, so a list of cases costs one
+    query whatever its length."""
     case = OuterRef("pk")
     return queryset.annotate(
         has_questions=Exists(CaseQuestion.objects.filter(case=case)),
-        has_documents=Exists(Document.objects.filter(case=case)),
-        has_consent=Exists(ConsentSignature.objects.filter(case=case, withdrawn_at__isnull=True)),
-        is_paid=Exists(Payment.objects.filter(case=case, status=PaymentStatus.PAID)),
+        **{step.annotation: step.done_exists(case) for step in intake.external_steps()},
     )
 
 
 def _progress_of(case: Case) -> dict[str, bool]:
-    if not hasattr(case, "has_documents"):
+    if not hasattr(case, "has_questions"):
         case = with_progress(Case.objects.filter(pk=case.pk).select_related("patient")).get()
     patient = case.patient
     reached = STEP_ORDER.index(case.intake_step)
-    return {
+    done: dict[str, bool] = {
         IntakeStep.PATIENT: bool(patient.full_name and patient.date_of_birth and patient.sex),
         IntakeStep.CONDITION: bool(
             case.medical_area and (case.diagnosis_so_far.strip() or case.symptoms.strip())
@@ -138,11 +156,12 @@ def _progress_of(case: Case) -> dict[str, bool]:
         IntakeStep.HISTORY: reached > STEP_ORDER.index(IntakeStep.HISTORY)
         or any(getattr(case, name) for name in HISTORY_FIELDS),
         IntakeStep.QUESTIONS: bool(case.has_questions),  # type: ignore[attr-defined]
-        IntakeStep.DOCUMENTS: bool(case.has_documents),  # type: ignore[attr-defined]
-        IntakeStep.CONSENT: bool(case.has_consent),  # type: ignore[attr-defined]
-        IntakeStep.PAYMENT: bool(case.is_paid),  # type: ignore[attr-defined]
         IntakeStep.SUBMIT: case.status != CaseStatus.DRAFT,
     }
+    for step in intake.EXTERNAL_STEPS:
+        registered = intake.external_step(step)
+        done[step] = bool(registered and getattr(case, registered.annotation, False))
+    return done
 
 
 SHORT_LABELS = {
@@ -198,13 +217,10 @@ class Problem:
 
 
 def case_submit_problems(*, case: Case, user: Any) -> list[Problem]:
-    """Everything that stops this draft from being submitted, one clear message per item."""
-    from consilium.billing.selectors import case_is_paid
-    from consilium.consent.selectors import consent_is_active
-    from consilium.documents.models import Document
-
+    """Everything that stops this draft from being submitted, one clear message per item (the
+    steps other apps own say what is missing through their registered check)."""
     patient = case.patient
-    checks: list[tuple[bool, str, str]] = [
+    checks: list[tuple[bool, str, str | Promise]] = [
         (bool(patient.full_name.strip()), IntakeStep.PATIENT, _("Add the patient's full name.")),
         (patient.date_of_birth is not None, IntakeStep.PATIENT,
          _("Add the patient's date of birth.")),
@@ -215,10 +231,7 @@ def case_submit_problems(*, case: Case, user: Any) -> list[Problem]:
          _("Describe the diagnosis so far or the symptoms.")),
         (case.questions.exists(), IntakeStep.QUESTIONS,
          _("Write at least one question for the specialists.")),
-        (Document.objects.filter(case=case).exists(), IntakeStep.DOCUMENTS,
-         _("Upload at least one medical report.")),
-        (consent_is_active(case=case), IntakeStep.CONSENT, _("Sign the consent form.")),
-        (case_is_paid(case=case), IntakeStep.PAYMENT, _("Choose a review type and pay for it.")),
+        *((step.is_done(case), step.step, step.message) for step in intake.external_steps()),
     ]
     problems = [
         Problem(step=step, message=str(message), url=step_url(case=case, step=step))
@@ -252,7 +265,7 @@ def lifetime_record(*, user: Any) -> list[Patient]:
         )
     )
     if patients:
-        record(actor=user, action="cases.list", target=user, detail={"patients": len(patients)})
+        record(actor=user, action=CaseAction.LIST, target=user, detail={"patients": len(patients)})
     return patients
 
 
@@ -276,7 +289,7 @@ def triage_queue(*, user: Any) -> TriageQueue:
         .annotate(document_count=Count("documents"))
         .order_by("-is_urgent", F("submitted_at").asc(nulls_last=True), "id")
     )
-    record(actor=user, action="cases.triage_queue", target=user, detail={"count": len(cases)})
+    record(actor=user, action=CaseAction.TRIAGE_QUEUE, target=user, detail={"count": len(cases)})
     return TriageQueue(
         triage=[c for c in cases if c.status == CaseStatus.TRIAGE],
         awaiting_info=[c for c in cases if c.status == CaseStatus.AWAITING_INFO],

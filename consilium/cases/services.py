@@ -6,16 +6,20 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases import hooks, red_flags
+from consilium.cases.actions import CaseAction
 from consilium.cases.models import (
     HISTORY_FIELDS,
     Case,
@@ -25,7 +29,12 @@ from consilium.cases.models import (
     InformationRequest,
     InformationRequestStatus,
 )
-from consilium.cases.selectors import STEP_ORDER, Problem, case_submit_problems
+from consilium.cases.selectors import (
+    STEP_ORDER,
+    Problem,
+    case_may_cancel,
+    case_submit_problems,
+)
 from consilium.cases.turnaround import (
     turnaround_pause,
     turnaround_resume,
@@ -34,7 +43,7 @@ from consilium.cases.turnaround import (
 )
 from consilium.cases.workflow import ALLOWED, ASKABLE, Effect, effects_of
 from consilium.core.errors import DomainError, require
-from consilium.notifications.services import outbox_enqueue
+from consilium.notifications.services import notification_create, outbox_enqueue, user_notify
 from consilium.patients.models import Patient, Relationship
 
 logger = logging.getLogger(__name__)
@@ -45,7 +54,7 @@ def case_transition(
     *,
     case: Case,
     to: CaseStatus,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     on_commit: Callable[[], None] | None = None,
     now: dt.datetime | None = None,
@@ -66,13 +75,13 @@ def case_transition(
         locked.submitted_at = timezone.now()
         fields.append("submitted_at")
     locked.save(update_fields=fields)
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_user = actor if actor is not None and actor.is_authenticated else None
     CaseTransition.objects.create(
         case=locked, from_status=current, to_status=to, actor=actor_user, note=note[:300]
     )
     record(
         actor=actor,
-        action="case.transition",
+        action=CaseAction.TRANSITION,
         target=locked,
         detail={"from": current.value, "to": str(to)},
     )
@@ -114,7 +123,8 @@ def case_set_review_type(*, case: Case, review_type: str, actor: object) -> Case
         raise DomainError(_("Choose one of the review types offered."))
     case.review_type = review_type
     case.save(update_fields=["review_type", "updated_at"])
-    record(actor=actor, action="case.review_type", target=case, detail={"review_type": review_type})
+    record(actor=actor, action=CaseAction.REVIEW_TYPE, target=case,
+           detail={"review_type": review_type})
     return case
 
 
@@ -131,7 +141,7 @@ def case_reference_new() -> str:
     return "CN-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def case_create(*, patient: Patient, actor: Any, requester_relationship: str = "") -> Case:
+def case_create(*, patient: Patient, actor: User, requester_relationship: str = "") -> Case:
     """Opens a draft request for one of the actor's patients, with a unique reference."""
     require(patient.holder_id == actor.pk, _("You can only ask for a patient on your account."))
     relationship = requester_relationship or patient.relationship or Relationship.SELF
@@ -144,7 +154,7 @@ def case_create(*, patient: Patient, actor: Any, requester_relationship: str = "
                     created_by=actor,
                     requester_relationship=relationship,
                 )
-                record(actor=actor, action="case.create", target=case)
+                record(actor=actor, action=CaseAction.CREATE, target=case)
                 return case
         except IntegrityError:
             # A reference collision (about one in 700 million); draw another.
@@ -165,7 +175,7 @@ CONDITION_FIELDS = (
 )
 
 
-def _require_draft(case: Case, actor: Any) -> None:
+def _require_draft(case: Case, actor: User) -> None:
     require(
         case.status == CaseStatus.DRAFT,
         _("This request has been submitted and can no longer be changed here."),
@@ -173,25 +183,25 @@ def _require_draft(case: Case, actor: Any) -> None:
     require(case.patient.holder_id == actor.pk, _("Only the account holder can change this."))
 
 
-def _case_save(*, case: Case, actor: Any, data: dict[str, Any], allowed: Sequence[str]) -> Case:
+def _case_save(*, case: Case, actor: User, data: dict[str, Any], allowed: Sequence[str]) -> Case:
     _require_draft(case, actor)
     changed = [name for name in allowed if name in data and getattr(case, name) != data[name]]
     for name in changed:
         setattr(case, name, data[name])
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
-        record(actor=actor, action="case.intake_save", target=case, detail={"fields": changed})
+        record(actor=actor, action=CaseAction.INTAKE_SAVE, target=case, detail={"fields": changed})
     return case
 
 
 @transaction.atomic
-def case_save_requester(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+def case_save_requester(*, case: Case, actor: User, data: dict[str, Any]) -> Case:
     """Saves who is asking for the patient (the patient's own details go to `patient_update`)."""
     return _case_save(case=case, actor=actor, data=data, allowed=PATIENT_STEP_CASE_FIELDS)
 
 
 @transaction.atomic
-def case_save_condition(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+def case_save_condition(*, case: Case, actor: User, data: dict[str, Any]) -> Case:
     """Saves the condition step and re-runs the red-flag screen on what it now says."""
     if "reasons" in data:
         data = {**data, "reasons": [r for r in data["reasons"] if r]}
@@ -201,13 +211,13 @@ def case_save_condition(*, case: Case, actor: Any, data: dict[str, Any]) -> Case
 
 
 @transaction.atomic
-def case_save_history(*, case: Case, actor: Any, data: dict[str, Any]) -> Case:
+def case_save_history(*, case: Case, actor: User, data: dict[str, Any]) -> Case:
     """Saves the history and treatment step."""
     return _case_save(case=case, actor=actor, data=data, allowed=HISTORY_FIELDS)
 
 
 @transaction.atomic
-def case_set_questions(*, case: Case, actor: Any, texts: Iterable[str]) -> Case:
+def case_set_questions(*, case: Case, actor: User, texts: Iterable[str]) -> Case:
     """Replaces the patient's questions (blank ones dropped, at most ten, order kept)."""
     _require_draft(case, actor)
     kept = [t.strip() for t in texts if t and t.strip()]
@@ -221,12 +231,12 @@ def case_set_questions(*, case: Case, actor: Any, texts: Iterable[str]) -> Case:
     CaseQuestion.objects.bulk_create(
         CaseQuestion(case=case, position=i, text=text) for i, text in enumerate(kept, start=1)
     )
-    record(actor=actor, action="case.questions_save", target=case, detail={"count": len(kept)})
+    record(actor=actor, action=CaseAction.QUESTIONS_SAVE, target=case, detail={"count": len(kept)})
     return case
 
 
 @transaction.atomic
-def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
+def case_screen_red_flags(*, case: Case, actor: User) -> list[str]:
     """Marks the case urgent when the ticked boxes or the free text describe an emergency now,
     and clears the mark while a draft no longer does. Returns the red-flag codes."""
     codes = red_flags.screen(
@@ -239,7 +249,7 @@ def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
         # The codes themselves are health data: the audit trail names only the fields.
         record(
             actor=actor,
-            action="case.red_flags",
+            action=CaseAction.RED_FLAGS,
             target=case,
             detail={"fields": ["red_flags", "is_urgent"], "urgent": case.is_urgent},
         )
@@ -247,7 +257,7 @@ def case_screen_red_flags(*, case: Case, actor: Any) -> list[str]:
 
 
 @transaction.atomic
-def case_mark_urgent(*, case: Case, source: str, actor: Any = None) -> Case:
+def case_mark_urgent(*, case: Case, source: str, actor: User | None = None) -> Case:
     """Raises a case in the coordinator's queue because of what its reports say (a critical lab
     value, a red-flag phrase). Never clears the mark: only a coordinator decides a case is not
     urgent. `source` is a short code such as "document", never the finding itself."""
@@ -256,14 +266,14 @@ def case_mark_urgent(*, case: Case, source: str, actor: Any = None) -> Case:
         locked.is_urgent = True
         locked.save(update_fields=["is_urgent", "updated_at"])
         record(
-            actor=actor, action="case.urgent", target=locked, detail={"source": source[:40]}
+            actor=actor, action=CaseAction.URGENT, target=locked, detail={"source": source[:40]}
         )
     case.is_urgent = True
     return locked
 
 
 @transaction.atomic
-def case_mark_step(*, case: Case, actor: Any, step: str) -> Case:
+def case_mark_step(*, case: Case, actor: User, step: str) -> Case:
     """Remembers the furthest step reached, so "Continue" resumes there on any device."""
     _require_draft(case, actor)
     if STEP_ORDER.index(step) > STEP_ORDER.index(case.intake_step):
@@ -301,7 +311,7 @@ def _acknowledgement(case: Case) -> tuple[str, str]:
 
 
 @transaction.atomic
-def case_submit(*, case: Case, actor: Any) -> Case:
+def case_submit(*, case: Case, actor: User) -> Case:
     """Moves a complete draft to triage and emails an acknowledgement; fails with every missing
     item listed; a repeated submit of the same case changes nothing."""
     locked = Case.objects.select_for_update().select_related("patient").get(pk=case.pk)
@@ -326,7 +336,6 @@ def case_submit(*, case: Case, actor: Any) -> Case:
         dedupe_key=f"case-submitted:{locked.public_id}",
         recipient=actor,
     )
-    from consilium.notifications.services import notification_create
 
     for coordinator in coordinators_active():
         notification_create(
@@ -344,23 +353,19 @@ def case_submit(*, case: Case, actor: Any) -> Case:
 
 # --- Information requests -----------------------------------------------------------------------
 
-def _may_ask(*, actor: Any, case: Case) -> bool:
-    if getattr(actor, "is_coordinator", False):
+def _may_ask(*, actor: User, case: Case) -> bool:
+    if actor.is_coordinator:
         return True
-    return bool(getattr(actor, "is_specialist", False)) and hooks.specialist_is_on_case(
-        actor, case
-    )
+    return actor.is_specialist and hooks.specialist_is_on_case(actor, case)
 
 
 @transaction.atomic
 def information_request_create(
-    *, case: Case, actor: Any, message: str, wanted: Sequence[str] = ()
+    *, case: Case, actor: User, message: str, wanted: Sequence[str] = ()
 ) -> InformationRequest:
     """Asks the patient for something missing: the case waits on the patient, its turnaround
     clock pauses, and the patient is emailed. One open request per case."""
     from django.utils import translation
-
-    from consilium.notifications.services import user_notify
 
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
     require(_may_ask(actor=actor, case=locked), _("You cannot ask for information on this case."))
@@ -384,7 +389,7 @@ def information_request_create(
     case_transition(case=locked, to=CaseStatus.AWAITING_INFO, actor=actor)
     record(
         actor=actor,
-        action="information_request.create",
+        action=CaseAction.INFORMATION_REQUEST_CREATE,
         target=request,
         detail={"case": str(locked.public_id), "wanted": request.wanted},
     )
@@ -393,7 +398,7 @@ def information_request_create(
     with translation.override(locked.holder_language()):
         asker = (
             _("The specialist reviewing your case")
-            if getattr(actor, "is_specialist", False)
+            if actor.is_specialist
             else _("Your case coordinator")
         )
         user_notify(
@@ -418,7 +423,7 @@ def information_request_create(
     return request
 
 
-def _return_case(*, request: InformationRequest, actor: Any, note: str) -> Case:
+def _return_case(*, request: InformationRequest, actor: User, note: str) -> Case:
     case = Case.objects.select_for_update().get(pk=request.case_id)
     # The table resumes the clock and lets the review move on.
     case_transition(case=case, to=CaseStatus(request.resume_status), actor=actor, note=note)
@@ -427,11 +432,10 @@ def _return_case(*, request: InformationRequest, actor: Any, note: str) -> Case:
 
 @transaction.atomic
 def information_request_answer(
-    *, request: InformationRequest, actor: Any, answer: str
+    *, request: InformationRequest, actor: User, answer: str
 ) -> InformationRequest:
     """The patient answers: the case returns to where it was (the triage queue, or the
     specialists), the clock resumes, and whoever asked is told."""
-    from consilium.notifications.services import user_notify
 
     locked = (
         InformationRequest.objects.select_for_update()
@@ -444,9 +448,7 @@ def information_request_answer(
     require(
         locked.status == InformationRequestStatus.OPEN, _("This request has already been answered.")
     )
-    from consilium.documents.models import Document
-
-    uploaded = Document.objects.filter(case=locked.case, created_at__gte=locked.created_at).count()
+    uploaded = len(hooks.documents_added_since(locked.case, locked.created_at))
     require(
         answer.strip() or uploaded,
         _("Write an answer or upload at least one report before sending."),
@@ -458,7 +460,7 @@ def information_request_answer(
     locked.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
     record(
         actor=actor,
-        action="information_request.answer",
+        action=CaseAction.INFORMATION_REQUEST_ANSWER,
         target=locked,
         detail={"case": str(locked.case.public_id), "documents": uploaded},
     )
@@ -483,17 +485,111 @@ def information_request_answer(
 
 
 @transaction.atomic
-def information_request_withdraw(*, request: InformationRequest, actor: Any) -> InformationRequest:
+def information_request_withdraw(*, request: InformationRequest, actor: User) -> InformationRequest:
     """A coordinator withdraws an open request (asked by mistake, or the report arrived another
     way): the case returns to where it was and the clock resumes."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator can withdraw this."))
+    require(actor.is_coordinator, _("Only a coordinator can withdraw this."))
     locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
     require(
         locked.status == InformationRequestStatus.OPEN, _("This request is no longer open.")
     )
     locked.status = InformationRequestStatus.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
-    record(actor=actor, action="information_request.withdraw", target=locked)
+    record(actor=actor, action=CaseAction.INFORMATION_REQUEST_WITHDRAW, target=locked)
     _return_case(request=locked, actor=actor, note="information request withdrawn")
     request.status = locked.status
     return locked
+
+
+# --- Cancelling ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    case: Case
+    refund_started: bool
+
+
+def _cancellation_email(case: Case, *, by_patient: bool, refund_started: bool, reason: str
+                        ) -> tuple[str, str]:
+    subject = _("Your request %(reference)s is cancelled") % {"reference": case.reference}
+    who = (
+        _("You cancelled your request %(reference)s.")
+        if by_patient
+        else _("Your case coordinator cancelled your request %(reference)s.")
+    ) % {"reference": case.reference}
+    lines = [_("Hello,"), "", who]
+    if reason and not by_patient:
+        lines += ["", _("The reason they gave: %(reason)s") % {"reason": reason}]
+    lines += ["", _("What happens next:")]
+    if refund_started:
+        lines.append(_(
+            "- We are refunding what you paid, in full. It goes back the way you paid and can "
+            "take 5 to 7 working days to reach you; we email you when it is sent."
+        ))
+    else:
+        lines.append(_("- You had not paid for this request, so there is nothing to refund."))
+    lines += [
+        _("- No specialist will review it, and nothing more happens to it. Your reports stay in "
+          "your account until you delete them."),
+        _("- You can start a new request at any time: %(url)s")
+        % {"url": settings.SITE_URL + reverse("cases:start")},
+        "",
+        _("A second opinion must never delay urgent treatment. In an emergency, go to the nearest "
+          "hospital or call 112."),
+    ]
+    return subject, "\n".join(str(line) for line in lines)
+
+
+@transaction.atomic
+def case_cancel(*, case: Case, actor: User, reason: str = "") -> Cancelled:
+    """Cancels a case: its holder before specialists are assigned, a coordinator (with a reason)
+    before the opinion is delivered. Withdraws an open information request, stops a running
+    clock, ends the specialists' seats (review's handler), refunds what was paid (billing's
+    handler), and emails the holder what happens next."""
+    from django.utils import translation
+
+    locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
+    require(case_may_cancel(case=locked, user=actor), _("This request can no longer be cancelled."))
+    by_patient = not actor.is_coordinator
+    reason = reason.strip()
+    require(by_patient or reason, _("Write why the case is cancelled; the patient reads it."))
+    was_submitted = locked.status != CaseStatus.DRAFT
+    locked.information_requests.filter(status=InformationRequestStatus.OPEN).update(
+        status=InformationRequestStatus.CANCELLED, updated_at=timezone.now()
+    )
+    case_transition(
+        case=locked, to=CaseStatus.CANCELLED, actor=actor,
+        note=reason or ("cancelled by the patient" if by_patient else "cancelled"),
+    )
+    turnaround_stop(case=locked)
+    hooks.release_at_cancel(locked, actor)
+    refund_started = hooks.refund_at_cancel(locked, actor)
+    record(
+        actor=actor,
+        action=CaseAction.CANCEL,
+        target=locked,
+        detail={"by": "patient" if by_patient else "coordinator", "refund": refund_started},
+    )
+    holder = locked.patient.holder
+    with translation.override(locked.holder_language()):
+        subject, body = _cancellation_email(
+            locked, by_patient=by_patient, refund_started=refund_started, reason=reason
+        )
+    outbox_enqueue(
+        to=holder.email,
+        subject=subject,
+        body_text=body,
+        dedupe_key=f"case-cancelled:{locked.public_id}",
+        recipient=holder,
+    )
+    if by_patient and was_submitted:
+        for coordinator in coordinators_active():
+            notification_create(
+                user=coordinator,
+                message=_("The patient cancelled request %(reference)s.")
+                % {"reference": locked.reference},
+                url=locked.get_absolute_url(),
+            )
+    case.status = locked.status
+    return Cancelled(case=locked, refund_started=refund_started)

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases import hooks
+from consilium.cases.actions import CaseAction
 from consilium.cases.models import Case, Turnaround
 from consilium.core.errors import DomainError
+from consilium.notifications.services import user_notify
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ def turnaround_start(*, case: Case, now: dt.datetime | None = None) -> Turnaroun
         },
     )
     if created:
-        record(actor=None, action="turnaround.start", target=case)
+        record(actor=None, action=CaseAction.TURNAROUND_START, target=case)
     return clock
 
 
@@ -123,7 +125,8 @@ def _turnaround_step(
                 return False
             clock = Turnaround.objects.select_related("case__patient__holder").get(pk=clock_id)
             act(clock, now)
-            record(actor=None, action=f"turnaround.{field.removesuffix('_at')}", target=clock.case)
+            action = CaseAction(f"turnaround.{field.removesuffix('_at')}")
+            record(actor=None, action=action, target=clock.case)
             return True
     except DomainError:
         # The refund was refused (e.g. the provider is down): nothing is kept, the next sweep
@@ -137,7 +140,6 @@ def _remind(clock: Turnaround, now: dt.datetime) -> None:
 
 
 def _escalate(clock: Turnaround, now: dt.datetime) -> None:
-    from consilium.notifications.services import user_notify
 
     case = clock.case
     hours_left = max(0, int((clock.limit_at - now).total_seconds() // 3600))
@@ -165,8 +167,6 @@ def _escalate(clock: Turnaround, now: dt.datetime) -> None:
 
 def _breach(clock: Turnaround, now: dt.datetime) -> None:
     from django.utils import translation
-
-    from consilium.notifications.services import user_notify
 
     case = clock.case
     refunded = hooks.refund_at_breach(case)

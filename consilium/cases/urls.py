@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:public_id>/intake/<slug:step>/", views.intake, name="intake"),
     path("<uuid:public_id>/emergency/", views.emergency, name="emergency"),
     path("<uuid:public_id>/submit/", views.submit, name="submit"),
+    path("<uuid:public_id>/cancel/", views.cancel, name="cancel"),
     path(
         "<uuid:public_id>/information/",
         views.information_request_new,

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consilium.cases import services
+from consilium.cases import hooks, services
+from consilium.cases.actions import CaseAction
 from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
 from consilium.cases.models import Case, CaseStatus, IntakeStep, SecondOpinionReason
 from consilium.cases.red_flags import RedFlag
@@ -28,6 +29,7 @@ from consilium.cases.selectors import (
     case_get,
     case_get_editable,
     case_history,
+    case_may_cancel,
     case_next_step,
     case_steps,
     case_submit_problems,
@@ -206,7 +208,7 @@ def intake(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
     if step not in FORM_STEPS:
         raise Http404
     user: Any = request.user
-    case = case_get_editable(user=user, public_id=public_id, action="case.intake")
+    case = case_get_editable(user=user, public_id=public_id, action=CaseAction.INTAKE_VIEW)
     form_class = STEP_FORMS[step]
     if request.method == "POST":
         form = form_class(request.POST)
@@ -266,7 +268,9 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 @login_required
 def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
-    case = case_get_editable(user=request.user, public_id=public_id, action="case.red_flags_view")
+    case = case_get_editable(
+        user=request.user, public_id=public_id, action=CaseAction.RED_FLAGS_VIEW
+    )
     return render(
         request,
         "cases/emergency.html",
@@ -283,7 +287,7 @@ def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="case.submit_view", holder_only=True)
+    case = case_get(user=user, public_id=public_id, action=CaseAction.SUBMIT_VIEW, holder_only=True)
     if case.status != CaseStatus.DRAFT:
         # A second click or a second tab: the first submit already did everything.
         if request.method == "POST":
@@ -349,28 +353,16 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "age": case.patient.age_on(timezone.localdate()),
         "reason_labels": _reason_labels(case),
         "now": timezone.now(),
+        "may_cancel": case_may_cancel(case=case, user=user),
     }
     if case.status == CaseStatus.DRAFT and is_holder:
         context["next_step"] = case_next_step(case=case)
         context["may_choose_specialists"] = settings.DOCTOR_CHOICE == "patient"
-    elif case.status != CaseStatus.DRAFT:
-        # The consent and payment pages are for drafts; a sent request links to what they left.
-        from consilium.billing.selectors import payment_receipted_for_case
-        from consilium.consent.selectors import consent_signature_active
-
-        context["signature"] = consent_signature_active(case=case)
-        context["receipted"] = payment_receipted_for_case(case=case) if is_holder else None
-    # The review side of the page: its own selectors decide what each person sees.
-    from consilium.review.forms import FollowUpForm, RatingForm
-    from consilium.review.selectors import coordinator_review_panel, patient_review_panel
-
     if user.is_coordinator:
         context["questions"] = list(case.questions.all())
-        context["review_panel"] = coordinator_review_panel(user=user, case=case)
-    elif is_holder:
-        context["patient_panel"] = patient_review_panel(user=user, case=case)
-        context["follow_up_form"] = FollowUpForm()
-        context["rating_form"] = RatingForm()
+    # The consent, payment and review parts of the page: each app's own selectors decide what
+    # each person sees (registered with `cases.hooks.on_case_page`).
+    context.update(hooks.case_page_context(user, case, is_holder))
     return render(request, "cases/detail.html", context)
 
 
@@ -382,6 +374,51 @@ def triage(request: HttpRequest) -> HttpResponse:
         "cases/triage_queue.html",
         {"queue": queue, "today": timezone.localdate(), "now": timezone.now()},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Asks for confirmation, then cancels: the holder before assignment, a coordinator with a
+    reason. Nothing is cancelled by a GET."""
+    from consilium.cases.forms import CancelForm
+
+    user: Any = request.user
+    case = case_get(user=user, public_id=public_id, action=CaseAction.CANCEL_VIEW)
+    if not case_may_cancel(case=case, user=user):
+        messages.info(request, _("This request can no longer be cancelled here. If you need "
+                                 "help, write to your case coordinator."))
+        return redirect(case.get_absolute_url())
+    by_coordinator = bool(user.is_coordinator)
+    # Bound on every POST: confirming with the optional reason left empty posts no field.
+    form = CancelForm(request.POST if request.method == "POST" else None,
+                      reason_required=by_coordinator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.case_cancel(case=case, actor=user,
+                                          reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if by_coordinator:
+                done = _("The case is cancelled and the patient has been emailed.")
+            elif result.refund_started:
+                done = _("Your request is cancelled. We are refunding what you paid in full; it "
+                         "can take 5 to 7 working days. We have emailed you the details.")
+            else:
+                done = _("Your request is cancelled. Nothing was paid, so there is nothing to "
+                         "refund.")
+            if by_coordinator and result.refund_started:
+                done = _("The case is cancelled, the payment is being refunded and the patient "
+                         "has been emailed.")
+            messages.success(request, done)
+            return redirect(case.get_absolute_url())
+    return render(request, "cases/cancel.html", {
+        "case": case,
+        "form": form,
+        "by_coordinator": by_coordinator,
+        "is_submitted": case.status != CaseStatus.DRAFT,
+    })
 
 
 # --- Information requests ------------------------------------------------------------------------
@@ -405,7 +442,7 @@ def information_request_new(request: HttpRequest, public_id: str) -> HttpRespons
     user: Any = request.user
     if not user.is_coordinator:
         raise Http404
-    case = case_get(user=user, public_id=public_id, action="information_request.form")
+    case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_FORM)
     if case.status not in ASKABLE:
         messages.info(request, _("Information can be requested only while a case is being "
                                  "triaged or reviewed."))
@@ -434,10 +471,9 @@ def information_request_answer(
     """The patient reads what is asked, adds reports and answers."""
     from consilium.cases.forms import InformationAnswerForm
     from consilium.cases.models import InformationRequestStatus
-    from consilium.documents.models import Document, DocumentCategory
 
     user: Any = request.user
-    case = case_get(user=user, public_id=public_id, action="information_request.view",
+    case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW,
                     holder_only=True)
     item = _information_request(case, request_id)
     form = InformationAnswerForm(request.POST or None)
@@ -451,14 +487,14 @@ def information_request_answer(
         else:
             messages.success(request, _("Thank you. Your answer was sent and the review goes on."))
             return redirect(case.get_absolute_url())
-    new_documents = list(Document.objects.filter(case=case, created_at__gte=item.created_at))
+    new_documents = hooks.documents_added_since(case, item.created_at)
+    kinds = dict(hooks.document_kinds())
     return render(request, "cases/information_request_answer.html", {
         "case": case,
         "item": item,
         "form": form,
         "is_open": item.status == InformationRequestStatus.OPEN,
-        "wanted_labels": [DocumentCategory(w).label for w in item.wanted
-                          if w in DocumentCategory.values],
+        "wanted_labels": [kinds[w] for w in item.wanted if w in kinds],
         "new_documents": new_documents,
         "asked_by_specialist": getattr(item.requested_by, "is_specialist", False),
     })
@@ -472,7 +508,7 @@ def information_request_withdraw(
     user: Any = request.user
     if not user.is_coordinator:
         raise Http404
-    case = case_get(user=user, public_id=public_id, action="information_request.view")
+    case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW)
     item = _information_request(case, request_id)
     try:
         services.information_request_withdraw(request=item, actor=user)

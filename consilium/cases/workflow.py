@@ -28,26 +28,25 @@ ASK = (Effect.PAUSE_CLOCK,)  # someone asks the patient for more
 # The patient answered (or the request was withdrawn): back to where the case was.
 BACK = (Effect.RESUME_CLOCK, Effect.ADVANCE_REVIEW)
 DELIVER = (Effect.STOP_CLOCK,)
-# No code takes the moves to CANCELLED, nor any move into READY (see issue 8): they have no
-# effects until cancellation is built.
+# Cancelling (the moves to CANCELLED) is `cases.services.case_cancel`: it stops a running clock
+# and refunds what was paid through the handler billing registers (`hooks.on_case_cancelled`);
+# the moves themselves do nothing more.
 NONE: tuple[Effect, ...] = ()
 
 TABLE: dict[S, dict[S, tuple[Effect, ...]]] = {
     S.DRAFT: {S.TRIAGE: NONE, S.CANCELLED: NONE},
     # The first offer of a seat moves the case to the specialists and starts the clock.
-    S.TRIAGE: {S.AWAITING_INFO: ASK, S.READY: NONE, S.ASSIGNED: START, S.CANCELLED: NONE},
+    S.TRIAGE: {S.AWAITING_INFO: ASK, S.ASSIGNED: START, S.CANCELLED: NONE},
     # Answering an information request returns the case to where it was.
     S.AWAITING_INFO: {
         S.TRIAGE: BACK,
-        S.READY: BACK,
         S.ASSIGNED: BACK,
         S.IN_REVIEW: BACK,
         S.CONSOLIDATION: BACK,
         S.CANCELLED: NONE,
     },
-    S.READY: {S.ASSIGNED: START, S.AWAITING_INFO: ASK, S.CANCELLED: NONE},
     # Every seat accepted: the review starts.
-    S.ASSIGNED: {S.IN_REVIEW: NONE, S.READY: NONE, S.AWAITING_INFO: ASK, S.CANCELLED: NONE},
+    S.ASSIGNED: {S.IN_REVIEW: NONE, S.AWAITING_INFO: ASK, S.CANCELLED: NONE},
     # Every opinion in: a panel consolidates, a single specialist's report is issued. A seat
     # freed during the review (withdrawn, declined, lapsed) takes the case back to "with
     # specialists".
@@ -77,9 +76,17 @@ def effects_of(source: S, target: S) -> tuple[Effect, ...]:
 # A patient adds reports to a draft, and to a case waiting on their answer to a request.
 UPLOADABLE: tuple[S, ...] = (S.DRAFT, S.AWAITING_INFO)
 # Where a case may be when someone asks the patient for more.
-ASKABLE: tuple[S, ...] = (S.TRIAGE, S.READY, S.ASSIGNED, S.IN_REVIEW, S.CONSOLIDATION)
+ASKABLE: tuple[S, ...] = (S.TRIAGE, S.ASSIGNED, S.IN_REVIEW, S.CONSOLIDATION)
 # Where a coordinator may offer seats: after triage and before the opinions are all in.
-ASSIGNABLE: tuple[S, ...] = (S.TRIAGE, S.READY, S.ASSIGNED, S.IN_REVIEW)
+ASSIGNABLE: tuple[S, ...] = (S.TRIAGE, S.ASSIGNED, S.IN_REVIEW)
 # With specialists: an offered or accepted seat still takes a specialist's time (a wait for the
 # patient's information included).
 REVIEW_STATUSES: tuple[S, ...] = (S.ASSIGNED, S.IN_REVIEW, S.CONSOLIDATION, S.AWAITING_INFO)
+# A patient may cancel their own request before specialists are assigned: a draft, a case
+# waiting for triage, or one waiting on their answer while still in triage
+# (`cases.selectors.case_may_cancel` checks the last).
+PATIENT_CANCELLABLE: tuple[S, ...] = (S.DRAFT, S.TRIAGE, S.AWAITING_INFO)
+# A coordinator may cancel a submitted case at any point before the opinion is delivered.
+COORDINATOR_CANCELLABLE: tuple[S, ...] = tuple(
+    source for source, moves in TABLE.items() if S.CANCELLED in moves and source != S.DRAFT
+)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "consilium.insights",
     "consilium.review",
     "consilium.reports",
+    "consilium.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from consilium.accounts.models import User
 from consilium.consent.models import ConsentSignature, ConsentText
 from consilium.consent.selectors import consent_text_is_signed
 from consilium.consent.services import consent_text_publish
@@ -52,7 +53,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
             )
             return
         for text in texts:
-            consent_text_publish(text=text, actor=request.user)
+            consent_text_publish(text=text, actor=cast(User, request.user))
         self.message_user(request, _("Published."), messages.SUCCESS)
 
 

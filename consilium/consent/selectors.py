@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
-from consilium.cases.models import Case
+from consilium.cases import intake
+from consilium.cases.models import Case, CaseStatus, IntakeStep
 from consilium.cases.selectors import cases_visible_to
 from consilium.consent.models import ConsentSignature, ConsentText
 
@@ -70,3 +72,25 @@ def consent_signature_get(
 def consent_text_is_signed(*, text: ConsentText) -> bool:
     """True once anyone has signed this version; from then on it must never change."""
     return ConsentSignature.objects.filter(consent_text=text).exists()
+
+
+def _signed_exists(case: OuterRef) -> Exists:
+    return Exists(ConsentSignature.objects.filter(case=case, withdrawn_at__isnull=True))
+
+
+# The consent step of the intake (registered with `cases.intake` in ConsentConfig.ready).
+INTAKE_STEP = intake.ExternalStep(
+    step=IntakeStep.CONSENT,
+    route="consent:sign",
+    done_exists=_signed_exists,
+    is_done=lambda case: consent_is_active(case=case),
+    message=gettext_lazy("Sign the consent form."),
+)
+
+
+def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+    """The case page of a sent request links to the signed consent (registered with
+    `cases.hooks.on_case_page`; the consent page itself is for drafts)."""
+    if case.status == CaseStatus.DRAFT:
+        return {}
+    return {"signature": consent_signature_active(case=case)}

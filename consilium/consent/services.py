@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
+from consilium.consent.actions import ConsentAction
 from consilium.consent.models import ConsentSignature, ConsentText
 from consilium.consent.selectors import consent_text_current
 from consilium.core.errors import DomainError, require
@@ -73,7 +75,7 @@ def consent_sign(
         raise DomainError(_("This case already has a signed consent.")) from None
     record(
         actor=signer,
-        action="consent.sign",
+        action=ConsentAction.CONSENT_SIGN,
         target=signature,
         detail={
             "case": str(locked.public_id),
@@ -86,7 +88,7 @@ def consent_sign(
 
 
 @transaction.atomic
-def consent_withdraw(*, signature: ConsentSignature, actor: Any) -> ConsentSignature:
+def consent_withdraw(*, signature: ConsentSignature, actor: User) -> ConsentSignature:
     """Withdraws a signature once; the case then counts as without consent."""
     now = timezone.now()
     changed = ConsentSignature.objects.filter(pk=signature.pk, withdrawn_at__isnull=True).update(
@@ -96,7 +98,7 @@ def consent_withdraw(*, signature: ConsentSignature, actor: Any) -> ConsentSigna
     signature.withdrawn_at = now
     record(
         actor=actor,
-        action="consent.withdraw",
+        action=ConsentAction.CONSENT_WITHDRAW,
         target=signature,
         detail={"case": str(signature.case.public_id)},
     )
@@ -104,7 +106,7 @@ def consent_withdraw(*, signature: ConsentSignature, actor: Any) -> ConsentSigna
 
 
 @transaction.atomic
-def consent_text_publish(*, text: ConsentText, actor: Any) -> ConsentText:
+def consent_text_publish(*, text: ConsentText, actor: User) -> ConsentText:
     """Makes `text` the active version for its language and retires the one it replaces."""
     now = timezone.now()
     # Deactivate first: the database allows one active text per language.
@@ -117,7 +119,7 @@ def consent_text_publish(*, text: ConsentText, actor: Any) -> ConsentText:
     text.refresh_from_db()
     record(
         actor=actor,
-        action="consent.publish",
+        action=ConsentAction.CONSENT_PUBLISH,
         target=text,
         detail={"version": text.version, "language": text.language},
     )

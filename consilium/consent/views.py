@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -10,8 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from consilium.accounts.models import User
 from consilium.cases.models import CaseStatus
 from consilium.cases.selectors import case_get_editable
+from consilium.consent.actions import ConsentAction
 from consilium.consent.forms import ConsentSignForm
 from consilium.consent.models import ConsentText
 from consilium.consent.pdf import consent_pdf_render
@@ -29,7 +32,9 @@ from consilium.patients.models import Relationship
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder reads the active consent text and signs it by typing their name."""
-    case = case_get_editable(user=request.user, public_id=public_id, action="consent.form")
+    case = case_get_editable(
+        user=request.user, public_id=public_id, action=ConsentAction.CONSENT_FORM
+    )
     signature = consent_signature_active(case=case)
     text = (
         signature.consent_text
@@ -84,7 +89,7 @@ def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def download(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The signed consent as a PDF, for the holder and coordinators."""
     signature = consent_signature_get(
-        user=request.user, public_id=public_id, action="consent.download"
+        user=request.user, public_id=public_id, action=ConsentAction.CONSENT_DOWNLOAD
     )
     response = HttpResponse(consent_pdf_render(signature=signature), content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -99,11 +104,12 @@ def download(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Asks the holder to confirm, then withdraws the consent."""
     signature = consent_signature_get(
-        user=request.user, public_id=public_id, action="consent.withdraw_form", holder_only=True
+        user=request.user, public_id=public_id,
+        action=ConsentAction.CONSENT_WITHDRAW_FORM, holder_only=True
     )
     if request.method == "POST" and signature.withdrawn_at is None:
         try:
-            consent_withdraw(signature=signature, actor=request.user)
+            consent_withdraw(signature=signature, actor=cast(User, request.user))
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
-from consilium.cases.models import Case, CaseStatus
+from consilium.cases import intake
+from consilium.cases.models import Case, CaseStatus, IntakeStep
 from consilium.cases.selectors import case_get, cases_visible_to
-from consilium.documents.models import Document, DocumentPage, RedactionBox
+from consilium.documents.models import Document, DocumentCategory, DocumentPage, RedactionBox
 
 
 def documents_visible_to(*, user: Any) -> QuerySet[Document]:
@@ -182,3 +185,27 @@ def redaction_box_get(*, user: Any, public_id: UUID | str) -> RedactionBox:
         detail={"document": str(box.document.public_id)},
     )
     return box
+
+
+def _uploaded_exists(case: OuterRef) -> Exists:
+    return Exists(Document.objects.filter(case=case))
+
+
+# The reports step of the intake (registered with `cases.intake` in DocumentsConfig.ready).
+INTAKE_STEP = intake.ExternalStep(
+    step=IntakeStep.DOCUMENTS,
+    route="documents:case_documents",
+    done_exists=_uploaded_exists,
+    is_done=lambda case: Document.objects.filter(case=case).exists(),
+    message=gettext_lazy("Upload at least one medical report."),
+)
+
+
+def documents_added_since(case: Case, since: dt.datetime) -> list[Document]:
+    """The reports added to a case since `since` (registered with `cases.hooks`)."""
+    return list(Document.objects.filter(case=case, created_at__gte=since))
+
+
+def document_kinds() -> list[tuple[str, str]]:
+    """The kinds of report a patient may be asked for (registered with `cases.hooks`)."""
+    return [(str(value), str(label)) for value, label in DocumentCategory.choices]

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from consilium.audit.services import record
+from consilium.notifications.actions import NotificationAction
 from consilium.notifications.models import Notification, OutboxMessage
 
 LIST_LIMIT = 50
@@ -43,5 +44,5 @@ def outbox_message_get(*, user: Any, public_id: UUID | str) -> OutboxMessage:
         message = OutboxMessage.objects.get(public_id=public_id)
     except (OutboxMessage.DoesNotExist, ValueError):
         raise Http404 from None
-    record(actor=user, action="outbox.view", target=message)
+    record(actor=user, action=NotificationAction.OUTBOX_VIEW, target=message)
     return message

@@ -18,7 +18,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from consilium.core.crypto import patient_data_key
+from consilium.core.storage import encrypted_read_bytes
 from consilium.notifications.models import Notification, OutboxMessage, OutboxStatus
+from consilium.patients.models import Patient
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +90,6 @@ class Attachment:
 
 
 def _attachment_bytes(item: dict[str, str]) -> bytes:
-    from consilium.core.crypto import patient_data_key
-    from consilium.core.storage import encrypted_read_bytes
-    from consilium.patients.models import Patient
 
     patient = Patient.objects.get(public_id=item["patient"])
     return encrypted_read_bytes(

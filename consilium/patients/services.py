@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from consilium.audit.services import record
+from consilium.patients.actions import PatientAction
 from consilium.patients.models import Patient, Relationship
 
 EDITABLE_FIELDS = (
@@ -39,7 +40,7 @@ def patient_create(
     patient = Patient.objects.create(
         holder=holder, relationship=relationship, full_name=full_name, **details
     )
-    record(actor=holder, action="patient.create", target=patient)
+    record(actor=holder, action=PatientAction.PATIENT_CREATE, target=patient)
     return patient
 
 
@@ -53,5 +54,6 @@ def patient_update(*, patient: Patient, actor: Any, data: dict[str, Any]) -> Pat
         setattr(patient, name, data[name])
     if changed:
         patient.save(update_fields=[*changed, "updated_at"])
-        record(actor=actor, action="patient.update", target=patient, detail={"fields": changed})
+        record(actor=actor, action=PatientAction.PATIENT_UPDATE, target=patient,
+               detail={"fields": changed})
     return patient

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consilium.cases.models import Case
+from consilium.documents.selectors import documents_released
 from consilium.review.models import (
     AgreementLevel,
     AssignmentStatus,
@@ -68,7 +69,6 @@ def report_context(*, case: Case, version: int, follow_ups: list[FollowUp],
                    issued_at: dt.datetime) -> dict[str, Any]:
     """Everything the report prints, from the submitted consolidation (panels) or the single
     submitted opinion."""
-    from consilium.documents.selectors import documents_released
 
     review = Review.objects.select_related("case__patient").get(case=case)
     mode = identity_mode()

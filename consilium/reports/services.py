@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.services import case_transition
@@ -22,10 +22,11 @@ from consilium.core.errors import require
 from consilium.core.storage import encrypted_write_bytes, get_storage
 from consilium.notifications.models import OutboxMessage
 from consilium.notifications.services import Attachment, outbox_enqueue, user_notify
+from consilium.reports.actions import ReportAction
 from consilium.reports.models import Report, ReportKind
 from consilium.reports.rendering import report_context, report_pdf_render
 from consilium.reports.signing import pdf_sign
-from consilium.review.models import Assignment, AssignmentStatus, FollowUp, Review
+from consilium.review.models import Assignment, AssignmentStatus, FollowUp, OpinionStatus, Review
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def report_issue(*, case: Case, kind: str, follow_up: FollowUp | None = None) ->
                 case=case, version=version, kind=kind, storage_key=key, sha256=sha256,
                 size=size, signer_subject=signer[:300], signed_at=issued_at,
             )
-            record(actor=None, action="report.issue", target=case,
+            record(actor=None, action=ReportAction.REPORT_ISSUE, target=case,
                    detail={"report": str(report.public_id), "version": version,
                            "sha256": sha256})
             if kind == ReportKind.OPINION:
@@ -146,7 +147,7 @@ def _deliver(*, report: Report, language: str) -> None:
 
 @transaction.atomic
 def report_send_to_doctor(
-    *, report: Report, actor: Any, email: str, doctor_name: str = "", note: str = ""
+    *, report: Report, actor: User, email: str, doctor_name: str = "", note: str = ""
 ) -> None:
     """The patient sends a report to their treating doctor (the PDF attached)."""
     require(report.case.patient.holder_id == actor.pk, _("Only the account holder can send this."))
@@ -179,7 +180,8 @@ def report_send_to_doctor(
     )
     # Each send is its own message: the audit event's id makes the dedupe key.
     event = record(
-        actor=actor, action="report.share", target=case, detail={"report": str(report.public_id)}
+        actor=actor, action=ReportAction.REPORT_SHARE,
+        target=case, detail={"report": str(report.public_id)}
     )
     outbox_enqueue(
         to=email,
@@ -210,7 +212,6 @@ def reports_issue_due(*, now: dt.datetime | None = None) -> int:
     from django.db.models import Exists, OuterRef
 
     from consilium.reports.tasks import report_issue_task
-    from consilium.review.models import OpinionStatus
 
     now = now or timezone.now()
     cutoff = now - LOST_TASK_GRACE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from consilium.accounts.models import User
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
+from consilium.reports.actions import ReportAction
 from consilium.reports.files import report_read
 from consilium.reports.forms import SendToDoctorForm
 from consilium.reports.selectors import report_get
@@ -22,7 +25,7 @@ from consilium.reports.services import report_send_to_doctor
 @login_required
 @require_GET
 def download(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    report = report_get(user=request.user, public_id=public_id, action="report.download")
+    report = report_get(user=request.user, public_id=public_id, action=ReportAction.REPORT_DOWNLOAD)
     try:
         data = report_read(report=report)
     except TamperedFileError:
@@ -36,13 +39,13 @@ def download(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    report = report_get(user=request.user, public_id=public_id, action="report.share_form",
-                        holder_only=True)
+    report = report_get(user=request.user, public_id=public_id,
+                        action=ReportAction.REPORT_SHARE_FORM, holder_only=True)
     form = SendToDoctorForm(request.POST or None,
                             initial={"doctor_name": report.case.treating_doctor})
     if request.method == "POST" and form.is_valid():
         try:
-            report_send_to_doctor(report=report, actor=request.user,
+            report_send_to_doctor(report=report, actor=cast(User, request.user),
                                   email=form.cleaned_data["email"],
                                   doctor_name=form.cleaned_data["doctor_name"],
                                   note=form.cleaned_data["note"])

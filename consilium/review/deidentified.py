@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from consilium.cases.models import Case
+from consilium.cases.red_flags import RedFlag
 from consilium.insights.deid import KnownIdentity, detect
 from consilium.insights.deid.timeline import redact_with_timeline
 from consilium.insights.identity import date_anchor_for, known_identity_for
@@ -49,7 +50,6 @@ class DeidentifiedCase:
 
 def deidentify_case(*, case: Case, code: str, today: dt.date) -> DeidentifiedCase:
     """The intake as a specialist sees it; the treating doctor and hospital are withheld."""
-    from consilium.cases.red_flags import RedFlag
 
     known = known_identity_for(case=case)
     anchor = date_anchor_for(case=case)

@@ -8,9 +8,19 @@ from typing import Any
 
 from consilium.cases.hooks import Moved
 from consilium.cases.models import Case
+from consilium.review.forms import FollowUpForm, RatingForm
 from consilium.review.models import Review
-from consilium.review.selectors import review_url_for_specialist, specialist_is_on_case
-from consilium.review.services import review_advance, review_remind_specialists
+from consilium.review.selectors import (
+    coordinator_review_panel,
+    patient_review_panel,
+    review_url_for_specialist,
+    specialist_is_on_case,
+)
+from consilium.review.services import (
+    review_advance,
+    review_end_at_cancel,
+    review_remind_specialists,
+)
 
 
 def advance_review(moved: Moved) -> None:
@@ -29,3 +39,20 @@ def specialist_on_case(user: Any, case: Case) -> bool:
 def specialist_link(user: Any, case: Case) -> tuple[str, str]:
     """The specialist's own page for the case and its pseudonymous review code."""
     return review_url_for_specialist(user=user, case=case), Review.objects.get(case=case).code
+
+
+def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+    """The review side of the case page: its own selectors decide what each person sees."""
+    if user.is_coordinator:
+        return {"review_panel": coordinator_review_panel(user=user, case=case)}
+    if is_holder:
+        return {
+            "patient_panel": patient_review_panel(user=user, case=case),
+            "follow_up_form": FollowUpForm(),
+            "rating_form": RatingForm(),
+        }
+    return {}
+
+
+def end_seats_at_cancel(case: Case, actor: Any) -> None:
+    review_end_at_cancel(case=case, actor=actor)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
+from consilium.billing.selectors import case_paid_payment
 from consilium.cases.models import (
     Case,
     CaseStatus,
@@ -24,6 +25,11 @@ from consilium.cases.models import (
     Turnaround,
 )
 from consilium.cases.workflow import ASKABLE, ASSIGNABLE, REVIEW_STATUSES
+from consilium.documents.selectors import documents_released
+from consilium.insights.identity import date_anchor_for
+from consilium.insights.selectors import case_summary_for_specialist
+from consilium.review import hooks as review_hooks
+from consilium.review.actions import ReviewAction
 from consilium.review.deidentified import (
     DeidentifiedCase,
     deidentify_case,
@@ -122,7 +128,7 @@ def specialist_inbox(*, user: Any) -> Inbox:
         .select_related("review")
         .order_by("created_at")
     )
-    record(actor=user, action="review.inbox", target=user, detail={"count": len(rows)})
+    record(actor=user, action=ReviewAction.REVIEW_INBOX, target=user, detail={"count": len(rows)})
     return Inbox(offered=offered, active=active, follow_ups=follow_ups, done=done)
 
 
@@ -239,24 +245,16 @@ class SpecialistCaseView:
 def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCaseView:
     """The de-identified case for one of the user's assignments: only released renditions of
     documents, the approved summary, never the patient's name, contacts or identifiers."""
-    from consilium.documents.selectors import documents_released
-
     if assignment.specialist.user_id != user.pk:
         raise Http404
     case = assignment.review.case
-    try:
-        from consilium.insights.selectors import case_summary_for_specialist
-    except ImportError:  # the summary arrives with the document-intelligence work
-        summary = None
-    else:
-        summary = case_summary_for_specialist(case=case)
-    from consilium.insights.identity import date_anchor_for
+    summary = case_summary_for_specialist(case=case)
 
     requests = list(case.information_requests.order_by("-created_at"))
     opinion = Opinion.objects.filter(assignment=assignment).first()
     known = known_identity_for(case=case)
     anchor = date_anchor_for(case=case)
-    record(actor=user, action="case.view_deidentified", target=case,
+    record(actor=user, action=ReviewAction.CASE_VIEW_DEIDENTIFIED, target=case,
            detail={"assignment": str(assignment.public_id)})
     return SpecialistCaseView(
         assignment=assignment,
@@ -278,13 +276,11 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
 
 def released_document_get(*, user: Any, assignment: Assignment, public_id: UUID | str) -> Any:
     """A released document of the assignment's case (its rendition only), or 404."""
-    from consilium.documents.selectors import documents_released
-
     if assignment.status != AssignmentStatus.ACCEPTED or assignment.specialist.user_id != user.pk:
         raise Http404
     for document in documents_released(case=assignment.review.case):
         if str(document.public_id) == str(public_id):
-            record(actor=user, action="document.view_rendition", target=document,
+            record(actor=user, action=ReviewAction.DOCUMENT_VIEW_RENDITION, target=document,
                    detail={"assignment": str(assignment.public_id)})
             return document
     raise Http404
@@ -406,7 +402,7 @@ def panel_view(*, user: Any, review_public_id: UUID | str) -> PanelView:
     if len(pairs) < review.panel_size:
         raise Http404
     consolidation, _created = Consolidation.objects.get_or_create(review=review)
-    record(actor=user, action="review.panel_view", target=review.case)
+    record(actor=user, action=ReviewAction.REVIEW_PANEL_VIEW, target=review.case)
     return PanelView(
         review=review,
         case=deidentify_case(case=review.case, code=review.code, today=timezone.localdate()),
@@ -430,7 +426,7 @@ def follow_up_get_for_answer(*, user: Any, public_id: UUID | str) -> FollowUp:
     )
     if not (getattr(user, "is_coordinator", False) or lead.exists()):
         raise Http404
-    record(actor=user, action="follow_up.view", target=review.case,
+    record(actor=user, action=ReviewAction.FOLLOW_UP_VIEW, target=review.case,
            detail={"follow_up": str(follow_up.public_id)})
     return follow_up
 
@@ -476,8 +472,6 @@ class PatientReviewPanel:
 def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
     """The review part of the case page for its account holder (the caller has already loaded the
     case through `case_get`)."""
-    from consilium.reports.selectors import reports_of_case
-
     if case.patient.holder_id != user.pk:
         raise Http404
     review = Review.objects.filter(case=case).first()
@@ -500,7 +494,7 @@ def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
     left = max(0, settings.FOLLOW_UP_QUESTIONS - len(follow_ups))
     return PatientReviewPanel(
         seats=seats,
-        reports=reports_of_case(case=case),
+        reports=review_hooks.reports_of_case(case),
         follow_ups=follow_ups,
         follow_ups_left=left,
         rating=rating,
@@ -535,9 +529,6 @@ class CoordinatorReviewPanel:
 def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel:
     """The review part of the case page for a coordinator: the panel and each seat's state, the
     clock, requests for information, reports and follow-ups."""
-    from consilium.billing.selectors import case_paid_payment
-    from consilium.reports.selectors import reports_of_case
-
     if not getattr(user, "is_coordinator", False):
         raise Http404
     review = Review.objects.filter(case=case).first()
@@ -564,7 +555,7 @@ def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel
         assignments=assignments,
         seats_open=seats_open,
         consolidation=consolidation,
-        reports=reports_of_case(case=case),
+        reports=review_hooks.reports_of_case(case),
         follow_ups=follow_ups,
         requests=requests,
         open_request=next((r for r in requests if r.status == InformationRequestStatus.OPEN), None),
@@ -635,7 +626,7 @@ def coordinator_dashboard(*, user: Any) -> Dashboard:
     )
     total_outcomes = sum(outcome_counts.values())
     ratings = Rating.objects.aggregate(avg=Avg("score"), n=Count("id"))
-    record(actor=user, action="review.dashboard", target=user)
+    record(actor=user, action=ReviewAction.REVIEW_DASHBOARD, target=user)
     return Dashboard(
         by_status=by_status,
         reported=len(hours),
@@ -661,7 +652,7 @@ def review_work_queue(*, user: Any) -> list[Case]:
     if not getattr(user, "is_coordinator", False):
         raise Http404
     return list(
-        Case.objects.filter(status__in=[CaseStatus.READY, *REVIEW_STATUSES])
+        Case.objects.filter(status__in=REVIEW_STATUSES)
         .select_related("turnaround", "review")
         .annotate(
             accepted_seats=Count(

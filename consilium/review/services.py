@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from consilium.accounts.models import SpecialistProfile
+from consilium.accounts.models import SpecialistProfile, User
 from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
@@ -28,6 +28,8 @@ from consilium.cases.services import case_transition
 from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
+from consilium.review import hooks as review_hooks
+from consilium.review.actions import ReviewAction
 from consilium.review.models import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -80,7 +82,7 @@ def _review_code() -> str:
     return "R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
-def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
+def review_ensure(*, case: Case, actor: User, panel_size: int) -> Review:
     """The case's review, created with a fresh pseudonymous code the first time."""
     existing = Review.objects.filter(case=case).first()
     if existing is not None:
@@ -99,7 +101,7 @@ def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
                 review = Review.objects.create(
                     case=case, code=_review_code(), panel_size=panel_size, opened_by=actor
                 )
-                record(actor=actor, action="review.open", target=case,
+                record(actor=actor, action=ReviewAction.REVIEW_OPEN, target=case,
                        detail={"panel_size": panel_size})
                 return review
         except IntegrityError:
@@ -114,7 +116,7 @@ def review_ensure(*, case: Case, actor: Any, panel_size: int) -> Review:
 def assignment_offer(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     specialists: list[SpecialistProfile],
     lead: SpecialistProfile | None = None,
     panel_size: int | None = None,
@@ -124,7 +126,7 @@ def assignment_offer(
     ineligible (not verified, not accepting, at capacity, the patient's treating doctor, already
     on the case). Starts the turnaround clock at the first assignment and emails each specialist
     without anything that identifies the patient."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator assigns specialists."))
+    require(actor.is_coordinator, _("Only a coordinator assigns specialists."))
     now = now or timezone.now()
     locked = Case.objects.select_for_update().select_related("patient__holder").get(pk=case.pk)
     require(
@@ -183,11 +185,11 @@ def assignment_offer(
     for assignment in created:
         record(
             actor=actor,
-            action="assignment.offer",
+            action=ReviewAction.ASSIGNMENT_OFFER,
             target=locked,
             detail={"assignment": str(assignment.public_id), "seat": assignment.position},
         )
-    if locked.status in (CaseStatus.TRIAGE, CaseStatus.READY):
+    if locked.status == CaseStatus.TRIAGE:
         # The table starts the turnaround clock at this first assignment.
         case_transition(case=locked, to=CaseStatus.ASSIGNED, actor=actor, now=now)
     for assignment in created:
@@ -224,7 +226,7 @@ def _tell_offered(*, assignment: Assignment, review: Review, case: Case) -> None
         )
 
 
-def _own_assignment(assignment: Assignment, actor: Any) -> Assignment:
+def _own_assignment(assignment: Assignment, actor: User) -> Assignment:
     locked = (
         Assignment.objects.select_for_update()
         .select_related("review__case", "specialist__user")
@@ -235,7 +237,7 @@ def _own_assignment(assignment: Assignment, actor: Any) -> Assignment:
 
 
 @transaction.atomic
-def assignment_accept(*, assignment: Assignment, actor: Any) -> Assignment:
+def assignment_accept(*, assignment: Assignment, actor: User) -> Assignment:
     """The specialist takes the seat; when every seat is taken the review starts."""
     locked = _own_assignment(assignment, actor)
     require(locked.status == AssignmentStatus.OFFERED, _("This offer is no longer open."))
@@ -243,7 +245,7 @@ def assignment_accept(*, assignment: Assignment, actor: Any) -> Assignment:
     locked.responded_at = timezone.now()
     locked.save(update_fields=["status", "responded_at", "updated_at"])
     Opinion.objects.get_or_create(assignment=locked)
-    record(actor=actor, action="assignment.accept", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_ACCEPT, target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     review_advance(case=locked.review.case, actor=actor)
     assignment.status = locked.status
@@ -251,7 +253,7 @@ def assignment_accept(*, assignment: Assignment, actor: Any) -> Assignment:
 
 
 @transaction.atomic
-def assignment_decline(*, assignment: Assignment, actor: Any, reason: str) -> Assignment:
+def assignment_decline(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
     """The specialist declines with a reason; the seat goes back to the coordinator."""
     locked = _own_assignment(assignment, actor)
     require(locked.status == AssignmentStatus.OFFERED, _("This offer is no longer open."))
@@ -263,7 +265,7 @@ def assignment_decline(*, assignment: Assignment, actor: Any, reason: str) -> As
     locked.is_lead = False
     locked.save(update_fields=["status", "responded_at", "decline_reason", "is_lead",
                                "updated_at"])
-    record(actor=actor, action="assignment.decline", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_DECLINE, target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     _seat_freed(assignment=locked, was_lead=was_lead, why=_("declined"))
     assignment.status = locked.status
@@ -310,7 +312,7 @@ def assignment_expire_due(*, now: dt.datetime | None = None) -> int:
             assignment = Assignment.objects.select_related("review__case").get(pk=pk)
             was_lead = assignment.is_lead
             Assignment.objects.filter(pk=pk).update(is_lead=False)
-            record(actor=None, action="assignment.expire", target=assignment.review.case,
+            record(actor=None, action=ReviewAction.ASSIGNMENT_EXPIRE, target=assignment.review.case,
                    detail={"assignment": str(assignment.public_id)})
             _seat_freed(assignment=assignment, was_lead=was_lead, why=_("not answered in time"))
             expired += 1
@@ -318,10 +320,10 @@ def assignment_expire_due(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
+def assignment_withdraw(*, assignment: Assignment, actor: User) -> Assignment:
     """A coordinator takes a seat back (no answer, a conflict found late, illness) before that
     specialist's opinion is submitted."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator can do this."))
+    require(actor.is_coordinator, _("Only a coordinator can do this."))
     locked = (
         Assignment.objects.select_for_update()
         .select_related("review__case", "specialist__user")
@@ -337,7 +339,7 @@ def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
     locked.status = AssignmentStatus.WITHDRAWN
     locked.is_lead = False
     locked.save(update_fields=["status", "is_lead", "updated_at"])
-    record(actor=actor, action="assignment.withdraw", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_WITHDRAW, target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     _seat_freed(assignment=locked, was_lead=was_lead, why=_("withdrawn"))
     user = locked.specialist.user
@@ -356,9 +358,40 @@ def assignment_withdraw(*, assignment: Assignment, actor: Any) -> Assignment:
 
 
 @transaction.atomic
-def assignment_make_lead(*, assignment: Assignment, actor: Any) -> Assignment:
+def review_end_at_cancel(*, case: Case, actor: User) -> int:
+    """The case is cancelled: every seat still offered or held ends, and its specialist is told
+    their access has ended (registered with `cases.hooks` in ReviewConfig.ready). Returns how
+    many seats ended."""
+    seats = list(
+        Assignment.objects.select_for_update()
+        .filter(review__case=case, status__in=ACTIVE_ASSIGNMENT)
+        .select_related("review", "specialist__user")
+    )
+    for seat in seats:
+        seat.status = AssignmentStatus.WITHDRAWN
+        seat.is_lead = False
+        seat.save(update_fields=["status", "is_lead", "updated_at"])
+        record(actor=actor, action=ReviewAction.ASSIGNMENT_CANCEL, target=case,
+               detail={"assignment": str(seat.public_id)})
+        user = seat.specialist.user
+        with _in_language(user):
+            user_notify(
+                user=user,
+                message=_("Case %(code)s was cancelled.") % {"code": seat.review.code},
+                url=reverse("review:inbox"),
+                subject=_("Case %(code)s was cancelled") % {"code": seat.review.code},
+                body=_("Case %(code)s has been cancelled; you no longer need to work on it, "
+                       "and your access to it has ended. Thank you.")
+                % {"code": seat.review.code},
+                dedupe_key=f"assignment-cancelled:{seat.public_id}",
+            )
+    return len(seats)
+
+
+@transaction.atomic
+def assignment_make_lead(*, assignment: Assignment, actor: User) -> Assignment:
     """A coordinator names the panel's lead, who writes the consolidated opinion."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator can do this."))
+    require(actor.is_coordinator, _("Only a coordinator can do this."))
     require(assignment.is_active, _("Only a specialist holding a seat can lead."))
     status = Case.objects.values_list("status", flat=True).get(pk=assignment.review.case_id)
     require(
@@ -368,14 +401,14 @@ def assignment_make_lead(*, assignment: Assignment, actor: Any) -> Assignment:
     Assignment.objects.filter(review=assignment.review, is_lead=True).update(is_lead=False)
     Assignment.objects.filter(pk=assignment.pk).update(is_lead=True)
     assignment.is_lead = True
-    record(actor=actor, action="assignment.lead", target=assignment.review.case,
+    record(actor=actor, action=ReviewAction.ASSIGNMENT_LEAD, target=assignment.review.case,
            detail={"assignment": str(assignment.public_id)})
     return assignment
 
 
 @transaction.atomic
 def specialist_choices_set(
-    *, case: Case, actor: Any, specialists: list[SpecialistProfile]
+    *, case: Case, actor: User, specialists: list[SpecialistProfile]
 ) -> list[SpecialistChoice]:
     """In the `patient` doctor-choice mode, the patient's picks for the coordinator to confirm."""
     require(settings.DOCTOR_CHOICE == "patient", _("This service chooses the specialists."))
@@ -388,7 +421,7 @@ def specialist_choices_set(
         SpecialistChoice.objects.create(case=case, specialist=s, position=i)
         for i, s in enumerate(specialists, start=1)
     ]
-    record(actor=actor, action="case.specialist_choice", target=case,
+    record(actor=actor, action=ReviewAction.CASE_SPECIALIST_CHOICE, target=case,
            detail={"count": len(choices)})
     return choices
 
@@ -396,7 +429,7 @@ def specialist_choices_set(
 # --- Moving the review on ------------------------------------------------------------------------
 
 
-def review_advance(*, case: Case, actor: Any) -> None:
+def review_advance(*, case: Case, actor: User | None) -> None:
     """Moves the case on when its panel is complete (assigned → in review) or when every opinion
     is in (→ consolidation for a panel; the report for a single specialist). Safe to call at any
     time: it does nothing when nothing is due."""
@@ -445,12 +478,9 @@ def review_advance(*, case: Case, actor: Any) -> None:
 
 
 def _issue_report_after_commit(*, case: Case, kind: str, follow_up_id: int | None = None) -> None:
-    from consilium.reports.tasks import report_issue_task
-
     case_id = case.pk
-    transaction.on_commit(
-        lambda: report_issue_task.enqueue(case_id=case_id, kind=kind, follow_up_id=follow_up_id)
-    )
+    # The reports app queues the report (registered with `review.hooks`).
+    transaction.on_commit(lambda: review_hooks.report_due(case_id, kind, follow_up_id))
 
 
 # --- Opinions ------------------------------------------------------------------------------------
@@ -509,7 +539,7 @@ def _positions(case: Case) -> list[int]:
 
 
 @transaction.atomic
-def opinion_save(*, opinion: Opinion, actor: Any, data: Mapping[str, Any]) -> Opinion:
+def opinion_save(*, opinion: Opinion, actor: User, data: Mapping[str, Any]) -> Opinion:
     """Saves a draft as it is typed (only the fields the request carries)."""
     locked = Opinion.objects.select_for_update().select_related(
         "assignment__specialist", "assignment__review__case"
@@ -522,13 +552,13 @@ def opinion_save(*, opinion: Opinion, actor: Any, data: Mapping[str, Any]) -> Op
     changed = _apply(locked, data, _positions(locked.assignment.review.case))
     if changed:
         locked.save()
-        record(actor=actor, action="opinion.save", target=locked.assignment.review.case,
+        record(actor=actor, action=ReviewAction.OPINION_SAVE, target=locked.assignment.review.case,
                detail={"fields": sorted(set(changed))})
     return locked
 
 
 @transaction.atomic
-def opinion_submit(*, opinion: Opinion, actor: Any) -> Opinion:
+def opinion_submit(*, opinion: Opinion, actor: User) -> Opinion:
     """Locks a complete opinion; when it is the last one the review moves on."""
     locked = opinion_save(opinion=opinion, actor=actor, data={})
     case = locked.assignment.review.case
@@ -538,7 +568,7 @@ def opinion_submit(*, opinion: Opinion, actor: Any) -> Opinion:
     locked.status = OpinionStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    record(actor=actor, action="opinion.submit", target=case,
+    record(actor=actor, action=ReviewAction.OPINION_SUBMIT, target=case,
            detail={"assignment": str(locked.assignment.public_id)})
     review_advance(case=case, actor=actor)
     opinion.status = locked.status
@@ -552,7 +582,7 @@ AGREEMENT_VALUES = ("agree", "partly", "differ")
 
 @transaction.atomic
 def consolidation_save(
-    *, consolidation: Consolidation, actor: Any, data: Mapping[str, Any]
+    *, consolidation: Consolidation, actor: User, data: Mapping[str, Any]
 ) -> Consolidation:
     """Saves the lead's draft of the panel's opinion and the agreement per section."""
     locked = Consolidation.objects.select_for_update().select_related("review__case").get(
@@ -578,13 +608,13 @@ def consolidation_save(
     if changed:
         locked.author = actor
         locked.save()
-        record(actor=actor, action="consolidation.save", target=locked.review.case,
+        record(actor=actor, action=ReviewAction.CONSOLIDATION_SAVE, target=locked.review.case,
                detail={"fields": sorted(set(changed))})
     return locked
 
 
 @transaction.atomic
-def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consolidation:
+def consolidation_submit(*, consolidation: Consolidation, actor: User) -> Consolidation:
     """Locks the panel's opinion and has the signed report made."""
     locked = consolidation_save(consolidation=consolidation, actor=actor, data={})
     case = locked.review.case
@@ -601,7 +631,7 @@ def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consoli
     locked.status = OpinionStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    record(actor=actor, action="consolidation.submit", target=case)
+    record(actor=actor, action=ReviewAction.CONSOLIDATION_SUBMIT, target=case)
     _issue_report_after_commit(case=case, kind="opinion")
     consolidation.status = locked.status
     return locked
@@ -611,7 +641,7 @@ def consolidation_submit(*, consolidation: Consolidation, actor: Any) -> Consoli
 
 
 @transaction.atomic
-def follow_up_ask(*, case: Case, actor: Any, question: str) -> FollowUp:
+def follow_up_ask(*, case: Case, actor: User, question: str) -> FollowUp:
     """The patient asks a question about the delivered opinion (at most FOLLOW_UP_QUESTIONS);
     the lead specialist is asked to answer."""
     locked = Case.objects.select_for_update().select_related("patient").get(pk=case.pk)
@@ -632,7 +662,7 @@ def follow_up_ask(*, case: Case, actor: Any, question: str) -> FollowUp:
     )
     follow_up = FollowUp.objects.create(review=review, asked_by=actor,
                                         question=question.strip())
-    record(actor=actor, action="follow_up.ask", target=locked,
+    record(actor=actor, action=ReviewAction.FOLLOW_UP_ASK, target=locked,
            detail={"follow_up": str(follow_up.public_id)})
     lead = review.assignments.filter(status=AssignmentStatus.ACCEPTED, is_lead=True).select_related(
         "specialist__user"
@@ -656,7 +686,7 @@ def follow_up_ask(*, case: Case, actor: Any, question: str) -> FollowUp:
 
 
 @transaction.atomic
-def follow_up_answer(*, follow_up: FollowUp, actor: Any, answer: str) -> FollowUp:
+def follow_up_answer(*, follow_up: FollowUp, actor: User, answer: str) -> FollowUp:
     """The lead (or a coordinator on the panel's behalf) answers; a signed addendum follows."""
     locked = FollowUp.objects.select_for_update().select_related("review__case").get(
         pk=follow_up.pk
@@ -669,7 +699,7 @@ def follow_up_answer(*, follow_up: FollowUp, actor: Any, answer: str) -> FollowU
     locked.answered_by = actor
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at", "updated_at"])
-    record(actor=actor, action="follow_up.answer", target=locked.review.case,
+    record(actor=actor, action=ReviewAction.FOLLOW_UP_ANSWER, target=locked.review.case,
            detail={"follow_up": str(locked.public_id)})
     _issue_report_after_commit(case=locked.review.case, kind="addendum", follow_up_id=locked.pk)
     follow_up.answered_at = locked.answered_at
@@ -677,7 +707,7 @@ def follow_up_answer(*, follow_up: FollowUp, actor: Any, answer: str) -> FollowU
 
 
 @transaction.atomic
-def rating_give(*, case: Case, actor: Any, score: int, comment: str = "") -> Rating:
+def rating_give(*, case: Case, actor: User, score: int, comment: str = "") -> Rating:
     """The patient rates the service once, after the opinion is delivered."""
     require(case.patient.holder_id == actor.pk, _("Only the account holder can rate."))
     require(case.status in (CaseStatus.REPORTED, CaseStatus.CLOSED),
@@ -688,14 +718,14 @@ def rating_give(*, case: Case, actor: Any, score: int, comment: str = "") -> Rat
             _("You have already rated this opinion. Thank you."))
     rating = Rating.objects.create(review=review, given_by=actor, score=score,
                                    comment=comment.strip())
-    record(actor=actor, action="review.rate", target=case, detail={"score": score})
+    record(actor=actor, action=ReviewAction.REVIEW_RATE, target=case, detail={"score": score})
     return rating
 
 
 @transaction.atomic
-def review_close(*, case: Case, actor: Any) -> Case:
+def review_close(*, case: Case, actor: User) -> Case:
     """A coordinator closes a delivered case (the record stays for the patient)."""
-    require(getattr(actor, "is_coordinator", False), _("Only a coordinator closes cases."))
+    require(actor.is_coordinator, _("Only a coordinator closes cases."))
     return case_transition(case=case, to=CaseStatus.CLOSED, actor=actor)
 
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consilium.accounts.models import User
+from consilium.audit.services import record
 from consilium.cases.forms import InformationRequestForm
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import case_get
@@ -24,7 +26,10 @@ from consilium.cases.services import information_request_create
 from consilium.cases.workflow import ASSIGNABLE
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
+from consilium.documents.files import rendition_open, rendition_verify
+from consilium.insights.identity import date_anchor_for
 from consilium.review import services
+from consilium.review.actions import ReviewAction
 from consilium.review.forms import (
     AssignForm,
     ConsolidationForm,
@@ -108,16 +113,20 @@ def _case_page(
 @login_required
 @require_GET
 def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     return _case_page(request, item)
 
 
 @login_required
 @require_POST
 def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     try:
-        services.assignment_accept(assignment=item, actor=request.user)
+        services.assignment_accept(assignment=item, actor=cast(User, request.user))
     except DomainError as error:
         _error(request, error)
         return redirect("review:inbox")
@@ -129,11 +138,13 @@ def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.assignment_decline(assignment=item, actor=request.user,
+            services.assignment_decline(assignment=item, actor=cast(User, request.user),
                                         reason=form.cleaned_data["reason"])
         except DomainError as error:
             _error(request, error)
@@ -152,14 +163,14 @@ def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the draft: the htmx autosave gets a one-line status, a plain post comes back to the
     page. Submitting asks for a confirmation first."""
-    item = assignment_get(user=request.user, public_id=public_id, action="opinion.edit")
+    item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
     opinion = Opinion.objects.get(assignment=item)
     questions = list(item.review.case.questions.only("position"))
     form = OpinionForm(request.POST, instance=Opinion.objects.get(pk=opinion.pk),
                        questions=questions)
     form.is_valid()
     try:
-        saved = services.opinion_save(opinion=opinion, actor=request.user,
+        saved = services.opinion_save(opinion=opinion, actor=cast(User, request.user),
                                       data=form.changed_data_only())
     except DomainError as error:
         if request.headers.get("HX-Request"):
@@ -184,13 +195,13 @@ def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Confirm, then lock the opinion: it cannot be changed afterwards."""
-    item = assignment_get(user=request.user, public_id=public_id, action="opinion.edit")
+    item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
     opinion = Opinion.objects.get(assignment=item)
     if opinion.status == OpinionStatus.SUBMITTED:
         return redirect("review:assignment", public_id=item.public_id)
     if request.method == "POST":
         try:
-            services.opinion_submit(opinion=opinion, actor=request.user)
+            services.opinion_submit(opinion=opinion, actor=cast(User, request.user))
         except DomainError as error:
             _error(request, error)
             return redirect("review:assignment", public_id=item.public_id)
@@ -208,13 +219,15 @@ def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A specialist asks the patient for something missing (the clock pauses)."""
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     if item.status != AssignmentStatus.ACCEPTED:
         raise Http404
     form = InformationRequestForm(request.POST)
     if form.is_valid():
         try:
-            information_request_create(case=item.review.case, actor=request.user,
+            information_request_create(case=item.review.case, actor=cast(User, request.user),
                                        message=form.cleaned_data["message"],
                                        wanted=form.cleaned_data["wanted"])
         except DomainError as error:
@@ -231,9 +244,10 @@ def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def rendition(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
     """The de-identified rendition of a released document (never the original)."""
-    from consilium.documents.files import rendition_open, rendition_verify
 
-    item = assignment_get(user=request.user, public_id=public_id, action="assignment.view")
+    item = assignment_get(
+        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+    )
     document = released_document_get(user=request.user, assignment=item, public_id=document_id)
     try:
         rendition_verify(document=document)
@@ -266,9 +280,9 @@ def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
         try:
             saved = services.consolidation_save(consolidation=view.consolidation,
-                                                actor=request.user, data=data)
+                                                actor=cast(User, request.user), data=data)
             if request.POST.get("action") == "submit":
-                services.consolidation_submit(consolidation=saved, actor=request.user)
+                services.consolidation_submit(consolidation=saved, actor=cast(User, request.user))
                 messages.success(request, _("The panel's opinion is submitted. The signed report "
                                             "is being prepared and will be sent to the patient."))
                 return redirect("review:panel", public_id=view.review.public_id)
@@ -324,7 +338,7 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = FollowUpAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.follow_up_answer(follow_up=item, actor=request.user,
+            services.follow_up_answer(follow_up=item, actor=cast(User, request.user),
                                       answer=form.cleaned_data["answer"])
         except DomainError as error:
             _error(request, error)
@@ -334,7 +348,6 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if getattr(request.user, "is_specialist", False):
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
-    from consilium.insights.identity import date_anchor_for
     from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 
     question = redact_text(item.question, known=known_identity_for(case=review.case),
@@ -353,7 +366,7 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def assign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The ranked proposals with a reason each; the coordinator accepts or changes them."""
     user = _coordinator_only(request)
-    case = case_get(user=user, public_id=public_id, action="review.assign_view")
+    case = case_get(user=user, public_id=public_id, action=ReviewAction.REVIEW_ASSIGN_VIEW)
     if case.status not in ASSIGNABLE:
         messages.info(request, _("Specialists can be assigned only between triage and the "
                                  "opinion: this case is “%(status)s”.")
@@ -395,7 +408,7 @@ def _seat_change(
     request: HttpRequest, public_id: UUID, change: Any, done: str = ""
 ) -> HttpResponse:
     user = _coordinator_only(request)
-    seat = seat_get(user=user, public_id=public_id, action="assignment.view_staff")
+    seat = seat_get(user=user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW_STAFF)
     try:
         change(assignment=seat, actor=user)
     except DomainError as error:
@@ -443,10 +456,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def work_queue(request: HttpRequest) -> HttpResponse:
-    from consilium.audit.services import record
 
     cases = review_work_queue(user=request.user)
-    record(actor=request.user, action="review.work_queue",
+    record(actor=request.user, action=ReviewAction.REVIEW_WORK_QUEUE,
            target=cast(Any, request.user), detail={"count": len(cases)})
     return render(request, "review/work_queue.html", {"cases": cases, "now": timezone.now()})
 
@@ -466,7 +478,7 @@ def ask(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            services.follow_up_ask(case=case, actor=request.user,
+            services.follow_up_ask(case=case, actor=cast(User, request.user),
                                    question=form.cleaned_data["question"])
         except DomainError as error:
             _error(request, error)
@@ -485,7 +497,8 @@ def rate(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.rating_give(case=case, actor=request.user, score=form.cleaned_data["score"],
+            services.rating_give(case=case, actor=cast(User, request.user),
+                                 score=form.cleaned_data["score"],
                                  comment=form.cleaned_data["comment"])
         except DomainError as error:
             _error(request, error)
@@ -529,7 +542,7 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
         chosen = {p.pk: p for p in profiles}
         try:
             services.specialist_choices_set(
-                case=case, actor=request.user,
+                case=case, actor=cast(User, request.user),
                 specialists=[chosen[i] for i in form.cleaned_data["specialists"] if i in chosen],
             )
         except DomainError as error:

@@ -60,7 +60,7 @@ def test_drafts_and_assigned_cases_are_not_in_the_queue(
 ) -> None:
     draft = make_complete_draft(patient)
     ready = submitted(patient, hours_ago=3)
-    case_transition(case=ready, to=CaseStatus.READY, actor=coordinator)
+    case_transition(case=ready, to=CaseStatus.ASSIGNED, actor=coordinator)
     login_with_2fa(client, coordinator)
     page = client.get(reverse("cases:triage_queue")).content.decode()
     assert draft.reference not in page and ready.reference not in page

@@ -113,6 +113,9 @@ cases:emergency                      draft               GET    case.red_flags_v
 cases:submit                         draft               GET    case.submit_view      ok      ok    404   404   404   404   login
 cases:submit                         draft               POST   case.submit_view      go      go    404   404   404   404   login
 cases:submit                         submitted           GET    case.submit_view      go      go    404   404   404   404   login
+cases:cancel                         draft               GET    case.cancel_view      ok      ok    404   404   404   404   login
+cases:cancel                         draft               POST   case.cancel           go      go    404   404   404   404   login
+cases:cancel                         submitted           GET    case.cancel_view      ok      ok    404   ok    404   ok    login
 documents:case_documents             draft               GET    document.list         ok      ok    404   404   404   404   login
 documents:case_documents             submitted           GET    document.list         ok      ok    404   ok    404   ok    login
 documents:upload                     draft               POST   document.upload       go      go    404   404   404   404   login

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from consilium.core.management.demo import DEMO_PASSWORD, demo_seed
+from consilium.demo.seeding import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):

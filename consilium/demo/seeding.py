@@ -20,6 +20,19 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
+from consilium.billing.services import payment_record_offline, payment_start
+from consilium.cases import services as cases
+from consilium.cases.models import Case, IntakeStep
+from consilium.consent.services import consent_sign
+from consilium.core.crypto import patient_data_key
+from consilium.core.storage import encrypted_write_bytes
+from consilium.documents.services import document_create, document_process, document_release
+from consilium.documents.upload import ReceivedFile
+from consilium.insights.services import case_summary_approve, case_summary_get_or_draft
+from consilium.patients.models import Relationship
+from consilium.patients.services import patient_create
+from consilium.reports.services import report_issue
+from consilium.review import services as review
 
 logger = logging.getLogger(__name__)
 
@@ -280,10 +293,6 @@ def _specialist_ensure(
 def _demo_case_ensure(*, holder: User) -> Any:
     """The patient's half-finished request: details and condition filled, history in part, three
     questions; documents, consent and payment still to do."""
-    from consilium.cases import services as cases
-    from consilium.cases.models import Case, IntakeStep
-    from consilium.patients.models import Relationship
-    from consilium.patients.services import patient_create
 
     existing = Case.objects.filter(patient__holder=holder).order_by("created_at").first()
     if existing is not None:
@@ -350,14 +359,6 @@ def _demo_document_ensure(
     returns whether the case has a document."""
     if case.documents.exists():
         return True
-    try:
-        from consilium.core.crypto import patient_data_key
-        from consilium.core.storage import encrypted_write_bytes
-        from consilium.documents.services import document_create
-        from consilium.documents.upload import ReceivedFile
-    except ImportError:
-        # The documents app is not there yet in this checkout; the demo works without it.
-        return False
     name, category, html = report or ("biopsy-report.pdf", "pathology", "")
     data = demo_report_pdf(html) if html else demo_report_pdf()
     storage_key, size, sha256 = encrypted_write_bytes(
@@ -427,10 +428,6 @@ def _demo_submitted_case(*, holder: User, patient: Any, diagnosis: str, review_t
                          coordinator: User) -> Any:
     from decimal import Decimal
 
-    from consilium.billing.services import payment_record_offline, payment_start
-    from consilium.cases import services as cases
-    from consilium.consent.services import consent_sign
-
     area = "heart" if "aortic" in diagnosis else "cancer"
     case = cases.case_create(patient=patient, actor=holder)
     cases.case_save_condition(case=case, actor=holder, data={
@@ -490,8 +487,6 @@ def _father_report(diagnosis: str) -> tuple[str, str, str]:
 def _demo_prepare_for_specialists(*, case: Any, coordinator: User) -> None:
     """What a coordinator does before assigning: the reports read and their redaction released,
     the drafted summary approved. (The waiting case is left for the demo's coordinator to do.)"""
-    from consilium.documents.services import document_process, document_release
-    from consilium.insights.services import case_summary_approve, case_summary_get_or_draft
 
     for document in case.documents.all():
         document = document_process(document=document)
@@ -504,10 +499,6 @@ def _demo_review_cases_ensure(*, coordinator: User, specialists: list[Specialist
                               password_hash: str) -> list[Any]:
     """Kavita's father's requests: one waiting for triage, one with a panel of three (two
     accepted, one offer open), one with its signed report delivered. Made once."""
-    from consilium.cases.models import Case
-    from consilium.patients.services import patient_create
-    from consilium.reports.services import report_issue
-    from consilium.review import services as review
 
     holder = _user_ensure(email=SECOND_PATIENT_EMAIL, full_name=SECOND_HOLDER["full_name"],
                           role=Role.PATIENT, phone=SECOND_HOLDER["phone"],

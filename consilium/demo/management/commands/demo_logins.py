@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 
 from consilium.accounts.models import Role, User
-from consilium.core.management.demo import (
+from consilium.cases.models import Case
+from consilium.demo.seeding import (
     DEMO_BACKUP_CODES,
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -65,7 +66,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Or add the demo authenticator secret {demo_totp_secret()} to an authenticator app."
         )
-        from consilium.cases.models import Case
 
         draft = (
             Case.objects.filter(patient__holder__email=f"patient@{DEMO_DOMAIN}")

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
 from consilium.audit.models import AuditEvent
 from consilium.cases.models import Case, CaseStatus
-from consilium.core.management.demo import (
+from consilium.demo.seeding import (
     ADMIN_EMAIL,
     DEMO_BACKUP_CODES,
     DEMO_PASSWORD,
