@@ -31,8 +31,8 @@ FORBIDDEN_TYPES = frozenset({"/EmbeddedFile"})
 def image_strip_metadata(
     *, source: DecryptingReader, content_type: str, data_key: bytes
 ) -> tuple[str, int, str]:
-    """Re-encodes a JPEG or PNG without EXIF, XMP or text chunks, upright (the EXIF orientation
-    applied first). Returns the new encrypted file's (key, size, SHA-256)."""
+    """Re-encodes a JPEG or PNG without EXIF, XMP, comments or text chunks, upright (the EXIF
+    orientation applied first). Returns the new encrypted file's (key, size, SHA-256)."""
     fmt = "JPEG" if content_type == JPEG else "PNG"
     unreadable = _("This photo could not be opened. Please take the photo again or upload a PDF.")
     try:
@@ -50,7 +50,14 @@ def image_strip_metadata(
         raise DomainError(_("This photo is too large to open safely.")) from None
     except (OSError, SyntaxError, ValueError):
         raise DomainError(unreadable) from None
+    # Nothing but pixels: Pillow writes back what it read into `info` (a JPEG comment, which may
+    # hold a name or HTML, among others), so only the colour profile and PNG transparency are
+    # carried over.
+    transparency = image.info.get("transparency") if fmt == "PNG" else None
+    image.info = {}
     options: dict[str, Any] = {"icc_profile": icc_profile} if icc_profile else {}
+    if transparency is not None:
+        options["transparency"] = transparency
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L", "CMYK"):
             image = image.convert("RGB")
