@@ -6,6 +6,7 @@ Both read the plaintext through the decrypting reader, so it never touches disk 
 
 from __future__ import annotations
 
+import io
 import warnings
 from typing import Any, BinaryIO, cast
 
@@ -15,7 +16,7 @@ from PIL import Image, ImageOps
 
 from consilium.core.crypto import DecryptingReader
 from consilium.core.errors import DomainError
-from consilium.core.storage import encrypted_open_write
+from consilium.core.storage import encrypted_open_write, encrypted_write_bytes
 from consilium.documents.upload import JPEG
 
 # A 48-megapixel phone photo passes; a decompression bomb (a small file that decodes to gigabytes)
@@ -101,9 +102,30 @@ def _walk(obj: Any) -> str | None:
     return None
 
 
-def pdf_check(*, source: DecryptingReader) -> None:
+def _disarm(pdf: pikepdf.Pdf) -> bool:
+    """Removes every action that runs without the reader asking: the document's open action and
+    the additional actions (/AA) of the document, its pages, annotations and form fields, whatever
+    they do (a /URI or /SubmitForm calls out as surely as JavaScript). Links stay. True when
+    something was removed."""
+    removed = False
+    if "/OpenAction" in pdf.Root:
+        del pdf.Root["/OpenAction"]
+        removed = True
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            obj = obj.stream_dict
+        if isinstance(obj, pikepdf.Dictionary) and "/AA" in obj:
+            del obj["/AA"]
+            removed = True
+    return removed
+
+
+def pdf_check(*, source: DecryptingReader, data_key: bytes) -> tuple[str, int, str] | None:
     """Refuses a PDF that needs a password, is damaged beyond repair, or carries JavaScript,
-    launch actions or embedded files."""
+    launch actions or embedded files. A PDF with actions that run by themselves is kept
+    disarmed: returns the new encrypted file's (key, size, SHA-256), or None when the upload is
+    kept as it is."""
+    disarmed: bytes | None = None
     try:
         with pikepdf.open(cast(BinaryIO, source)) as pdf:
             found = _walk(pdf.trailer)
@@ -111,6 +133,10 @@ def pdf_check(*, source: DecryptingReader) -> None:
                 found = found or _walk(obj)
                 if found:
                     break
+            if not found and _disarm(pdf):
+                buffer = io.BytesIO()
+                pdf.save(buffer)
+                disarmed = buffer.getvalue()
     except pikepdf.PasswordError:
         raise DomainError(
             _("This PDF is protected by a password, so our doctors could not open it. Please "
@@ -127,3 +153,6 @@ def pdf_check(*, source: DecryptingReader) -> None:
             _("This PDF contains scripts, actions or attached files, which we do not accept for "
               "safety. Please print it again as a plain PDF, or upload a photo of the report.")
         )
+    if disarmed is None:
+        return None
+    return encrypted_write_bytes(data=disarmed, data_key=data_key)

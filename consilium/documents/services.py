@@ -93,7 +93,9 @@ def document_create(
     try:
         with encrypted_open_read(key=received.storage_key, data_key=data_key) as source:
             if received.content_type == PDF:
-                pdf_check(source=source)
+                disarmed = pdf_check(source=source, data_key=data_key)
+                if disarmed:
+                    storage_key, size, sha256 = disarmed
             else:
                 storage_key, size, sha256 = image_strip_metadata(
                     source=source, content_type=received.content_type, data_key=data_key
