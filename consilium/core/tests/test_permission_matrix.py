@@ -83,6 +83,7 @@ MATRIX = """
 url                                  object              method audit                 patient proxy other coord spec  admin anon
 core:home                            -                   GET    -                     go      go    go    go    go    go    ok
 accounts:register                    -                   GET    -                     go      go    go    go    go    go    ok
+accounts:register_sent               -                   GET    -                     ok      ok    ok    ok    ok    ok    ok
 accounts:login                       -                   GET    -                     go      go    go    go    go    go    ok
 accounts:logout                      -                   POST   -                     go      go    go    go    go    go    go
 accounts:verify_email                email-link          GET    -                     go      go    go    go    go    go    login
