@@ -222,6 +222,11 @@ FILES_S3_ENDPOINT = env("CONSILIUM_FILES_S3_ENDPOINT")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CASE_UPLOAD_LIMIT_BYTES = int(env("CONSILIUM_CASE_UPLOAD_LIMIT_BYTES", str(75 * 1024 * 1024)))
+# What one PDF may ask of the worker: pages per file, the area of any page (1 m² is A0, the
+# largest paper a report is printed on), and seconds of reading before it is given up.
+DOCUMENT_MAX_PAGES = int(env("CONSILIUM_DOCUMENT_MAX_PAGES", "300"))
+DOCUMENT_MAX_PAGE_AREA_M2 = float(env("CONSILIUM_DOCUMENT_MAX_PAGE_AREA_M2", "1.05"))
+DOCUMENT_READ_SECONDS = int(env("CONSILIUM_DOCUMENT_READ_SECONDS", "600"))
 
 TASKS = {
     "default": {

@@ -11,6 +11,7 @@ import warnings
 from typing import Any, BinaryIO, cast
 
 import pikepdf
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
@@ -120,6 +121,35 @@ def _disarm(pdf: pikepdf.Pdf) -> bool:
     return removed
 
 
+_M2_PER_PT2 = (0.0254 / 72) ** 2
+
+
+def _page_limits_check(pdf: pikepdf.Pdf) -> None:
+    """Refuses more pages than DOCUMENT_MAX_PAGES, or a page larger than
+    DOCUMENT_MAX_PAGE_AREA_M2: each is work for the worker that a file of a few bytes can ask."""
+    count = len(pdf.pages)
+    if count > settings.DOCUMENT_MAX_PAGES:
+        raise DomainError(
+            _("This PDF has %(count)s pages; we accept up to %(limit)s pages in one file. Please "
+              "upload the reports that matter for this question, or split the file into "
+              "several.") % {"count": count, "limit": settings.DOCUMENT_MAX_PAGES}
+        )
+    for number, page in enumerate(pdf.pages, 1):
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        unit = float(page.obj.get("/UserUnit", 1))
+        area = abs(x1 - x0) * abs(y1 - y0) * unit * unit * _M2_PER_PT2
+        if area > settings.DOCUMENT_MAX_PAGE_AREA_M2:
+            raise DomainError(
+                _("Page %(number)s of this PDF is too large (%(width)s × %(height)s cm), larger "
+                  "than any printed report. Please save or print it again on normal-sized "
+                  "pages, or upload a photo of the report.") % {
+                    "number": number,
+                    "width": round(abs(x1 - x0) * unit * 2.54 / 72),
+                    "height": round(abs(y1 - y0) * unit * 2.54 / 72),
+                }
+            )
+
+
 def pdf_check(*, source: DecryptingReader, data_key: bytes) -> tuple[str, int, str] | None:
     """Refuses a PDF that needs a password, is damaged beyond repair, or carries JavaScript,
     launch actions or embedded files. A PDF with actions that run by themselves is kept
@@ -133,6 +163,8 @@ def pdf_check(*, source: DecryptingReader, data_key: bytes) -> tuple[str, int, s
                 found = found or _walk(obj)
                 if found:
                     break
+            if not found:
+                _page_limits_check(pdf)
             if not found and _disarm(pdf):
                 buffer = io.BytesIO()
                 pdf.save(buffer)
