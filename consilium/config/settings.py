@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "consilium.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "consilium.core.middleware.PrivacyHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "consilium.config.urls"
@@ -194,6 +196,34 @@ if env_bool("CONSILIUM_BEHIND_PROXY", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Scripts only from our own static files (and Razorpay's checkout on the payment page): no inline
+# script or handler runs, so an injected <script> or onerror= does nothing. Inline style
+# attributes are allowed (redaction boxes are positioned with them); style elements are not.
+_RAZORPAY = ["https://checkout.razorpay.com", "https://api.razorpay.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_RAZORPAY],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *_RAZORPAY, "https://lumberjack.razorpay.com"],
+        "frame-src": _RAZORPAY,
+        "form-action": ["'self'", *_RAZORPAY],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Nothing here needs a device sensor; payment is allowed for Razorpay's frame only.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), usb=(), serial=(), bluetooth=(), hid=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    'payment=(self "https://api.razorpay.com")'
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]

@@ -56,7 +56,8 @@ class Visit:
             self.page.screenshot(
                 path=str(self.shots / f"{self.who}-{self.count:02d}-{name}.png"), full_page=True
             )
-        self.page.add_script_tag(path=str(AXE))
+        # Evaluated, not added as a <script>: the page's CSP refuses inline scripts.
+        self.page.evaluate(AXE.read_text())
         violations = self.page.evaluate(
             """async () => {
                 const result = await axe.run(document, {resultTypes: ["violations"]});
