@@ -237,16 +237,21 @@ def user_resend_verification(*, user: User) -> None:
 
 # Failures are counted per (account, address) pair and per address, never per account alone:
 # an attacker hammering one account from one address blocks only that address, so the real user
-# signing in from their own phone is never locked out.
+# signing in from their own phone is never locked out. The pair is strict (5 in 15 minutes). The
+# address alone is counted much higher and over an hour: one address is often many people (an
+# office or hospital behind NAT, a mobile carrier's gateway, or every visitor when the app runs
+# behind a proxy without CONSILIUM_BEHIND_PROXY), and their mistakes must not lock each other out.
 PAIR_LIMIT = 5
-IP_LIMIT = 20
 THROTTLE_WINDOW_SECONDS = 15 * 60
+IP_LIMIT = 300
+IP_WINDOW_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
 class _Counter:
     key: str
     limit: int
+    window: int
 
 
 def _hash(value: str) -> str:
@@ -256,8 +261,9 @@ def _hash(value: str) -> str:
 
 def _login_counters(*, email: str, ip: str) -> list[_Counter]:
     return [
-        _Counter(f"accounts:login:pair:{_hash(email.strip().lower() + '|' + ip)}", PAIR_LIMIT),
-        _Counter(f"accounts:login:ip:{_hash(ip)}", IP_LIMIT),
+        _Counter(f"accounts:login:pair:{_hash(email.strip().lower() + '|' + ip)}", PAIR_LIMIT,
+                 THROTTLE_WINDOW_SECONDS),
+        _Counter(f"accounts:login:ip:{_hash(ip)}", IP_LIMIT, IP_WINDOW_SECONDS),
     ]
 
 
@@ -278,7 +284,7 @@ def login_throttle_record_failure(*, email: str, ip: str) -> None:
     for counter in _login_counters(email=email, ip=ip):
         state: dict[str, Any] | None = cache.get(counter.key)
         if not state or state["reset_at"] <= now:
-            state = {"count": 0, "reset_at": now + THROTTLE_WINDOW_SECONDS}
+            state = {"count": 0, "reset_at": now + counter.window}
         state["count"] += 1
         cache.set(counter.key, state, math.ceil(state["reset_at"] - now))
 
