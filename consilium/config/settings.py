@@ -97,7 +97,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "consilium.core.middleware.PrivacyHeadersMiddleware",
+    "consilium.core.middleware.SignedOutPostMiddleware",
 ]
+CSRF_FAILURE_VIEW = "consilium.core.views.csrf_failure"
 
 ROOT_URLCONF = "consilium.config.urls"
 WSGI_APPLICATION = "consilium.config.wsgi.application"

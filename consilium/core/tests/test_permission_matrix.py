@@ -514,6 +514,9 @@ def outcome_of(response: HttpResponseBase, client: Client) -> str:
             # The admin's sign-in page only relays: to ours, to the page, or to a 404.
             return outcome_of(client.get(location), client)
         return {SIGN_IN: "login", TWO_FACTOR: "2fa"}.get(path, "go")
+    if response.status_code == 401 and SIGN_IN in response.content.decode():
+        # A post from someone signed out: the page that keeps what was typed, with a sign-in link.
+        return "login"
     return "ok" if response.status_code == 200 else str(response.status_code)
 
 
