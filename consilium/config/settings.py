@@ -46,9 +46,21 @@ SECRET_KEY = env("CONSILIUM_SECRET_KEY") or _local_secret(
     "secret_key", lambda: secrets.token_urlsafe(64)
 )
 # Wraps each patient's data key (AES-256-GCM); base64 of 32 bytes. Losing it loses every file.
-MASTER_KEY = env("CONSILIUM_MASTER_KEY") or _local_secret(
-    "master_key", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode()
-)
+# In production it comes from the environment (CONSILIUM_MASTER_KEY, set by a secret manager) or
+# from a file held outside the data directory (CONSILIUM_MASTER_KEY_FILE, such as a mounted
+# secret); the demo's key in var/ beside the encrypted files is refused when CONSILIUM_HTTPS=1
+# (consilium.core.checks). MASTER_KEY_PATH is the file it was read from, if any.
+MASTER_KEY_PATH: Path | None = None
+if env("CONSILIUM_MASTER_KEY"):
+    MASTER_KEY = env("CONSILIUM_MASTER_KEY")
+elif env("CONSILIUM_MASTER_KEY_FILE"):
+    MASTER_KEY_PATH = Path(env("CONSILIUM_MASTER_KEY_FILE"))
+    MASTER_KEY = MASTER_KEY_PATH.read_text().strip()
+else:
+    MASTER_KEY_PATH = VAR_DIR / "master_key"
+    MASTER_KEY = _local_secret(
+        "master_key", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode()
+    )
 DEBUG = env_bool("CONSILIUM_DEBUG", False)
 ALLOWED_HOSTS = env_list("CONSILIUM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CONSILIUM_CSRF_TRUSTED_ORIGINS", "")
