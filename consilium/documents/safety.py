@@ -7,6 +7,7 @@ Both read the plaintext through the decrypting reader, so it never touches disk 
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from typing import Any, BinaryIO, cast
 
@@ -135,19 +136,32 @@ def _page_limits_check(pdf: pikepdf.Pdf) -> None:
               "several.") % {"count": count, "limit": settings.DOCUMENT_MAX_PAGES}
         )
     for number, page in enumerate(pdf.pages, 1):
-        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-        unit = float(page.obj.get("/UserUnit", 1))
-        area = abs(x1 - x0) * abs(y1 - y0) * unit * unit * _M2_PER_PT2
-        if area > settings.DOCUMENT_MAX_PAGE_AREA_M2:
+        x0, y0, x1, y1 = (_number(v, 0.0) for v in page.mediabox)
+        unit = _number(page.obj.get("/UserUnit", 1), 1.0)
+        width, height = abs(x1 - x0) * unit, abs(y1 - y0) * unit
+        if not width * height * _M2_PER_PT2 <= settings.DOCUMENT_MAX_PAGE_AREA_M2:
             raise DomainError(
                 _("Page %(number)s of this PDF is too large (%(width)s × %(height)s cm), larger "
                   "than any printed report. Please save or print it again on normal-sized "
                   "pages, or upload a photo of the report.") % {
-                    "number": number,
-                    "width": round(abs(x1 - x0) * unit * 2.54 / 72),
-                    "height": round(abs(y1 - y0) * unit * 2.54 / 72),
+                    "number": number, "width": _centimetres(width),
+                    "height": _centimetres(height),
                 }
             )
+
+
+def _number(value: Any, default: float) -> float:
+    """A PDF number as a float: the default for something that is not a number (a hostile file
+    can put a name where a size goes), infinity for a number too large to be finite."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else math.inf
+
+
+def _centimetres(points: float) -> str:
+    return f"{points * 2.54 / 72:.0f}" if points < 1e9 else "∞"
 
 
 def pdf_check(*, source: DecryptingReader, data_key: bytes) -> tuple[str, int, str] | None:
