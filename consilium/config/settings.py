@@ -271,6 +271,8 @@ CASE_UPLOAD_LIMIT_BYTES = int(env("CONSILIUM_CASE_UPLOAD_LIMIT_BYTES", str(75 * 
 DOCUMENT_MAX_PAGES = int(env("CONSILIUM_DOCUMENT_MAX_PAGES", "300"))
 DOCUMENT_MAX_PAGE_AREA_M2 = float(env("CONSILIUM_DOCUMENT_MAX_PAGE_AREA_M2", "1.05"))
 DOCUMENT_READ_SECONDS = int(env("CONSILIUM_DOCUMENT_READ_SECONDS", "600"))
+# Address space of the background worker (`manage.py worker`); 0 for no limit.
+WORKER_MEMORY_MB = int(env("CONSILIUM_WORKER_MEMORY_MB", "4096"))
 
 TASKS = {
     "default": {
