@@ -19,7 +19,7 @@ trap cleanup EXIT INT TERM
 uv run --frozen gunicorn consilium.config.wsgi:application --bind "$HOST:$PORT" \
   --workers "${CONSILIUM_WEB_WORKERS:-2}" --timeout 120 --access-logfile - --no-control-socket &
 pids+=($!)
-$PY manage.py db_worker --queue-name default --interval 1 &
+$PY manage.py worker --queue-name default --interval 1 &
 pids+=($!)
 $PY manage.py scheduler &
 pids+=($!)

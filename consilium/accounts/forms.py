@@ -80,12 +80,8 @@ class RegistrationForm(forms.Form):
     )
 
     def clean_email(self) -> str:
+        # Whether the address has an account is never said here: the owner is told by email.
         email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this email address already exists. Sign in, or reset your "
-                  "password if you have forgotten it.")
-            )
         return email
 
     def clean_phone(self) -> str:

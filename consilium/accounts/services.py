@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
@@ -49,17 +50,25 @@ def user_register(
     relationship_to_patient: str,
     preferred_language: str = "en",
     ip: str | None = None,
-) -> User:
-    """Creates a patient account and queues the verification email in the same transaction."""
+) -> User | None:
+    """Creates a patient account and queues the verification email in the same transaction.
+    For an address that has an account, creates nothing and emails its owner instead; returns
+    None. The caller answers the same way in both cases, so the answer reveals no account."""
     email = email.strip().lower()
-    require(
-        not User.objects.filter(email__iexact=email).exists(),
-        _("An account with this email address already exists. Sign in, or reset your password."),
-    )
     require(
         relationship_to_patient in Relationship.values,
         _("Choose who the request is for."),
     )
+    require(_registration_ip_allowed(ip=ip or ""), _throttled_message(3600))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # As long as creating an account takes, so the time taken says nothing either.
+        make_password(password)
+        if _registration_address_allowed(email=email):
+            _registration_attempt_email_enqueue(user=existing)
+        record(actor=None, action="account.registration_for_existing", target=existing, ip=ip)
+        return None
+    _registration_address_allowed(email=email)
     user = User.objects.create_user(
         email,
         password,
@@ -72,6 +81,57 @@ def user_register(
     record(actor=user, action="account.registered", target=user, ip=ip)
     _verification_email_enqueue(user=user)
     return user
+
+
+REGISTER_PER_ADDRESS_PER_HOUR = 3
+REGISTER_PER_IP_PER_HOUR = 20
+
+
+def _count_within_hour(key: str, limit: int) -> bool:
+    count = int(cache.get(key, 0))
+    if count >= limit:
+        return False
+    cache.set(key, count + 1, 3600)
+    return True
+
+
+def _registration_address_allowed(*, email: str) -> bool:
+    """Counts one registration for the address; False past the hourly limit (no more email)."""
+    return _count_within_hour(
+        f"accounts:register:email:{_hash(email)}", REGISTER_PER_ADDRESS_PER_HOUR
+    )
+
+
+def _registration_ip_allowed(*, ip: str) -> bool:
+    return _count_within_hour(f"accounts:register:ip:{_hash(ip)}", REGISTER_PER_IP_PER_HOUR)
+
+
+def _registration_attempt_email_enqueue(*, user: User) -> None:
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Someone tried to create an account with your address on %(site)s") % {
+            "site": settings.SITE_NAME}
+        body = _(
+            "Hello %(name)s,\n\n"
+            "Someone (perhaps you) tried to create an account on %(site)s with this email "
+            "address. You already have an account, so nothing was created or changed.\n\n"
+            "If it was you, sign in here: %(login_url)s\n"
+            "If you have forgotten your password, reset it here: %(reset_url)s\n\n"
+            "If it was not you, you can ignore this email; your account is as it was.\n\n"
+            "— The %(site)s team\n%(site_url)s\n"
+        ) % {
+            "name": user.full_name,
+            "site": settings.SITE_NAME,
+            "login_url": settings.SITE_URL.rstrip("/") + reverse("accounts:login"),
+            "reset_url": settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset"),
+            "site_url": settings.SITE_URL,
+        }
+    outbox_enqueue(
+        to=user.email,
+        subject=subject,
+        body_text=body,
+        dedupe_key=f"accounts.registration_attempt:{user.public_id}:{uuid.uuid4().hex}",
+        recipient=user,
+    )
 
 
 def _email_state_fingerprint(user: User) -> str:
@@ -177,16 +237,21 @@ def user_resend_verification(*, user: User) -> None:
 
 # Failures are counted per (account, address) pair and per address, never per account alone:
 # an attacker hammering one account from one address blocks only that address, so the real user
-# signing in from their own phone is never locked out.
+# signing in from their own phone is never locked out. The pair is strict (5 in 15 minutes). The
+# address alone is counted much higher and over an hour: one address is often many people (an
+# office or hospital behind NAT, a mobile carrier's gateway, or every visitor when the app runs
+# behind a proxy without CONSILIUM_BEHIND_PROXY), and their mistakes must not lock each other out.
 PAIR_LIMIT = 5
-IP_LIMIT = 20
 THROTTLE_WINDOW_SECONDS = 15 * 60
+IP_LIMIT = 300
+IP_WINDOW_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
 class _Counter:
     key: str
     limit: int
+    window: int
 
 
 def _hash(value: str) -> str:
@@ -196,8 +261,9 @@ def _hash(value: str) -> str:
 
 def _login_counters(*, email: str, ip: str) -> list[_Counter]:
     return [
-        _Counter(f"accounts:login:pair:{_hash(email.strip().lower() + '|' + ip)}", PAIR_LIMIT),
-        _Counter(f"accounts:login:ip:{_hash(ip)}", IP_LIMIT),
+        _Counter(f"accounts:login:pair:{_hash(email.strip().lower() + '|' + ip)}", PAIR_LIMIT,
+                 THROTTLE_WINDOW_SECONDS),
+        _Counter(f"accounts:login:ip:{_hash(ip)}", IP_LIMIT, IP_WINDOW_SECONDS),
     ]
 
 
@@ -218,7 +284,7 @@ def login_throttle_record_failure(*, email: str, ip: str) -> None:
     for counter in _login_counters(email=email, ip=ip):
         state: dict[str, Any] | None = cache.get(counter.key)
         if not state or state["reset_at"] <= now:
-            state = {"count": 0, "reset_at": now + THROTTLE_WINDOW_SECONDS}
+            state = {"count": 0, "reset_at": now + counter.window}
         state["count"] += 1
         cache.set(counter.key, state, math.ceil(state["reset_at"] - now))
 

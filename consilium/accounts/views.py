@@ -35,7 +35,7 @@ from consilium.accounts.middleware import (
     needs_two_factor,
     two_factor_redirect,
 )
-from consilium.accounts.models import User
+from consilium.accounts.models import Role, User
 from consilium.audit.services import record
 from consilium.core.errors import DomainError
 
@@ -120,7 +120,7 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_register(
+            services.user_register(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
@@ -132,14 +132,17 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="consilium.accounts.backends.EmailBackend")
-            messages.success(
-                request,
-                _("Your account is ready. We sent a link to %(email)s: open it to confirm your "
-                  "email address. You can carry on meanwhile.") % {"email": user.email},
-            )
-            return redirect(user.home_url())
+            # The same answer whether the address had an account or not (the owner of an
+            # existing one gets an email saying so), and nobody is signed in until the link in
+            # the email is opened: being signed in would tell the two apart.
+            request.session["registered_email"] = form.cleaned_data["email"]
+            return redirect("accounts:register_sent")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_sent.html",
+                  {"email": request.session.get("registered_email", "")})
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -182,6 +185,10 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
                       status=400)
     messages.success(request, _("Thank you, your email address %(email)s is confirmed.")
                      % {"email": user.email})
+    if not request.user.is_authenticated and user.role == Role.PATIENT and user.last_login is None:
+        # A new registration is signed in by its confirmation link (it proves the mailbox, and
+        # registering did not sign anyone in); the link works once.
+        login(request, user, backend="consilium.accounts.backends.EmailBackend")
     if request.user.is_authenticated:
         # Back to their requests: confirming is a detour from asking for the opinion.
         return redirect(_current_user(request).home_url())

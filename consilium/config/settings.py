@@ -46,9 +46,21 @@ SECRET_KEY = env("CONSILIUM_SECRET_KEY") or _local_secret(
     "secret_key", lambda: secrets.token_urlsafe(64)
 )
 # Wraps each patient's data key (AES-256-GCM); base64 of 32 bytes. Losing it loses every file.
-MASTER_KEY = env("CONSILIUM_MASTER_KEY") or _local_secret(
-    "master_key", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode()
-)
+# In production it comes from the environment (CONSILIUM_MASTER_KEY, set by a secret manager) or
+# from a file held outside the data directory (CONSILIUM_MASTER_KEY_FILE, such as a mounted
+# secret); the demo's key in var/ beside the encrypted files is refused when CONSILIUM_HTTPS=1
+# (consilium.core.checks). MASTER_KEY_PATH is the file it was read from, if any.
+MASTER_KEY_PATH: Path | None = None
+if env("CONSILIUM_MASTER_KEY"):
+    MASTER_KEY = env("CONSILIUM_MASTER_KEY")
+elif env("CONSILIUM_MASTER_KEY_FILE"):
+    MASTER_KEY_PATH = Path(env("CONSILIUM_MASTER_KEY_FILE"))
+    MASTER_KEY = MASTER_KEY_PATH.read_text().strip()
+else:
+    MASTER_KEY_PATH = VAR_DIR / "master_key"
+    MASTER_KEY = _local_secret(
+        "master_key", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode()
+    )
 DEBUG = env_bool("CONSILIUM_DEBUG", False)
 ALLOWED_HOSTS = env_list("CONSILIUM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CONSILIUM_CSRF_TRUSTED_ORIGINS", "")
@@ -96,7 +108,11 @@ MIDDLEWARE = [
     "consilium.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "consilium.core.middleware.PrivacyHeadersMiddleware",
+    "consilium.core.middleware.SignedOutPostMiddleware",
 ]
+CSRF_FAILURE_VIEW = "consilium.core.views.csrf_failure"
 
 ROOT_URLCONF = "consilium.config.urls"
 WSGI_APPLICATION = "consilium.config.wsgi.application"
@@ -196,6 +212,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Scripts only from our own static files (and Razorpay's checkout on the payment page): no inline
+# script or handler runs, so an injected <script> or onerror= does nothing. Inline style
+# attributes are allowed (redaction boxes are positioned with them); style elements are not.
+_RAZORPAY = ["https://checkout.razorpay.com", "https://api.razorpay.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_RAZORPAY],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *_RAZORPAY, "https://lumberjack.razorpay.com"],
+        "frame-src": _RAZORPAY,
+        "form-action": ["'self'", *_RAZORPAY],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Nothing here needs a device sensor; payment is allowed for Razorpay's frame only.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), usb=(), serial=(), bluetooth=(), hid=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    'payment=(self "https://api.razorpay.com")'
+)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
 LOCALE_PATHS = [BASE_DIR / "consilium" / "locale"]
@@ -223,6 +267,13 @@ FILES_S3_ENDPOINT = env("CONSILIUM_FILES_S3_ENDPOINT")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CASE_UPLOAD_LIMIT_BYTES = int(env("CONSILIUM_CASE_UPLOAD_LIMIT_BYTES", str(75 * 1024 * 1024)))
+# What one PDF may ask of the worker: pages per file, the area of any page (1 m² is A0, the
+# largest paper a report is printed on), and seconds of reading before it is given up.
+DOCUMENT_MAX_PAGES = int(env("CONSILIUM_DOCUMENT_MAX_PAGES", "300"))
+DOCUMENT_MAX_PAGE_AREA_M2 = float(env("CONSILIUM_DOCUMENT_MAX_PAGE_AREA_M2", "1.05"))
+DOCUMENT_READ_SECONDS = int(env("CONSILIUM_DOCUMENT_READ_SECONDS", "600"))
+# Address space of the background worker (`manage.py worker`); 0 for no limit.
+WORKER_MEMORY_MB = int(env("CONSILIUM_WORKER_MEMORY_MB", "4096"))
 
 TASKS = {
     "default": {

@@ -1,4 +1,5 @@
-"""A request id on every request and every log line, so an error page can name it."""
+"""A request id on every request and every log line, so an error page can name it; the privacy
+headers every response carries."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -35,3 +40,50 @@ class RequestIdMiddleware:
             return response
         finally:
             _request_id.reset(token)
+
+
+class PrivacyHeadersMiddleware:
+    """Adds the Permissions-Policy to every response, and keeps every page shown to a signed-in
+    person out of browser and proxy caches: they hold health data, and a shared computer's
+    back button must not show them after sign-out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers.pop("Expires", None)
+        return response
+
+
+class SignedOutPostMiddleware:
+    """A plain form posted after the session timed out would be redirected to sign in and what
+    was typed lost; instead the person sees it again with a link to sign in. The autosaving
+    (htmx) forms handle this themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and not request.headers.get("HX-Request")
+            and not request.user.is_authenticated
+            and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL) + "?")
+        ):
+            from consilium.core.views import kept_text_page
+
+            return kept_text_page(
+                request, status=401,
+                heading=_("You were signed out"),
+                explanation=_("You were signed out after a while without activity, to keep the "
+                              "medical information private."),
+                action=_("Sign in again"), next_url=response["Location"],
+            )
+        return response

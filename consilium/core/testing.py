@@ -67,3 +67,25 @@ class SmtpServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+def wait_for_js(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Waits until a JavaScript expression is true on a Playwright page. Polled with evaluate
+    rather than page.wait_for_function, which evaluates its string inside the page and so is
+    refused by our Content-Security-Policy (no 'unsafe-eval')."""
+    import time
+
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Error as error:
+            # The page navigated (an htmx swap, a form post) while it was being asked.
+            if "context was destroyed" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

@@ -3,6 +3,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+# Never shown back, even to the person who typed them.
+_SECRET_FIELDS = ("csrfmiddlewaretoken", "password", "token", "otp", "code", "secret")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,3 +42,43 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500, "core/500.html")
+
+
+def _typed_text(request: HttpRequest) -> list[tuple[str, str]]:
+    """The text fields of a refused post, to show back to the person who typed them (escaped by
+    the template like anything else)."""
+    kept = []
+    for name, values in request.POST.lists():
+        if any(secret in name.lower() for secret in _SECRET_FIELDS):
+            continue
+        for value in values:
+            if value.strip():
+                kept.append((name.replace("_", " ").capitalize(), value))
+    return kept
+
+
+def kept_text_page(
+    request: HttpRequest, *, status: int, heading: str, explanation: str, action: str,
+    next_url: str,
+) -> HttpResponse:
+    return render(request, "core/kept_text.html", {
+        "heading": heading, "explanation": explanation, "action": action, "next_url": next_url,
+        "kept": _typed_text(request), "request_id": getattr(request, "request_id", "-"),
+    }, status=status)
+
+
+def _same_page(request: HttpRequest) -> str:
+    path = request.get_full_path()
+    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else "/"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal, as our page: usually a form left open while the person signed in
+    or out in another tab, or one open from before the session ended."""
+    return kept_text_page(
+        request, status=403,
+        heading=_("This form had expired"),
+        explanation=_("The page was open for a long time, or you signed in or out in another "
+                      "tab, so we could not be sure the form came from you."),
+        action=_("Open the page again"), next_url=_same_page(request),
+    )

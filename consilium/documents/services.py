@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import time
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -93,7 +94,9 @@ def document_create(
     try:
         with encrypted_open_read(key=received.storage_key, data_key=data_key) as source:
             if received.content_type == PDF:
-                pdf_check(source=source)
+                disarmed = pdf_check(source=source, data_key=data_key)
+                if disarmed:
+                    storage_key, size, sha256 = disarmed
             else:
                 storage_key, size, sha256 = image_strip_metadata(
                     source=source, content_type=received.content_type, data_key=data_key
@@ -175,6 +178,17 @@ def document_delete(*, document: Document, actor: Any) -> None:
 # --- Reading: every page, its identifiers, its facts, and the proposed rendition ------------------
 
 FAILED_MESSAGE = gettext_lazy("The file could not be read. Our team will look at it.")
+TOO_LONG_MESSAGE = gettext_lazy(
+    "Reading this file took too long, so it was stopped. Our team will look at it."
+)
+
+
+class _ReadingAbandoned(Exception):
+    """The document was deleted or handed back while it was being read."""
+
+
+class _ReadingTooLong(Exception):
+    """Reading went past DOCUMENT_READ_SECONDS."""
 # A document "processing" for longer than this without reading a page has lost its worker.
 STALLED_AFTER = dt.timedelta(minutes=15)
 
@@ -211,6 +225,18 @@ def document_process(*, document: Document) -> Document:
     try:
         reading = _document_read(document=document, written=written)
         saved = _document_save_reading(document=document, reading=reading)
+    except _ReadingAbandoned:
+        _delete_files_now(written)
+        return _refreshed(document)
+    except _ReadingTooLong:
+        logger.warning("reading document %s stopped after %s s", document.public_id,
+                       settings.DOCUMENT_READ_SECONDS)
+        _delete_files_now(written)
+        Document.objects.filter(pk=document.pk, status=DocumentStatus.PROCESSING).update(
+            status=DocumentStatus.FAILED, processing_error=str(TOO_LONG_MESSAGE),
+            updated_at=timezone.now(),
+        )
+        return _refreshed(document)
     except Exception as error:
         _log_failure(document, error)
         _delete_files_now(written)
@@ -274,9 +300,12 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
         page_count=page_count(data, document.content_type), updated_at=timezone.now()
     )
     reading = _Reading()
+    deadline = time.monotonic() + settings.DOCUMENT_READ_SECONDS
     for page, image in iter_pages(data, document.content_type, images=True):
         if image is None:
             raise RuntimeError("reading gave no page picture")
+        if time.monotonic() > deadline:
+            raise _ReadingTooLong
         findings = deidentify_page(page, known=known)
         picture = picture_fit(image)
         jpeg = jpeg_bytes(picture)
@@ -294,9 +323,12 @@ def _document_read(*, document: Document, written: list[str]) -> _Reading:
                 confidence=page_confidence(page), hard_to_read=page_hard_to_read(page),
             )
         )
-        Document.objects.filter(pk=document.pk, status=DocumentStatus.PROCESSING).update(
-            pages_done=page.number, updated_at=timezone.now()
-        )
+        still_reading = Document.objects.filter(
+            pk=document.pk, status=DocumentStatus.PROCESSING
+        ).update(pages_done=page.number, updated_at=timezone.now())
+        if not still_reading:
+            # Deleted, or handed back for another try: the rest of the pages are nobody's work.
+            raise _ReadingAbandoned
     reading.facts = extract_facts(reading.pages)
     reading.contents = report_contents(
         text="\n".join(page.text for page in reading.pages), labs=reading.facts.labs,

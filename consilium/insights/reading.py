@@ -8,6 +8,7 @@ table row printed as separate cells reads as one line whatever produced the word
 from __future__ import annotations
 
 import io
+import math
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,6 +29,9 @@ PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
 # Fewer characters than this on a page means a scan with at most a stamp or a page number on it.
 MIN_TEXT_LAYER_CHARS = 20
 RENDER_SCALE = 300 / 72 / 2  # about 150 dpi: enough for Tesseract, half the time of 300 dpi
+# No page is rendered larger than this (an A0 page at 150 dpi is 35 MP): a tiny PDF can declare a
+# page of 5 × 5 metres, whose bitmap at 150 dpi would take gigabytes.
+MAX_RENDER_PIXELS = 40_000_000
 OCR_LANG = os.environ.get("CONSILIUM_OCR_LANG", "eng+hin")
 MAX_SKEW_DEGREES = 15.0
 # On a text-layer page every embedded picture covering at least this share of the page is OCR'd
@@ -142,8 +146,12 @@ def _iter_pdf(data: bytes, *, images: bool) -> Iterator[tuple[Page, Image.Image 
 def render_pdf_page(page: Any, *, grayscale: bool = False) -> Image.Image:
     """A PDF page as a picture at about 150 dpi. Annotations and form fields are left out: their
     text is not in the text layer we check for identifiers, so it must not be in the picture."""
+    width, height = page.get_size()
+    scale = RENDER_SCALE
+    while math.ceil(width * scale) * math.ceil(height * scale) > MAX_RENDER_PIXELS:
+        scale = min(scale * 0.999, (MAX_RENDER_PIXELS / max(1.0, width * height)) ** 0.5)
     bitmap = page.render(
-        scale=RENDER_SCALE, grayscale=grayscale, draw_annots=False, may_draw_forms=False
+        scale=scale, grayscale=grayscale, draw_annots=False, may_draw_forms=False
     )
     image: Image.Image = bitmap.to_pil()
     return image.convert("L" if grayscale else "RGB")

@@ -158,13 +158,23 @@ def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
                   status=400)
 
 
+def _seat_opinion(item: Any) -> Opinion | None:
+    """The seat's opinion, or None when the seat has none to edit (offered, declined, expired):
+    the assignment page then says why."""
+    if item.status != AssignmentStatus.ACCEPTED:
+        return None
+    return Opinion.objects.filter(assignment=item).first()
+
+
 @login_required
 @require_POST
 def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the draft: the htmx autosave gets a one-line status, a plain post comes back to the
     page. Submitting asks for a confirmation first."""
     item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
-    opinion = Opinion.objects.get(assignment=item)
+    opinion = _seat_opinion(item)
+    if opinion is None:
+        return redirect("review:assignment", public_id=item.public_id)
     questions = list(item.review.case.questions.only("position"))
     form = OpinionForm(request.POST, instance=Opinion.objects.get(pk=opinion.pk),
                        questions=questions)
@@ -196,7 +206,9 @@ def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Confirm, then lock the opinion: it cannot be changed afterwards."""
     item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
-    opinion = Opinion.objects.get(assignment=item)
+    opinion = _seat_opinion(item)
+    if opinion is None:
+        return redirect("review:assignment", public_id=item.public_id)
     if opinion.status == OpinionStatus.SUBMITTED:
         return redirect("review:assignment", public_id=item.public_id)
     if request.method == "POST":

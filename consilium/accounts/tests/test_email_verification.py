@@ -34,7 +34,10 @@ def newcomer(client: Any) -> User:
             "request_for": "myself",
         },
     )
-    return User.objects.get(email="sunita@example.com")
+    # Registering signs nobody in; these tests are about a newcomer who has signed in since.
+    user = User.objects.get(email="sunita@example.com")
+    client.force_login(user)
+    return user
 
 
 def link_from_outbox() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -24,6 +25,8 @@ def _check_deploy(tmp_path: Path, **overrides: str) -> subprocess.CompletedProce
         CONSILIUM_SECRET_KEY=secrets.token_urlsafe(48),
         CONSILIUM_DEBUG="0",
         CONSILIUM_ALLOWED_HOSTS="consilium.example.org",
+        # A production key comes from outside the data directory (test_master_key_placement).
+        CONSILIUM_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
     )
     env.update(overrides)
     return subprocess.run(  # noqa: S603 - fixed arguments

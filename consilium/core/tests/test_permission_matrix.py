@@ -83,6 +83,7 @@ MATRIX = """
 url                                  object              method audit                 patient proxy other coord spec  admin anon
 core:home                            -                   GET    -                     go      go    go    go    go    go    ok
 accounts:register                    -                   GET    -                     go      go    go    go    go    go    ok
+accounts:register_sent               -                   GET    -                     ok      ok    ok    ok    ok    ok    ok
 accounts:login                       -                   GET    -                     go      go    go    go    go    go    ok
 accounts:logout                      -                   POST   -                     go      go    go    go    go    go    go
 accounts:verify_email                email-link          GET    -                     go      go    go    go    go    go    login
@@ -516,6 +517,9 @@ def outcome_of(response: HttpResponseBase, client: Client) -> str:
             # The admin's sign-in page only relays: to ours, to the page, or to a 404.
             return outcome_of(client.get(location), client)
         return {SIGN_IN: "login", TWO_FACTOR: "2fa"}.get(path, "go")
+    if response.status_code == 401 and SIGN_IN in response.content.decode():
+        # A post from someone signed out: the page that keeps what was typed, with a sign-in link.
+        return "login"
     return "ok" if response.status_code == 200 else str(response.status_code)
 
 

@@ -21,7 +21,7 @@ from consilium.cases.services import (
     case_submit,
 )
 from consilium.cases.tests.conftest import add_consent, add_payment
-from consilium.core.testing import login_with_2fa
+from consilium.core.testing import login_with_2fa, wait_for_js
 from consilium.documents.models import Document, DocumentPage
 from consilium.documents.tests import planted
 from consilium.documents.tests.test_review_in_browser import accessibility_problems
@@ -79,7 +79,7 @@ def test_a_tilted_photo_reaches_the_specialist_upright_and_de_identified(
     page.select_option("#id_category", "lab")
     page.set_input_files("#id_files", str(photo))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_function(
+    wait_for_js(page, 
         "document.querySelector('#document-list') &&"
         " document.querySelector('#document-list').innerText.includes('Read')"
     )
@@ -92,7 +92,7 @@ def test_a_tilted_photo_reaches_the_specialist_upright_and_de_identified(
     # "hard to read", and the name and phone number are boxed.
     context, page = signed_in_context(chromium, live_server, coordinator, phone=False)
     page.goto(f"/documents/{document.public_id}/review/")
-    page.wait_for_function(
+    wait_for_js(page, 
         "Array.from(document.images).every(function (i) { return i.complete && i.naturalWidth; })"
     )
     page.screenshot(path=str(SCREENSHOTS / f"photo-review-{tilt:g}.png"), full_page=True)

@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from consilium.cases.models import Case
-from consilium.core.testing import login_with_2fa
+from consilium.core.testing import login_with_2fa, wait_for_js
 from consilium.documents.models import Document
 from consilium.documents.tests import planted
 from consilium.documents.tests.conftest import submit, upload
@@ -25,7 +25,8 @@ AXE = Path(django_settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js
 
 def accessibility_problems(page: Any) -> list[str]:
     """Serious or critical axe-core violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated, not added as a <script>: the page's CSP refuses inline scripts.
+    page.evaluate(AXE.read_text())
     found: list[str] = page.evaluate(
         """async () => {
             const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -76,7 +77,7 @@ def canvas_point(page: Any, x: float, y: float) -> tuple[float, float]:
 
 
 def wait_for_boxes(page: Any, document: Document, count: int) -> None:
-    page.wait_for_function(
+    wait_for_js(page, 
         f"document.querySelectorAll('#page-1 .redaction-box.manual').length === {count}"
     )
     assert document.boxes.filter(origin="coordinator", active=True).count() == count
@@ -87,7 +88,7 @@ def test_a_coordinator_adds_boxes_by_mouse_finger_and_keyboard_then_releases(
 ) -> None:
     page = coordinator_page
     page.goto(f"/documents/{document.public_id}/review/")
-    page.wait_for_function(
+    wait_for_js(page, 
         "Array.from(document.images).every(function (i) { return i.complete && i.naturalWidth; })"
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from consilium.cases.models import Case
+from consilium.core.testing import wait_for_js
 from consilium.documents.models import Document
 from consilium.documents.tests.conftest import text_pdf
 
@@ -62,7 +63,7 @@ def test_several_files_go_at_once(
     page = browser_page
     open_documents_page(page, live_server, draft_case)
     send(page, *(tmp_path / name for name in names))
-    page.wait_for_function(
+    wait_for_js(page, 
         "document.querySelectorAll('#upload-progress li.upload-saved').length === 3"
     )
     assert sorted(Document.objects.values_list("original_name", flat=True)) == sorted(names)

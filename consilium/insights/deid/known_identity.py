@@ -46,14 +46,16 @@ def _name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
         letters_in_order = [p[0] for p in re.split(r"[\s,.;:()\-/]+", name)
                             if p and p.lower() not in HONORIFICS]
         if len(letters_in_order) >= 2:
-            pattern = r"\.\s?".join(letters_in_order) + r"\."
+            pattern = r"\.\s?".join(re.escape(c) for c in letters_in_order) + r"\."
             for match in re.finditer(rf"(?<!\w){pattern}", text):
                 spans.append((match.start(), match.end(), "NAME"))
     if not spans or not initials:
         return spans
     # An initial written next to a found name part: "A. Verma", "Asha V.", "VERMA A".
-    letters = "".join(sorted(initials))
-    initial = rf"(?<!\w)[{letters}](?:\.|(?!\w))"
+    # Typed names reach a pattern: each initial is escaped, as one alternative, not a class
+    # member ("]" or "\\" would end or break a class).
+    letters = "|".join(re.escape(c) for c in sorted(initials))
+    initial = rf"(?<!\w)(?:{letters})(?:\.|(?!\w))"
     for start, end, _ in list(spans):
         window = text[max(0, start - 4) : start]
         before = re.search(rf"({initial})\s*$", window)
