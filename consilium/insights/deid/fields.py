@@ -171,6 +171,9 @@ def _name_value(value: str) -> bool:
 _NAME_END = re.compile(r"\s{2,}|\t|\s*\(|\s+[–—-]\s|\s*[|;,:]|\s+/\s")
 
 
+_STRAY_GLYPH = re.compile(r"[^\x00-\x7F]{1,2}[ \t]+(?=[A-Za-z0-9(+])")
+
+
 def find(text: str) -> list[Span]:
     spans: list[Span] = []
     for pattern, kind in _COMPILED:
@@ -193,6 +196,12 @@ def find(text: str) -> list[Span]:
             if kind == "NAME" and closing_dot and re.search(r"(?:^|\s)[A-Z]$", value):
                 value += "."  # "Mr. Noushad K."
             if kind in ("ID", "PHONE"):
+                # OCR reading a page in English and Hindi at once puts a stray glyph for the
+                # colon ("Sample No.  ४ 1106-..."): the code starts after it.
+                stray = _STRAY_GLYPH.match(value)
+                if stray:
+                    start += stray.end()
+                    value = value[stray.end() :]
                 code = CODE.match(value)
                 value = code.group() if code else ""
             if value and _plausible(kind, value):

@@ -76,6 +76,9 @@ def test_a_labelled_value_on_the_next_line_or_split_by_ocr_is_redacted():
     assert hidden("Lab No : 2403 1187 55\n", "2403 1187 55")
     assert hidden("IP No. (KGH): 25/4107 Address: ...\n", "25/4107")
     assert hidden("Lab No. / क्रमांक   : 5942   Date : 14/08/2025\n", "5942")
+    # OCR with Hindi loaded reads the colon as a Devanagari glyph
+    assert hidden("Sample No.   ४ 2207-415\n", "2207-415")
+    assert hidden("Mobile   ४ 98451 20736\n", "98451 20736")
 
 
 def test_a_hospital_reference_code_in_free_text_is_redacted_by_its_shape():
@@ -154,7 +157,7 @@ def test_a_hindi_titled_name_and_its_transliteration_are_redacted():
         "Near Ram Mandir, Opp. Bus Stand",
         "Tehsil Nohar, District Hanumangarh",
         "Taluka Haveli",
-        "Room No. 14, Kapadia Chawl, L.B.S. Marg",
+        "Room No. 9, Kapadia Chawl, S.V. Road",
         "Thekkumkara House, Kallara P.O.",
     ],
 )
