@@ -19,7 +19,8 @@ LABELS: tuple[tuple[str, str], ...] = (
      r"next\s+of\s+kin|attendant|accompanied\s+by|informant|bystander|guardian|"
      r"husband|wife|spouse|father|mother|son|daughter|[sdwch]\s?/\s?o", "NAME"),
     (r"name", "NAME"),
-    (r"uhid|mrn|m\.r\.n\.?|mrd?\.?\s*no\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
+    # "UHID" as OCR often reads it: "UHIO", "UHlD", "UH1D".
+    (r"uh[i1l|][d0o]|mrn|m\.r\.n\.?|mrd?\.?\s*no\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
      r"reg(?:istration)?\.?\s*(?:no|number|id)\.?|lab\.?\s*(?:no|number|id)\.?|"
      r"ip\.?\s*(?:no|number)\.?|op\.?\s*(?:no|number)\.?|ipd\s*(?:no)?|opd\s*(?:no)?|"
      r"cr\.?\s*no\.?|sample\s+(?:no|id)|specimen\s+(?:no|id)|accession\s+(?:no|number)|"

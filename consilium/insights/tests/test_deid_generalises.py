@@ -79,6 +79,8 @@ def test_a_labelled_value_on_the_next_line_or_split_by_ocr_is_redacted():
     # OCR with Hindi loaded reads the colon as a Devanagari glyph
     assert hidden("Sample No.   ४ 2207-415\n", "2207-415")
     assert hidden("Mobile   ४ 98451 20736\n", "98451 20736")
+    for label in ("UHIO", "UHlD", "UH1D"):  # "UHID" misread
+        assert hidden(f"Age   61 Y   {label}   QMC.0047712\n", "QMC.0047712"), label
 
 
 def test_a_hospital_reference_code_in_free_text_is_redacted_by_its_shape():
