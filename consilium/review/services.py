@@ -342,19 +342,30 @@ def assignment_withdraw(*, assignment: Assignment, actor: User) -> Assignment:
     record(actor=actor, action=ReviewAction.ASSIGNMENT_WITHDRAW, target=locked.review.case,
            detail={"assignment": str(locked.public_id)})
     _seat_freed(assignment=locked, was_lead=was_lead, why=_("withdrawn"))
-    user = locked.specialist.user
-    with _in_language(user):
-        user_notify(
-            user=user,
-            message=_("Case %(code)s is no longer with you.") % {"code": locked.review.code},
-            url=reverse("review:inbox"),
-            subject=_("Case %(code)s was withdrawn from you") % {"code": locked.review.code},
-            body=_("The coordinator has withdrawn case %(code)s from you; you no longer need "
-                   "to work on it, and your access to it has ended. Thank you.")
-            % {"code": locked.review.code},
-            dedupe_key=f"assignment-withdrawn:{locked.public_id}",
-        )
+    _tell_seat_ended(locked, cancelled=False)
     return locked
+
+
+def _tell_seat_ended(seat: Assignment, *, cancelled: bool) -> None:
+    """Tells the specialist, in their language, that their seat ended and their access with it:
+    withdrawn by the coordinator, or the case cancelled."""
+    user = seat.specialist.user
+    code = {"code": seat.review.code}
+    with _in_language(user):
+        if cancelled:
+            message = _("Case %(code)s was cancelled.") % code
+            subject = _("Case %(code)s was cancelled") % code
+            body = _("Case %(code)s has been cancelled; you no longer need to work on it, "
+                     "and your access to it has ended. Thank you.") % code
+        else:
+            message = _("Case %(code)s is no longer with you.") % code
+            subject = _("Case %(code)s was withdrawn from you") % code
+            body = _("The coordinator has withdrawn case %(code)s from you; you no longer need "
+                     "to work on it, and your access to it has ended. Thank you.") % code
+        user_notify(
+            user=user, message=message, url=reverse("review:inbox"), subject=subject, body=body,
+            dedupe_key=f"assignment-{'cancelled' if cancelled else 'withdrawn'}:{seat.public_id}",
+        )
 
 
 @transaction.atomic
@@ -373,18 +384,7 @@ def review_end_at_cancel(*, case: Case, actor: User) -> int:
         seat.save(update_fields=["status", "is_lead", "updated_at"])
         record(actor=actor, action=ReviewAction.ASSIGNMENT_CANCEL, target=case,
                detail={"assignment": str(seat.public_id)})
-        user = seat.specialist.user
-        with _in_language(user):
-            user_notify(
-                user=user,
-                message=_("Case %(code)s was cancelled.") % {"code": seat.review.code},
-                url=reverse("review:inbox"),
-                subject=_("Case %(code)s was cancelled") % {"code": seat.review.code},
-                body=_("Case %(code)s has been cancelled; you no longer need to work on it, "
-                       "and your access to it has ended. Thank you.")
-                % {"code": seat.review.code},
-                dedupe_key=f"assignment-cancelled:{seat.public_id}",
-            )
+        _tell_seat_ended(seat, cancelled=True)
     return len(seats)
 
 
