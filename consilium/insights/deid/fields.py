@@ -48,7 +48,8 @@ LABELS: tuple[tuple[str, str], ...] = (
 _SEPARATOR = r"\s*(?:[:\-=]|\.\s*:|\s{2,}|\t)\s*"
 _STRICT_SEPARATOR = r"\s*[:=]\s*"
 _ANY_LABEL = "|".join(pattern for pattern, _ in LABELS)
-_BEFORE = r"(?:^|(?<=[\t|;,(])|(?<=\s))"
+# A label starts a line or a cell, or follows a quote or bracket OCR put before it ("‘IPNo.").
+_BEFORE = r"(?:^|(?<=[\t|;,(\[\"'‘’“”`])|(?<=\s))"
 _NOT_AFTER = re.compile(r"(?i)(?:test|investigation|drug|brand|specimen|sample|unit|father)\s*$")
 # "Sample Barcode", "Specimen No." are identifiers; "Test ID" heads a table column.
 _NOT_AFTER_ID = re.compile(r"(?i)(?:test|investigation|drug|brand|unit)\s*$")
@@ -88,7 +89,7 @@ _RELATIONS = {
     r"husband|wife|spouse|father|mother|son|daughter|[sdwch]\s?/\s?o",
 }
 _STRICT_LABELS = ("name", "patient", "doctor", "physician", "consultant", "city", "district",
-                  "village", "cell", "sid", "barcode", "attendant")
+                  "village", "cell", "sid", "attendant")
 
 
 # A code starts here: letters in groups, then a digit ("QRH/LB/25/40917", "PMX-20571").
@@ -173,6 +174,11 @@ _NAME_END = re.compile(r"\s{2,}|\t|\s*\(|\s+[–—-]\s|\s*[|;,:]|\s+/\s")
 
 
 _STRAY_GLYPH = re.compile(r"[^\x00-\x7F]{1,2}[ \t]+(?=[A-Za-z0-9(+])")
+# What OCR leaves stuck to the front of a code: a quote, a '$' for an 'S', a '#' for a '+'.
+_STUCK_GLYPH = re.compile(r"[‘’'\"“”`$#*]{1,2}(?=[A-Za-z0-9(])")
+_BARCODE = re.compile(r"(?i)^bar\s?code")
+# The number printed under a barcode, alone on its line: a code with digits, no spaces.
+_UNDER_BARCODE = re.compile(r"[ \t]*(\S{4,24})[ \t]*$")
 
 
 def find(text: str) -> list[Span]:
@@ -199,10 +205,14 @@ def find(text: str) -> list[Span]:
             if kind in ("ID", "PHONE"):
                 # OCR reading a page in English and Hindi at once puts a stray glyph for the
                 # colon ("Sample No.  ४ 1106-..."): the code starts after it.
-                stray = _STRAY_GLYPH.match(value)
+                stray = _STRAY_GLYPH.match(value) or _STUCK_GLYPH.match(value)
                 if stray:
                     start += stray.end()
                     value = value[stray.end() :]
+                if _BARCODE.match(match.group().lstrip()):
+                    # The bars, as OCR reads them ("॥॥ Ul ll) wu ॥"), and the number under them.
+                    spans += _barcode_spans(text, start, value)
+                    continue
                 code = CODE.match(value)
                 value = code.group() if code else ""
             if value and _plausible(kind, value):
@@ -222,4 +232,22 @@ def find(text: str) -> list[Span]:
         digits = sum(c.isdigit() for c in value)
         if digits >= 2 and len(value) <= 40 and not _NOT_AN_ID.match(value):
             spans.append((start, start + len(value), "ID"))
+    return spans
+
+
+def _barcode_spans(text: str, start: int, value: str) -> list[Span]:
+    """A barcode encodes an identifier: its cell is one, whatever OCR made of the bars, and so
+    is a code with digits alone on the next line (the number printed under the bars)."""
+    spans: list[Span] = []
+    value = value.strip()
+    bars = any(c.isdigit() or not (c.isalpha() or c.isspace()) for c in value)
+    if value and len(value) <= 40 and bars:
+        spans.append((start, start + len(value), "ID"))  # not a next label: "Sample Type"
+    line_end = text.find("\n", start)
+    if line_end >= 0:
+        next_end = text.find("\n", line_end + 1)
+        next_end = len(text) if next_end < 0 else next_end
+        below = _UNDER_BARCODE.match(text, line_end + 1, next_end)
+        if below and sum(c.isdigit() for c in below.group(1)) >= 3:
+            spans.append((below.start(1), below.end(1), "ID"))
     return spans

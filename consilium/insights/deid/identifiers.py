@@ -107,6 +107,9 @@ INTERNATIONAL_PHONE = re.compile(
 STD_LANDLINE = re.compile(
     r"(?<![\w/.\-])(?:\(0\d{2,4}\)|0[ ]?\d{2,4})[ \-]?\d{2,4}[ \-]?\d{3,4}(?![\d/.])"
 )
+# The first half of a mobile number with its country code closing a line ("Mobile  +91 90110"
+# over "73458"): a column too narrow for the number, or OCR splitting the cell.
+MOBILE_START = re.compile(r"(?m)(?<![\w+])\+91[ .\-]?[6-9]\d{4}(?=[ \t:;,]*$)")
 MOBILE_433 = re.compile(r"(?<![\w+/.])[6-9]\d{3}[ \-]\d{3}[ \-]\d{3}(?![\d/])")
 TOLL_FREE = re.compile(r"(?<![\w/.])1[ \-]?800[ \-]?\d{3}[ \-]?\d{3,4}(?![\d/])")
 # Ages over 89 (HIPAA's rule): "who is 92", "aged 94", "Age: 92 Y", "turns 93", "94 F".
@@ -259,7 +262,8 @@ def find(text: str) -> list[Span]:
         (m.start(1), m.end(1), "ID") for m in LONE_CODE.finditer(text)
         if _digits(m.group(1)) >= 4 and (not m.group(1).isdigit() or len(m.group(1)) >= 9)
     ]
-    for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE, MOBILE_433, TOLL_FREE):
+    for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE, MOBILE_433, TOLL_FREE,
+                    MOBILE_START):
         spans += [(m.start(), m.end(), "PHONE") for m in pattern.finditer(text)]
     for pattern in (INTERNATIONAL_PHONE, STD_LANDLINE):
         spans += [

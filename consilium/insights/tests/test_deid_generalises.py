@@ -83,6 +83,35 @@ def test_a_labelled_value_on_the_next_line_or_split_by_ocr_is_redacted():
         assert hidden(f"Age   61 Y   {label}   QMC.0047712\n", "QMC.0047712"), label
 
 
+def test_a_label_after_a_quote_or_bracket_ocr_put_before_it_is_a_label():
+    # A short number is an identifier only by its label: the label must be found.
+    assert hidden("\u2018IPNo.  3318\n", "3318")
+    assert hidden("\u201cUHID   40712   Ward   4\n", "40712")
+
+
+def test_a_code_keeps_its_redaction_when_ocr_sticks_a_glyph_to_its_front():
+    # OCR leaves the quote of a cell border, or reads an 'S' as '$'.
+    for glyph in ("\u2019", "'", "\"", "`"):
+        text = f"Lab No.   {glyph}771   Collected   10:15\n"
+        assert hidden(text, "771"), glyph
+
+
+def test_a_barcode_cell_and_the_number_printed_under_it_are_identifiers():
+    # The bars read as glyphs and letters, then the number under them alone on the next line.
+    text = "Barcode   ॥॥ Il lI) wn ॥   Sample Type   Serum\n   73QX2210\nTest\n"
+    assert hidden(text, "॥॥ Il lI) wn ॥")
+    assert hidden(text, "73QX2210")
+    assert untouched(text, "Sample Type")
+    # A plain word after the label is the next cell's heading, not bars.
+    assert untouched("Barcode   Specimen   Whole blood\n", "Specimen")
+
+
+def test_a_mobile_number_split_over_two_lines_keeps_its_first_half_hidden():
+    # A narrow column: the country code and the first five digits close the line.
+    assert hidden("Contact +91 87704\n61192   Ref. By   Self\n", "+91 87704")
+    assert untouched("Volume +91 ml over 24 h\n", "+91")
+
+
 def test_a_hospital_reference_code_in_free_text_is_redacted_by_its_shape():
     text = "Histopathology (XYZ/HP/21/4416, dated 03/11/2021) showed invasive carcinoma."
     assert hidden(text, "XYZ/HP/21/4416")
