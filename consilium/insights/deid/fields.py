@@ -166,13 +166,17 @@ def _name_value(value: str) -> bool:
         return value[:1].isupper()  # an initial: "K. Natarajan"
     if is_clinical(word):
         return False
-    return value[:1].isupper() and (not is_word(word) or is_name(word))
+    # A dictionary word can be a name ("Parvati", "Rose"): it is one beside a known name.
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z']+", value)]
+    return value[:1].isupper() and (not is_word(word) or any(is_name(w) for w in words))
 
 
 # A name value ends at a cell gap, a bracket, a dash before more text, a comma or a colon.
 _NAME_END = re.compile(r"\s{2,}|\t|\s*\(|\s+[–—-]\s|\s*[|;,:]|\s+/\s")
 
 
+# Before a name: a token with no Latin letter (digits, glyphs, a colon), then the name.
+_NAME_JUNK = re.compile(r"[^A-Za-z\s]{1,8}[ \t]+(?=[A-Za-z])")
 _STRAY_GLYPH = re.compile(r"[^\x00-\x7F]{1,2}[ \t]+(?=[A-Za-z0-9(+])")
 # What OCR leaves stuck to the front of a code: a quote, a '$' for an 'S', a '#' for a '+'.
 _STUCK_GLYPH = re.compile(r"[‘’'\"“”`$#*]{1,2}(?=[A-Za-z0-9(])")
@@ -195,8 +199,13 @@ def find(text: str) -> list[Span]:
             line_end = len(text) if line_end < 0 else line_end
             following = NEXT_LABEL.search(text, start, line_end)
             end = following.start() if following else line_end
+            lead = 0
             if kind == "NAME":
-                cut = _NAME_END.search(text, start, end)
+                # What OCR made of a title or a colon before the name ("157९0. KAMLA DEVI"
+                # for "Smt. KAMLA DEVI"): part of the name's cell, so boxed with it.
+                junk = _NAME_JUNK.match(text, start, end)
+                lead = junk.end() - start if junk else 0
+                cut = _NAME_END.search(text, start + lead, end)
                 end = cut.start() if cut else end
             value = text[start:end].rstrip(" \t.,;|:-")
             closing_dot = text[start + len(value) : start + len(value) + 1] == "."
@@ -215,7 +224,7 @@ def find(text: str) -> list[Span]:
                     continue
                 code = CODE.match(value)
                 value = code.group() if code else ""
-            if value and _plausible(kind, value):
+            if value and _plausible(kind, value[lead:]):
                 spans.append((start, start + len(value), kind))
     for match in GENERIC_ID.finditer(text):
         if _NOT_ID_LABEL.search(text[match.start() : match.end()].split(":")[0].rstrip(" #\t")):

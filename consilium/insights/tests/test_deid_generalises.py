@@ -135,6 +135,19 @@ def test_the_names_resource_holds_indian_first_and_last_names():
     assert "happy" not in first_names()
 
 
+def test_a_name_that_is_also_a_dictionary_word_is_a_name_beside_a_known_name():
+    assert hidden("Patient Name :  PARVATI BAI   Age   58 Y\n", "PARVATI BAI")
+    assert hidden("Name: Rose Thomas\n", "Rose Thomas")
+    assert untouched("Mother : Diabetic, hypertensive\n", "Diabetic")
+
+
+def test_what_ocr_made_of_a_title_before_a_labelled_name_is_boxed_with_it():
+    # "Smt." or the colon read as digits and a Devanagari glyph: the whole cell is the name's.
+    for junk in ("23\u096c0.", "\u2018:", "\u096a"):
+        text = f"Patient Name :  {junk} SAROJ GUPTA   Age   58 Y\n"
+        assert hidden(text, f"{junk} SAROJ GUPTA"), junk
+
+
 @pytest.mark.parametrize("title", ["Mr.", "Mrs.", "Ms.", "Smt.", "Shri", "Kumari", "Master",
                                    "Baby", "B/O"])
 def test_a_title_goes_with_the_name_it_opens(title):
