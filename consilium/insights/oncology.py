@@ -923,6 +923,10 @@ class _Mention:
     implied: bool = False  # a variant that names its gene ("T790M")
 
 
+# A marker named with a year, as guidelines are cited: "HER2 2023", "ER/PR 2020,".
+_CITED_AFTER = re.compile(r"(?:\s*/\s*[A-Za-z][\w-]{0,10})?\s+(?:19|20)\d\d\b(?!\s*%)")
+
+
 def _mentions(text: str) -> list[_Mention]:
     found: list[_Mention] = []
     for match in _MARKER_RE.finditer(text):
@@ -932,6 +936,8 @@ def _mentions(text: str) -> list[_Mention]:
         after = text[match.end() : match.end() + 40]
         if _DRUG_AFTER.search(after) or re.search(r"anti[- ]?$", before, re.I):
             continue
+        if _CITED_AFTER.match(after):
+            continue  # a guideline's edition ("ASCO/CAP (ER/PR 2020, HER2 2023)"): no result
         if name == "EGFR" and re.search(r"^[^a-z\n]{0,12}\d[\d.]*\s*ml\s*/\s*min", after, re.I):
             continue  # the kidney's eGFR printed in capitals
         found.append(_Mention(name, match.start(), match.end(), kind))

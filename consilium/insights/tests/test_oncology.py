@@ -115,6 +115,16 @@ def test_a_recommended_test_never_yields_a_result(text):
     assert not [b for b in found if b.assertion == "stated" and b.name != "HER2"]
 
 
+def test_a_guideline_cited_by_marker_and_year_is_no_result_for_the_marker():
+    # The next row's marker name wrapped ("Oestrogen" / "receptor") and was not recognised: the
+    # cited HER2 must not take that row's POSITIVE.
+    text = ("Scored per ASCO/CAP (ER/PR 2020, HER2 2018)\nAntibody   Clone   Result\n"
+            "Oestrogen   SP1   POSITIVE   95% nuclei\nreceptor\n"
+            "HER2   4B5   NEGATIVE (score 1+)\n")
+    her2 = [(b.status, b.value) for b in extract_biomarkers(text) if b.name == "HER2"]
+    assert her2 == [("negative", "1+")]
+
+
 @pytest.mark.parametrize(
     ("text", "name", "note"),
     [
