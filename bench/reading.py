@@ -246,6 +246,9 @@ class Reading:
     site: str = ""
     seconds: float = 0.0
     error: str = ""
+    # What the reader gave, per file: its pages (reading.Page) and their source page numbers,
+    # kept so --refacts can run the extractors again without reading again.
+    read: list[tuple[list[Any], list[int]]] = field(default_factory=list)
 
 
 def read_inputs(inputs: Sequence[Input]) -> Reading:
@@ -253,7 +256,7 @@ def read_inputs(inputs: Sequence[Input]) -> Reading:
     upload would be (a multi-page report photographed page by page is one case's documents)."""
     from consilium.documents.redaction import boxes_for_findings
     from consilium.documents.rendition import draw_boxes, jpeg_bytes, picture_fit, picture_open
-    from consilium.insights.extract import deidentify_page, extract_facts
+    from consilium.insights.extract import deidentify_page
     from consilium.insights.reading import iter_pages
 
     reading = Reading()
@@ -282,13 +285,24 @@ def read_inputs(inputs: Sequence[Input]) -> Reading:
             ))
             all_pages.append(page)
             sources.append(source_page)
-    # Facts are extracted per file, as the worker does; page numbers are mapped to the source's.
     offset = 0
     for item in inputs:
         count = sum(1 for _ in item.pages)
-        pages = all_pages[offset: offset + count]
-        numbers = sources[offset: offset + count]
+        reading.read.append((all_pages[offset: offset + count], sources[offset: offset + count]))
         offset += count
+    extract_into(reading)
+    reading.seconds = time.perf_counter() - started
+    return reading
+
+
+def extract_into(reading: Reading) -> None:
+    """The facts of what was read. They are extracted per file, as the worker does; page
+    numbers are mapped to the source's."""
+    from consilium.insights.extract import extract_facts
+
+    reading.labs, reading.biomarkers, reading.missing, reading.urgent = [], [], [], []
+    reading.site = ""
+    for pages, numbers in reading.read:
         if not pages:
             continue
         facts = extract_facts(pages)
@@ -299,6 +313,8 @@ def read_inputs(inputs: Sequence[Input]) -> Reading:
                 "printed": getattr(lab, "printed", ""), "flag": lab.flag,
                 "page": by_number.get(lab.page or 1, numbers[0]),
                 "uncertain": bool(getattr(lab, "uncertain", False)),
+                "withheld": bool(getattr(lab, "withheld", False)),
+                "confidence": getattr(lab, "read_confidence", None),
             })
         for marker in facts.oncology.biomarkers:
             assertion = getattr(marker, "assertion", "stated") or "stated"
@@ -316,8 +332,6 @@ def read_inputs(inputs: Sequence[Input]) -> Reading:
         if not reading.site:
             kind = facts.oncology.cancer_type
             reading.site = "lymphoma" if "lymphoma" in kind else facts.oncology.site
-    reading.seconds = time.perf_counter() - started
-    return reading
 
 
 # --- Registration of the rendition with the clean page -----------------------------------------
@@ -432,6 +446,10 @@ class Score:
     lab_tp: int = 0
     lab_fp: int = 0
     lab_fn: int = 0
+    # Values the reader withheld (it may have misread them): neither stated nor invented; the
+    # gold value stays missed. How many of them were in fact misread.
+    lab_withheld: int = 0
+    lab_withheld_wrong: int = 0
     bio_total: int = 0
     bio_correct: int = 0
     invented_bio: int = 0
@@ -491,7 +509,7 @@ def _load(path: Path) -> Reading:
 
 def score_document(
     doc: Path, form: str, cache: Path, loinc_keys: dict[str, str],
-    readings: Path | None = None, rescore: bool = False,
+    readings: Path | None = None, rescore: bool = False, refacts: bool = False,
 ) -> Score:
     _setup_django()
     gold = json.loads((doc / "gold.json").read_text(encoding="utf-8"))
@@ -500,6 +518,10 @@ def score_document(
     saved = readings / f"{doc.name}--{form}.pickle" if readings else None
     if rescore and saved is not None and saved.exists():
         reading = _load(saved)
+        if refacts:
+            if not reading.read:
+                raise SystemExit(f"{saved} keeps no pages: read again without --rescore")
+            extract_into(reading)
     else:
         inputs = make_form(pdf_path, cache, doc.name, form)
         try:
@@ -582,6 +604,14 @@ def score_document(
     used = [False] * len(gold_labs)
     for ours in reading.labs:
         key = _lab_key(ours, loinc_keys)
+        if ours.get("withheld"):
+            score.lab_withheld += 1
+            if not any(g["key"] == key and int(g.get("page", 1)) == ours["page"]
+                       and _values_match(g, ours) for g in gold_labs):
+                score.lab_withheld_wrong += 1
+            score.notes.append(f"{doc.name}/{form}: withheld lab {ours['name']} "
+                               f"{ours['value']} ({ours.get('printed', '')})")
+            continue
         hit = None
         for i, g in enumerate(gold_labs):
             if used[i] or g["key"] != key or int(g.get("page", 1)) != ours["page"]:
@@ -703,6 +733,8 @@ def summary(score: Score) -> dict[str, float]:
         "lab_precision": precision,
         "lab_recall": recall,
         "lab_f1": ratio(2 * precision * recall, precision + recall),
+        "labs_withheld": score.lab_withheld,
+        "labs_withheld_misread": score.lab_withheld_wrong,
         "assertion_accuracy": ratio(score.bio_correct, score.bio_total),
         "invented": score.invented_bio + score.invented_lab,
         "missing_recall": ratio(score.missing_found, score.missing_total),
@@ -753,13 +785,14 @@ def self_check(docs: Sequence[Path], forms: Sequence[str], cache: Path) -> int:
     return 1 if failed else 0
 
 
-Job = tuple[str, str, str, dict[str, str], str, bool]
+Job = tuple[str, str, str, dict[str, str], str, bool, bool]
 
 
 def _run(job: Job) -> tuple[str, str, Score]:
-    doc, form, cache, keys, readings, rescore = job
+    doc, form, cache, keys, readings, rescore, refacts = job
     return doc, form, score_document(
-        Path(doc), form, Path(cache), keys, Path(readings) if readings else None, rescore
+        Path(doc), form, Path(cache), keys, Path(readings) if readings else None, rescore,
+        refacts,
     )
 
 
@@ -777,6 +810,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep what the reader gave here (to score it again with --rescore)")
     parser.add_argument("--rescore", action="store_true",
                         help="score the readings kept in --readings without reading again")
+    parser.add_argument("--refacts", action="store_true",
+                        help="with --rescore: extract the facts again from the pages kept (the "
+                             "renditions, so identifiers, stay as kept)")
     parser.add_argument("--self-check", action="store_true",
                         help="check the registration against each form's known transform")
     args = parser.parse_args(argv)
@@ -794,7 +830,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.readings:
         args.readings.mkdir(parents=True, exist_ok=True)
     jobs: list[Job] = [
-        (str(d), f, str(args.cache), keys, str(args.readings or ""), args.rescore)
+        (str(d), f, str(args.cache), keys, str(args.readings or ""), args.rescore,
+         args.refacts)
         for f in forms for d in docs
     ]
     started = time.perf_counter()
@@ -837,7 +874,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"staff names hidden {figures['staff_hidden']:.3f}, dates hidden "
           f"{figures['dates_hidden']:.3f}; missing work-up precision "
           f"{figures['missing_precision']:.3f}; urgent false alarms {total.urgent_false}; "
-          f"invented biomarkers {total.invented_bio}, labs {total.invented_lab}; pages "
+          f"invented biomarkers {total.invented_bio}, labs {total.invented_lab}; labs "
+          f"withheld {total.lab_withheld} (misread {total.lab_withheld_wrong}); pages "
           f"unregistered {total.pages_unregistered}, unread {total.pages_unread}; gold "
           f"identifiers not found in the PDF {total.id_unlocated // max(1, len(forms))}")
     if args.verbose:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -975,9 +975,27 @@ class LabResult:
     printed_flag: str = ""  # e.g. "h", "low", "*", "↑"
     uncertain: bool = False  # something did not add up: see `note`
     note: str = ""
+    # The value could not be read for sure (an OCR word read with low confidence, digits of two
+    # scripts in one number): the page is to be read, the value is not shown.
+    withheld: bool = False
+    # Where the value starts in its page's text, and the OCR confidence (0-100) of the word it
+    # was read from (not kept: they decide `withheld`).
+    offset: int | None = field(default=None, compare=False, repr=False)
+    read_confidence: float | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("offset")
+        data.pop("read_confidence")
+        return data
+
+
+# An OCR'd value whose word Tesseract read with less confidence (0-100) than this is withheld.
+# Measured on the bench (bench/reading.py, scan and phone-photo forms, 522 values placed on
+# their word): every misread value under 95 scored below 78 (42.8 to 77.8); under 80, 22 of
+# about 510 right values (4 %) are withheld too. A withheld value costs the coordinator a look
+# at the page; a misread one shown as a result can cost the patient.
+UNSURE_BELOW = 80.0
 
 
 def _number(text: str) -> float:
@@ -1004,10 +1022,14 @@ def extract_labs(pages_or_text: Sequence[Page] | str) -> list[LabResult]:
             for page in pages_or_text
             if not isinstance(page, str)
         ]
+    pages = {page.number: page for page in pages_or_text if not isinstance(page, str)}
     results: list[LabResult] = []
     for number, text, ocr in sources:
         seen: set[tuple[str, float, str]] = set()
-        for result in parse_text(text, ocr=ocr):
+        found = parse_text(text, ocr=ocr)
+        if ocr and number in pages:
+            _mark_unsure(found, pages[number])
+        for result in found:
             key = (result.name, result.value, result.comparator)
             if key not in seen:
                 seen.add(key)
@@ -1016,12 +1038,44 @@ def extract_labs(pages_or_text: Sequence[Page] | str) -> list[LabResult]:
     return results
 
 
+def _mark_unsure(results: Sequence[LabResult], page: Page) -> None:
+    """Withholds each value OCR may have misread: its word was read with low confidence, its
+    digits come from two scripts ("1.4६": a Devanagari 6 for a printed digit), or it did
+    not add up with its printed range."""
+    from consilium.insights.reading import layout
+
+    placed = layout(page.words)
+    if page.text != placed.text:
+        return  # the text is not the words' (cannot happen for an OCR'd page): nothing to place
+    spans = placed.spans
+    for result in results:
+        if result.offset is None:
+            continue
+        word = next((w for w, (start, end) in zip(page.words, spans, strict=True)
+                     if start <= result.offset < end), None)
+        if word is None:
+            continue
+        result.read_confidence = word.confidence
+        mixed = any(c.isdigit() and not c.isascii() for c in word.text) and any(
+            c.isdigit() and c.isascii() for c in word.text)
+        if mixed or word.confidence < UNSURE_BELOW:
+            result.withheld = True
+    for result in results:
+        # Something did not add up (a range that fits no scale of the analyte): on a page OCR
+        # read, the name or the numbers may be misread, so the value is not stated either.
+        if result.uncertain:
+            result.withheld = True
+
+
 def parse_text(text: str, *, ocr: bool = False) -> list[LabResult]:
     """Reads every row of a table and every value in a sentence; a name alone on its row takes
     its value from the row below ("Serum Creatinine" / "5.1  High  mg/dL  0.6 - 1.2").
     With `ocr` the text was read by OCR: its rows may come out of step and its decimal points
     may be lost, so what could be such a misread is left out."""
     lines = text.splitlines()
+    starts = [0]
+    for kept in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(kept))
     results: list[LabResult] = []
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
@@ -1029,7 +1083,9 @@ def parse_text(text: str, *, ocr: bool = False) -> list[LabResult]:
             # Values above and below a name alone on its row (rows of a tilted photo grouped
             # out of step): which value is its own cannot be told, so take neither.
             following = ""
-        results.extend(_parse_line(line, following))
+        for result, row, offset in _parse_line(line, following):
+            result.offset = starts[index + row] + offset
+            results.append(result)
         results.extend(_trend_table(line, lines[index + 1 : index + 1 + _TREND_ROWS]))
     if ocr:
         results = [result for result in results if not _decimal_point_lost(result)]
@@ -1112,7 +1168,12 @@ def _trend_table(header: str, rows: Sequence[str]) -> list[LabResult]:
 def parse_line(line: str) -> LabResult | None:
     """Reads one table row or sentence such as 'Platelet Count  0.3  L  1.5 - 4.1  lakhs/cumm'."""
     found = _parse_line(line, "")
-    return found[0] if found else None
+    return found[0][0] if found else None
+
+
+# A result with the row it was read from (0: its own, 1: the row below) and the value's offset
+# in that row.
+_Placed = tuple[LabResult, int, int]
 
 
 @dataclass
@@ -1125,7 +1186,7 @@ class _Cells:
     text: str = ""
 
 
-def _parse_line(raw_line: str, following: str) -> list[LabResult]:
+def _parse_line(raw_line: str, following: str) -> list[_Placed]:
     line = _lower_keep_length(raw_line)
     if _FORMULA.search(line):
         return []
@@ -1135,14 +1196,19 @@ def _parse_line(raw_line: str, following: str) -> list[LabResult]:
         joined_raw = raw_line + " " + following.lstrip()
         joined = _lower_keep_length(joined_raw)
         if not _FORMULA.search(joined):
-            results += _parse_names(joined, joined_raw, "", across=len(line))
+            indent = len(following) - len(following.lstrip())
+            for result, _row, offset in _parse_names(joined, joined_raw, "", across=len(line)):
+                if offset > len(raw_line):
+                    results.append((result, 1, offset - len(raw_line) - 1 + indent))
+                else:
+                    results.append((result, 0, offset))
     return results
 
 
-def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> list[LabResult]:
+def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> list[_Placed]:
     """Every result whose name is in `line`; with `across`, only names that run over that
     offset (the end of the first of two joined rows)."""
-    results: list[LabResult] = []
+    results: list[_Placed] = []
     position = max(0, across - 40) if across else 0
     while (match := _NAME_RE.search(line, position)) is not None:
         position = match.end()
@@ -1193,7 +1259,7 @@ def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> l
             continue
         result = _result(analyte, cells, raw_line[match.start() : match.end()], raw)
         if result is not None:
-            results.append(result)
+            results.append((result, 0 if text is line else 1, cells.value.start("num")))
         if text is line:
             position = max(position, cells.end)
     return results
@@ -1534,6 +1600,10 @@ def _build(
 
 
 Bounds = tuple[float | None, float | None]
+# How far a laboratory's upper reference limit may sit from the usual one and still be this
+# analyte's range: laboratories, methods, ages and sexes differ by up to about twice (ferritin
+# in men and women, CRP and hs-CRP, an adult's and a child's ALP nearer three times).
+RANGE_SPREAD = 2.5
 
 
 def _check_range(
@@ -1552,7 +1622,11 @@ def _check_range(
         if scale / 1.6 <= ratio <= scale * 1.6:
             break
     else:
-        return bounds, ""
+        if 1 / RANGE_SPREAD <= ratio <= RANGE_SPREAD:
+            return bounds, ""
+        # Neither this analyte's range nor one off by a power of ten: another test's row
+        # ("HbA1c 11.8 % 4.0-6.0" taken for haemoglobin) or a range misread.
+        return None, f"printed range {_show_bounds(bounds)} does not fit the analyte: not used"
     repaired: Bounds = (None if lo is None else lo / scale, hi / scale)
     plausible = PLAUSIBLE.get(analyte.name)
     normal_value = value * factor

@@ -62,6 +62,9 @@ class DocumentFact(models.Model):
     printed_range = models.CharField(max_length=64, blank=True)
     uncertain = models.BooleanField(default=False)
     note = models.CharField(max_length=160, blank=True)
+    # lab: OCR may have misread the value (a word read with low confidence, digits of two
+    # scripts): it is kept to place the test on the page, never shown as a result.
+    withheld = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["document", "position"]

@@ -56,7 +56,7 @@ def _fact_rows(document: Document, facts: Facts, contents: Iterable[str]) -> lis
             number=lab.value, unit=lab.unit[:32], reference_range=lab.reference_range[:64],
             reference_source=lab.reference_source, flag=lab.flag, comparator=lab.comparator,
             page=lab.page, printed=lab.printed[:64], printed_range=lab.printed_range[:64],
-            uncertain=lab.uncertain, note=lab.note[:160])
+            uncertain=lab.uncertain, note=lab.note[:160], withheld=lab.withheld)
     for reason in facts.urgent:
         if reason.kind == "finding":
             add(kind=FactKind.URGENT, name=reason.code[:80], page=reason.page)
@@ -139,7 +139,7 @@ def _source_documents(case: Case) -> list[SourceDocument]:
                  reference_source=f.reference_source, flag=f.flag, comparator=f.comparator,
                  detail=f.detail, method=f.method, assertion=f.assertion, vaf=f.vaf,
                  origin=f.origin, printed=f.printed, printed_range=f.printed_range,
-                 uncertain=f.uncertain, note=f.note)
+                 uncertain=f.uncertain, note=f.note, withheld=f.withheld)
             for f in document.facts.all()
         ]
         sources.append(

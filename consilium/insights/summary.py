@@ -21,7 +21,7 @@ from consilium.insights.deid import Finding, KnownIdentity, detect
 from consilium.insights.deid.timeline import redact_with_timeline
 from consilium.insights.labs import LabResult
 from consilium.insights.oncology import Biomarker, OncologyFacts
-from consilium.insights.urgency import finding_reason
+from consilium.insights.urgency import finding_reason, unread_critical_reason
 from consilium.insights.workup import asked_by_report, missing_investigations, shows_cancer
 
 CONTENT_VERSION = 1
@@ -29,7 +29,10 @@ TUMOUR_FIELDS = ("type", "site", "histology", "grade", "tnm", "stage")
 TEXT_SECTIONS = ("history", "diagnosis", "treatment_so_far", "treatment_planned", "note")
 # "uncertain": a value the reader could not check (its printed range fits no scale): listed for
 # the coordinator to check on the page, never counted among the normal results.
-FLAG_ORDER = {"critical_high": 0, "critical_low": 0, "high": 1, "low": 1, "uncertain": 2}
+# "unread": a value OCR may have misread (labs.LabResult.withheld): the test is listed with its
+# page and without the value, for the coordinator to read it there.
+FLAG_ORDER = {"critical_high": 0, "critical_low": 0, "high": 1, "low": 1, "uncertain": 2,
+              "unread": 2}
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Fact:
     printed_range: str = ""
     uncertain: bool = False
     note: str = ""
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ def _lab_of(fact: Fact) -> LabResult:
         flag=fact.flag or "none",  # type: ignore[arg-type]
         page=fact.page, comparator=fact.comparator, printed=fact.printed,
         printed_range=fact.printed_range, uncertain=fact.uncertain, note=fact.note,
+        withheld=fact.withheld,
     )
 
 
@@ -224,6 +229,21 @@ def summary_draft(
                                    "vaf": fact.vaf, "origin": fact.origin,
                                    "earlier": assertion == "historical",
                                    "source": _source(document, fact.page), "include": True})
+            elif fact.kind == "lab" and fact.withheld:
+                # Never its value: OCR may have misread it. The test and its page are listed,
+                # and a value that read as critical still raises the alarm, without the number.
+                all_labs.append(_lab_of(fact))
+                labs.append({
+                    "name": fact.name, "value": "", "comparator": "", "unit": "",
+                    "reference_range": "", "flag": "unread",
+                    "source": _source(document, fact.page), "printed": "",
+                    "printed_range": "", "note": "", "withheld": True, "include": True,
+                })
+                if fact.flag.startswith("critical"):
+                    urgency.append({
+                        "kind": "lab", "text": unread_critical_reason(fact.name, fact.flag),
+                        "source": _source(document, fact.page), "include": True,
+                    })
             elif fact.kind == "lab":
                 all_labs.append(_lab_of(fact))
                 flag = fact.flag if fact.flag in FLAG_ORDER else (
@@ -320,6 +340,8 @@ def row_text(section: str, item: dict[str, Any]) -> str:
             text = _("named in a relative's history")
         return " · ".join([text, *(e for e in extras if e)])
     if section == "labs":
+        if item.get("withheld"):
+            return _("not shown: it may have been misread")
         text = f"{item.get('comparator', '')}{item.get('value', '')} {item.get('unit', '')}".strip()
         printed = " ".join(str(item.get("printed", "")).split())
         if printed and printed.replace(" ", "") != text.replace(" ", ""):

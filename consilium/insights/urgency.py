@@ -163,10 +163,24 @@ def _blasts_present(phrase: str) -> bool:
     return bool(re.search(r"seen|present|noted", phrase, re.I))
 
 
+def unread_critical_reason(name: str, flag: str) -> str:
+    """The alarm for a value that read as critical but may have been misread: no number."""
+    template = (
+        _("%(name)s may be critically low (the value may have been misread: read it on the page)")
+        if flag == "critical_low"
+        else _("%(name)s may be critically high (the value may have been misread: read it on "
+               "the page)")
+    )
+    return template % {"name": name}
+
+
 def critical_labs(labs: Sequence[LabResult]) -> list[UrgentReason]:
     reasons = []
     for lab in labs:
-        if lab.flag in ("critical_low", "critical_high"):
+        if lab.withheld and lab.flag in ("critical_low", "critical_high"):
+            reasons.append(UrgentReason(unread_critical_reason(lab.name, lab.flag), "lab",
+                                        lab.page, code=lab.name))
+        elif lab.flag in ("critical_low", "critical_high"):
             template = (
                 _("%(name)s %(value)s %(unit)s is critically low")
                 if lab.flag == "critical_low"

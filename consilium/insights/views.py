@@ -48,6 +48,7 @@ FLAG_LABELS = {
     "critical_low": gettext_lazy("Critically low"),
     "critical_high": gettext_lazy("Critically high"),
     "uncertain": gettext_lazy("Not checked: read it on the page"),
+    "unread": gettext_lazy("Could not be read reliably: read it on the page"),
 }
 
 
