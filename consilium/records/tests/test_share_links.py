@@ -170,7 +170,8 @@ def test_a_revoked_link_is_refused_at_once_and_the_attempt_is_shown(
     assert response.status_code == 410
     assert "closed this link" in response.content.decode()
     assert "The diagnosis is right" not in response.content.decode()
-    assert doctor.get(reverse("records:shared_pdf", kwargs={"token": link.token})).status_code == 410
+    pdf = reverse("records:shared_pdf", kwargs={"token": link.token})
+    assert doctor.get(pdf).status_code == 410
     assert uses(link.link) == [RecordAction.SHARED_OPEN, RecordAction.SHARE_REVOKE,
                                RecordAction.SHARED_REFUSED, RecordAction.SHARED_REFUSED]
 
@@ -200,14 +201,15 @@ def test_a_link_with_a_pin_opens_only_after_the_pin_once_in_one_browser(
     assert asked.status_code == 200
     assert "Enter the PIN" in asked.content.decode()
     assert "The diagnosis is right" not in asked.content.decode()
-    assert doctor.get(reverse("records:shared_pdf", kwargs={"token": new.token})).status_code == 302
+    pdf = reverse("records:shared_pdf", kwargs={"token": new.token})
+    assert doctor.get(pdf).status_code == 302
 
     wrong = "000000" if new.pin != "000000" else "111111"
     refused = doctor.post(shared_url(new), {"pin": wrong})
     assert "not right" in refused.content.decode()
     assert doctor.post(shared_url(new), {"pin": new.pin}).status_code == 302
     assert "The diagnosis is right" in doctor.get(shared_url(new)).content.decode()
-    assert doctor.get(reverse("records:shared_pdf", kwargs={"token": new.token})).status_code == 200
+    assert doctor.get(pdf).status_code == 200
 
     # The PIN is spent: another browser with the same link and PIN is refused.
     second = Client()
@@ -262,7 +264,8 @@ def test_an_address_that_keeps_failing_is_stopped_even_with_a_good_link(
     monkeypatch.setattr("consilium.records.services.FAILURE_LIMIT", 3)
     guesser = Client()
     for n in range(3):
-        assert guesser.get(reverse("records:shared", kwargs={"token": f"guess{n}"})).status_code == 404
+        guess = reverse("records:shared", kwargs={"token": f"guess{n}"})
+        assert guesser.get(guess).status_code == 404
     response = guesser.get(shared_url(link))
     assert response.status_code == 429
     assert response["Retry-After"]
