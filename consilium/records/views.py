@@ -127,9 +127,10 @@ def access(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 
 
 def _shared_response(response: HttpResponseBase) -> HttpResponseBase:
-    # The token is in the address: it must not leave in a Referer header, sit in a shared cache
-    # or be indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: it must not leave in a Referer header to another site, sit in
+    # a shared cache or be indexed. ("no-referrer" would also make the browser send "Origin: null"
+    # with the PIN form, which the CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return _private(response)
 

@@ -138,7 +138,7 @@ def test_anyone_with_the_link_reads_the_report_and_the_patient_sees_that_use(
     page = response.content.decode()
     assert "The diagnosis is right and the plan your doctors suggest is sound." in page
     assert report.sha256 in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert uses(link.link) == [RecordAction.SHARED_OPEN]
     event = AuditEvent.objects.get(action=RecordAction.SHARED_OPEN)
     assert event.actor is None and event.target_id == str(reported_case.public_id)
