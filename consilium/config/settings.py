@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "consilium.insights",
     "consilium.review",
     "consilium.reports",
+    "consilium.records",
     "consilium.demo",
 ]
 

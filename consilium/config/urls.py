@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("consilium.notifications.urls")),
     path("review/", include("consilium.review.urls")),
     path("reports/", include("consilium.reports.urls")),
+    path("records/", include("consilium.records.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -20,7 +20,10 @@ The objects each holder has: `draft` (a case not yet submitted, with a report, a
 and an offline payment waiting for the money), `submitted` (a submitted case with a report, a
 consent and a payment that was made and is now waiting for its refund transfer), their
 `.document`, `.consent` and `.payment`, `message` (the email that acknowledged the submitted
-case), `email-link` and `reset-link` (an email confirmation and a password reset link).
+case), `email-link` and `reset-link` (an email confirmation and a password reset link),
+`patient` (the holder's patient record), and on the review side `reported` (a case with its
+signed report), its `.report`, `.share` (a share link, by its public id), `.share-link` (the same
+link as a doctor opens it, by its token) and `.share-doc` (a document it shares).
 
 To add a page: add one row per object state that matters (a draft and a submitted case usually
 differ), keep the columns aligned, and if it needs a form to be posted, add its data to
@@ -189,6 +192,17 @@ cases:information_request_answer     awaiting.request    GET    information_requ
 cases:information_request_withdraw   awaiting.request    POST   information_request.view 404  404   404   go    404   go    login
 reports:download                     reported.report     GET    report.download       ok      ok    404   ok    404   ok    login
 reports:send                         reported.report     GET    report.share_form     ok      ok    404   404   404   404   login
+records:opinion                      reported            GET    record.opinion_view   ok      ok    404   404   404   404   login
+records:opinion                      submitted           GET    -                     404     404   404   404   404   404   login
+records:shares                       reported            GET    share_link.list       ok      ok    404   404   404   404   login
+records:shares                       draft               GET    share_link.list       ok      ok    404   404   404   404   login
+records:shares                       reported            POST   share_link.create     ok      ok    404   404   404   404   login
+records:share_detail                 reported.share      GET    share_link.view       ok      ok    404   404   404   404   login
+records:share_revoke                 reported.share      POST   share_link.revoke     go      go    404   404   404   404   login
+records:access_log                   patient             GET    record.access_log_view ok     ok    404   404   404   404   login
+records:shared                       reported.share-link GET    share_link.open       ok      ok    ok    ok    ok    ok    ok
+records:shared_pdf                   reported.share-link GET    share_link.pdf        ok      ok    ok    ok    ok    ok    ok
+records:shared_document              reported.share-doc  GET    share_link.document   ok      ok    ok    ok    ok    ok    ok
 notifications:list                   -                   GET    -                     ok      ok    ok    ok    ok    ok    login
 notifications:outbox                 -                   GET    -                     404     404   404   ok    404   ok    login
 notifications:outbox_detail          message             GET    outbox.view           404     404   404   404   404   ok    login
@@ -378,6 +392,7 @@ def review_side_build(
     write_and_submit(single)
     report_issue(case=reported, kind="opinion")
     follow_up = follow_up_ask(case=reported, actor=patient.holder, question="When do I start?")
+    share, shared_document = _share_links(reported)
     holding.objects.update({
         "offered.seat": offered_seat,
         "inreview.seat": seat,
@@ -386,15 +401,42 @@ def review_side_build(
         "panel.review": Review.objects.get(case=board),
         "reported.follow_up": follow_up,
         "reported.report": Report.objects.get(case=reported),
+        "reported": reported,
+        "patient": patient,
+        "reported.share": share.link,
+        "reported.share-link": share.link,
+        "reported.share-doc": share.link,
     })
     holding.url_kwargs.update({
         "inreview.rendition": {"document_id": document.public_id},
         "awaiting.request": {"request_id": request.public_id},
+        "reported.share-link": {"public_id": None, "token": share.token},
+        "reported.share-doc": {"public_id": None, "token": share.token,
+                               "document_id": shared_document.public_id},
     })
     holding.audit_targets.update({
         "offered.seat": offered, "inreview.seat": inreview, "inreview.rendition": document,
         "panel.review": board, "reported.follow_up": reported, "reported.report": reported,
+        "reported.share": reported, "reported.share-link": reported,
+        "reported.share-doc": reported,
     })
+
+
+def _share_links(case: Case) -> tuple[Any, Document]:
+    """A link to the reported case's report that shares its documents, and one document with
+    real encrypted bytes (the case's uploads were made without files)."""
+    from consilium.core.crypto import patient_data_key
+    from consilium.core.storage import encrypted_write_bytes
+    from consilium.records.services import share_link_create
+
+    share = share_link_create(case=case, actor=case.patient.holder, label="Dr Matrix",
+                              include_documents=True)
+    document = case.documents.get()
+    key, size, sha256 = encrypted_write_bytes(data=text_pdf(REPORT_TEXT),
+                                              data_key=patient_data_key(patient=case.patient))
+    Document.objects.filter(pk=document.pk).update(storage_key=key, size=size, sha256=sha256,
+                                                   content_type="application/pdf")
+    return share, document
 
 
 @dataclass
@@ -421,6 +463,8 @@ class World:
             obj = holding.objects[row.obj]
             kwargs["public_id"] = obj.public_id  # type: ignore[attr-defined]
             kwargs.update(holding.url_kwargs.get(row.obj, {}))
+            # A share link's URL takes its token instead of a public id.
+            kwargs = {key: value for key, value in kwargs.items() if value is not None}
             obj = holding.audit_targets.get(row.obj, obj)
         return reverse(row.url_name, kwargs=kwargs or None), obj
 
@@ -495,6 +539,7 @@ POST_DATA: dict[str, Callable[[Row, User | None, models.Model | None], dict[str,
     "review:decline": lambda row, user, obj: {"reason": "Outside my sub-specialty"},
     "review:information": lambda row, user, obj: {"message": "Was a HER2 test done?"},
     "review:opinion_save": lambda row, user, obj: {"stage_or_severity": "IIA"},
+    "records:shares": lambda row, user, obj: {"label": "Dr Matrix", "days": "14"},
     "billing:record_offline": lambda row, user, obj: {
         "amount": str(obj.amount if isinstance(obj, Payment) else Decimal("0")),
         "reference": "UTR-TEST-2",

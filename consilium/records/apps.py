@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    """The patient's record as the patient sees it: the opinion as a page, share links for a
+    doctor, and who looked at the record."""
+
+    name = "consilium.records"
+    label = "records"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from consilium.cases import hooks
+        from consilium.records.selectors import case_page_part
+
+        hooks.on_case_page(case_page_part)

@@ -1,0 +1,69 @@
+"""Share links: a patient hands one case's report to a doctor without an account."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from consilium.cases.models import Case
+from consilium.core.models import BaseModel
+
+# After this many wrong PINs the link stops working: a 6-digit PIN has a million values, and a
+# link lives up to 90 days, so the attempts are capped in the database, not only per address.
+PIN_ATTEMPTS = 5
+
+
+class ShareLink(BaseModel):
+    """A read-only link to one case's signed report. The token and the PIN are shown to the
+    patient once and kept only as hashes, so a copy of the database opens nothing."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="share_links")
+    label = models.CharField(_("who is it for"), max_length=100)
+    # SHA-256 of the token (32 random bytes): enough for a secret that cannot be guessed.
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Django's password hasher: a 6-digit PIN would fall to a plain hash in a second.
+    pin_hash = models.CharField(max_length=128, blank=True)
+    include_documents = models.BooleanField(default=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_pins = models.PositiveSmallIntegerField(default=0)
+    # The PIN opens the link once, in one browser; that browser keeps it open until it expires.
+    pin_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="share_link_expires_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.label}"
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_hash)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.failed_pins >= PIN_ATTEMPTS
+
+    def is_open_at(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at and not self.is_locked
+
+    def state_at(self, now: dt.datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if now >= self.expires_at:
+            return "expired"
+        if self.is_locked:
+            return "locked"
+        return "active"
