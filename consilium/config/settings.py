@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "consilium.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "consilium.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -192,9 +193,13 @@ PASSWORD_HASHERS = env_list(
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 )
 
-# Sessions end after 30 minutes without a request (the window is renewed on every request).
+# Sessions end after 30 minutes without a request. The window is renewed by the first request
+# more than SESSION_REFRESH_SECONDS after the last renewal (consilium.core.middleware
+# .SessionRefreshMiddleware), not by a write on every request: a session therefore ends between
+# 30 minutes minus that interval and 30 minutes after its last request, never later.
 SESSION_COOKIE_AGE = int(env("CONSILIUM_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = int(env("CONSILIUM_SESSION_REFRESH_SECONDS", "60"))
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
