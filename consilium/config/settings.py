@@ -262,11 +262,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Encrypted files (documents, signed PDFs). Local disk by default; "s3" for S3-compatible storage.
+# Encrypted files (documents, signed PDFs). Local disk by default; "s3" for S3-compatible storage
+# (consilium/core/s3.py): AWS S3, SeaweedFS, MinIO, Ceph. Files are encrypted before they leave
+# the process either way. Empty S3 credentials use boto3's own chain (an instance or pod role).
 FILES_BACKEND = env("CONSILIUM_FILES_BACKEND", "local")
 FILES_DIR = Path(env("CONSILIUM_FILES_DIR", str(VAR_DIR / "files")))
 FILES_S3_BUCKET = env("CONSILIUM_FILES_S3_BUCKET")
 FILES_S3_ENDPOINT = env("CONSILIUM_FILES_S3_ENDPOINT")
+FILES_S3_REGION = env("CONSILIUM_FILES_S3_REGION", "us-east-1")
+FILES_S3_ACCESS_KEY_ID = env("CONSILIUM_FILES_S3_ACCESS_KEY_ID")
+FILES_S3_SECRET_ACCESS_KEY = env("CONSILIUM_FILES_S3_SECRET_ACCESS_KEY")
+# Objects go under this prefix, so one bucket can hold several deployments.
+FILES_S3_PREFIX = env("CONSILIUM_FILES_S3_PREFIX")
+# Servers other than AWS (an endpoint given) mostly want path-style URLs.
+FILES_S3_ADDRESSING_STYLE = env(
+    "CONSILIUM_FILES_S3_ADDRESSING_STYLE", "path" if FILES_S3_ENDPOINT else "auto"
+)
+# Multipart part size: one part is in memory per upload in progress (S3's minimum is 5).
+FILES_S3_PART_MB = int(env("CONSILIUM_FILES_S3_PART_MB", "8"))
 
 # Uploads: never buffer a file in memory or in a plaintext temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0
