@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 
 # S3 refuses parts under 5 MiB (all but the last one).
 MIN_PART_SIZE = 5 * 1024 * 1024
-# What a key may look like once the prefix is put before it: no "..", no leading "/", nothing a
-# server could normalise into another object's name.
+# What a key may look like once the prefix is put before it: no "." or ".." segment, no leading
+# "/", nothing a server could normalise into another object's name.
 _SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
 
@@ -208,7 +208,7 @@ class S3FileStorage:
         self.part_size = part_size
 
     def object_key(self, key: str) -> str:
-        if not _SAFE_KEY.fullmatch(key) or ".." in key.split("/"):
+        if not _SAFE_KEY.fullmatch(key) or {".", ".."} & set(key.split("/")):
             raise ValueError("storage key is not one this store makes")
         return self.prefix + key
 

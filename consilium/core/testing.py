@@ -137,6 +137,17 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: a test run killed outright (SIGKILL, a CI timeout) takes its
+    server with it instead of leaving it listening."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class SeaweedFS:
     """`weed server -s3` on 127.0.0.1, on free ports, with its data in `root`; one access key."""
 
@@ -175,7 +186,7 @@ class SeaweedFS:
         log = open(self.root / "weed.log", "wb")  # noqa: SIM115 - the server writes it
         self._process = subprocess.Popen(  # noqa: S603 - our own arguments
             arguments, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=_die_with_parent,
         )
         log.close()
         self._wait_until_writable(ready_within)

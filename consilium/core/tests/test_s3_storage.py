@@ -246,6 +246,17 @@ def test_an_object_replaced_while_it_is_read_is_refused(storage: S3FileStorage) 
             reader.chunk(1)
 
 
+def test_every_range_comes_from_the_object_that_was_opened(storage: S3FileStorage) -> None:
+    key = write(plaintext(2 * MIB), data_key_new())
+    (stored,) = stored_objects()
+    with storage.open_read(key) as raw:
+        whole = raw.read()
+        stored.write_bytes(whole[:-1] + bytes([whole[-1] ^ 0x01]))
+        raw.seek(0)
+        with pytest.raises(TamperedFileError, match="changed while it was read"):
+            raw.read(10)
+
+
 def test_deleting_removes_the_object_from_the_bucket(storage: S3FileStorage) -> None:
     data_key = data_key_new()
     kept, deleted = write(b"kept", data_key), write(b"deleted", data_key)
