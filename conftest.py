@@ -4,6 +4,9 @@ other_specialist, admin_user."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
+from consilium.core.testing import SeaweedFS
 from consilium.patients.models import Patient, Relationship, Sex
 
 PASSWORD = "Consilium-Test-2026"
@@ -25,11 +29,32 @@ def signing_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("signing")
 
 
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """A real S3 server (SeaweedFS) for the run, on 127.0.0.1. Without its binary the tests that
+    need it fail: a missing server must not turn into a green run that tested nothing."""
+    try:
+        server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
+        server.start()
+    except (FileNotFoundError, RuntimeError) as error:
+        pytest.fail(f"no S3 server for the tests: {error}", pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings: Any, tmp_path: Path, signing_dir: Path) -> None:
+def _fast_and_isolated(
+    request: pytest.FixtureRequest, settings: Any, tmp_path: Path, signing_dir: Path
+) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SIGNING_DIR = signing_dir
     settings.FILES_DIR = tmp_path / "files"
+    # CONSILIUM_FILES_BACKEND=s3 runs the tests with their files in SeaweedFS, each test under
+    # a prefix of its own.
+    if os.environ.get("CONSILIUM_FILES_BACKEND") == "s3":
+        request.getfixturevalue("seaweedfs").configure(
+            settings, prefix=f"tests/{uuid.uuid4().hex}"
+        )
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "consilium.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "consilium.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,9 +194,13 @@ PASSWORD_HASHERS = env_list(
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 )
 
-# Sessions end after 30 minutes without a request (the window is renewed on every request).
+# Sessions end after 30 minutes without a request. The window is renewed by the first request
+# more than SESSION_REFRESH_SECONDS after the last renewal (consilium.core.middleware
+# .SessionRefreshMiddleware), not by a write on every request: a session therefore ends between
+# 30 minutes minus that interval and 30 minutes after its last request, never later.
 SESSION_COOKIE_AGE = int(env("CONSILIUM_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = int(env("CONSILIUM_SESSION_REFRESH_SECONDS", "60"))
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -258,11 +263,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Encrypted files (documents, signed PDFs). Local disk by default; "s3" for S3-compatible storage.
+# Encrypted files (documents, signed PDFs). Local disk by default; "s3" for S3-compatible storage
+# (consilium/core/s3.py): AWS S3, SeaweedFS, MinIO, Ceph. Files are encrypted before they leave
+# the process either way. Empty S3 credentials use boto3's own chain (an instance or pod role).
 FILES_BACKEND = env("CONSILIUM_FILES_BACKEND", "local")
 FILES_DIR = Path(env("CONSILIUM_FILES_DIR", str(VAR_DIR / "files")))
 FILES_S3_BUCKET = env("CONSILIUM_FILES_S3_BUCKET")
 FILES_S3_ENDPOINT = env("CONSILIUM_FILES_S3_ENDPOINT")
+FILES_S3_REGION = env("CONSILIUM_FILES_S3_REGION", "us-east-1")
+FILES_S3_ACCESS_KEY_ID = env("CONSILIUM_FILES_S3_ACCESS_KEY_ID")
+FILES_S3_SECRET_ACCESS_KEY = env("CONSILIUM_FILES_S3_SECRET_ACCESS_KEY")
+# Objects go under this prefix, so one bucket can hold several deployments.
+FILES_S3_PREFIX = env("CONSILIUM_FILES_S3_PREFIX")
+# Servers other than AWS (an endpoint given) mostly want path-style URLs.
+FILES_S3_ADDRESSING_STYLE = env(
+    "CONSILIUM_FILES_S3_ADDRESSING_STYLE", "path" if FILES_S3_ENDPOINT else "auto"
+)
+# Multipart part size: one part is in memory per upload in progress (S3's minimum is 5).
+FILES_S3_PART_MB = int(env("CONSILIUM_FILES_S3_PART_MB", "8"))
 
 # Uploads: never buffer a file in memory or in a plaintext temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0

@@ -35,9 +35,35 @@ def master_key_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     )]
 
 
+@register()
+def file_store_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A file store that cannot work is refused at start, not at the first upload."""
+    if settings.FILES_BACKEND == "local":
+        return []
+    if settings.FILES_BACKEND != "s3":
+        return [Error(
+            f"CONSILIUM_FILES_BACKEND is {settings.FILES_BACKEND!r}.",
+            hint="Use 'local' (files under CONSILIUM_FILES_DIR) or 's3'.",
+            id="consilium.E002",
+        )]
+    errors = []
+    if not settings.FILES_S3_BUCKET:
+        errors.append(Error(
+            "CONSILIUM_FILES_BACKEND=s3 but no bucket is named.",
+            hint="Set CONSILIUM_FILES_S3_BUCKET (README, 'Files in S3-compatible storage').",
+            id="consilium.E003",
+        ))
+    if settings.FILES_S3_PART_MB < 5:
+        errors.append(Error(
+            f"CONSILIUM_FILES_S3_PART_MB is {settings.FILES_S3_PART_MB}; S3 needs at least 5.",
+            id="consilium.E004",
+        ))
+    return errors
+
+
 def refuse_unsafe_start() -> None:
     """Raises SystemExit with the reasons when a check of ours fails."""
-    errors = master_key_check()
+    errors = master_key_check() + file_store_check()
     if errors:
         raise SystemExit("Refusing to start: " + " ".join(
             f"{error.msg} {error.hint}" for error in errors))

@@ -1,8 +1,8 @@
 """Where encrypted files live. Everything written here is already ciphertext (see core.crypto).
 
-The backend interface is deliberately small (open_write / open_read / delete / exists) so an
-S3-compatible backend can be added later: a multipart upload behind `open_write`, ranged GETs
-behind `open_read`.
+The backend interface is deliberately small (open_write / open_read / delete / exists): local
+disk here, and an S3-compatible bucket in core/s3.py (a multipart upload behind `open_write`,
+ranged GETs behind `open_read`).
 """
 
 from __future__ import annotations
@@ -104,6 +104,11 @@ class LocalFileStorage:
 def get_storage() -> FileStorage:
     if settings.FILES_BACKEND == "local":
         return LocalFileStorage(settings.FILES_DIR)
+    if settings.FILES_BACKEND == "s3":
+        # Imported here so the embedded deployment never loads boto3 (half a second of start-up).
+        from consilium.core.s3 import s3_storage
+
+        return s3_storage()
     raise ImproperlyConfigured(f"Unknown FILES_BACKEND {settings.FILES_BACKEND!r}")
 
 

@@ -45,3 +45,22 @@ def test_the_deploy_check_fails_when_https_is_off(tmp_path: Path) -> None:
     result = _check_deploy(tmp_path, CONSILIUM_HTTPS="0")
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
+
+
+def test_the_check_refuses_an_s3_file_store_without_a_bucket(tmp_path: Path) -> None:
+    result = _check_deploy(tmp_path, CONSILIUM_FILES_BACKEND="s3")
+    assert result.returncode != 0
+    assert "consilium.E003" in result.stderr + result.stdout
+
+
+def test_the_check_refuses_an_unknown_file_store(tmp_path: Path) -> None:
+    result = _check_deploy(tmp_path, CONSILIUM_FILES_BACKEND="ftp")
+    assert result.returncode != 0
+    assert "consilium.E002" in result.stderr + result.stdout
+
+
+def test_the_check_passes_an_s3_file_store_with_a_bucket(tmp_path: Path) -> None:
+    result = _check_deploy(
+        tmp_path, CONSILIUM_FILES_BACKEND="s3", CONSILIUM_FILES_S3_BUCKET="consilium-files"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import secrets
-from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -15,6 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from consilium.cases.models import Case, CaseStatus, MedicalArea
+from consilium.core.testing import StoredObject, stored_objects
 from consilium.patients.models import Patient
 
 
@@ -126,6 +126,7 @@ def upload(
     )
 
 
-def stored_files(settings: Any) -> list[Path]:
-    root = Path(settings.FILES_DIR)
-    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+def stored_files(settings: Any) -> list[StoredObject]:
+    """Every file the store holds, unfinished writes included, whichever its backend (local disk,
+    or S3 when the run has CONSILIUM_FILES_BACKEND=s3); each reads and writes raw ciphertext."""
+    return stored_objects()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
 
 from consilium.core.crypto import TamperedFileError
+from consilium.core.testing import StoredObject
 from consilium.reports.files import report_read
 from consilium.reports.models import Report
 from consilium.reports.signing import pdf_verify
@@ -63,11 +63,12 @@ def test_a_signature_from_another_certificate_is_not_trusted(report: Report, tmp
 def test_the_stored_report_is_encrypted_and_a_tampered_file_is_refused(
     report: Report, settings: Any
 ) -> None:
-    path = Path(settings.FILES_DIR) / report.storage_key
-    ciphertext = bytearray(path.read_bytes())
+    stored = StoredObject(report.storage_key)
+    ciphertext = bytearray(stored.read_bytes())
+    assert ciphertext.startswith(b"CSLM")
     assert b"%PDF" not in ciphertext and b"Asha" not in ciphertext
     ciphertext[len(ciphertext) // 2] ^= 0x01
-    path.write_bytes(bytes(ciphertext))
+    stored.write_bytes(bytes(ciphertext))
     with pytest.raises(TamperedFileError):
         report_read(report=report)
 
