@@ -47,11 +47,11 @@ def _chunks(data: bytes, cuts: list[int]) -> list[bytes]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(uploads=st.lists(files, max_size=4), room=st.integers(0, 8000))
 def test_any_upload_is_stored_whole_refused_or_stopped_and_leaves_nothing_behind(
-    uploads: list[tuple[str, str, bytes, bytes, list[int]]], room: int, tmp_path: Path,
-    settings: Any,
+    uploads: list[tuple[str, str, bytes, bytes, list[int]]], room: int, settings: Any,
 ) -> None:
-    store = tmp_path / "fuzz-store"
-    settings.FILES_DIR = store
+    # The store of this test function (set once by the root conftest, not per example: each
+    # assignment to `settings` would stack another override).
+    store = Path(settings.FILES_DIR)
     for path in sorted(store.rglob("*"), reverse=True) if store.exists() else []:
         path.unlink() if path.is_file() else path.rmdir()
     data_key = data_key_new()
