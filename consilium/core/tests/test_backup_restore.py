@@ -26,6 +26,8 @@ from consilium.core.crypto import patient_data_key
 from consilium.core.storage import encrypted_write_bytes
 from consilium.documents.models import Document
 from consilium.documents.tests.conftest import jpeg, make_case, text_pdf, upload
+from consilium.insights.models import CaseSummary
+from consilium.insights.services import case_summary_draft
 from consilium.patients.models import Patient
 from consilium.reports.models import Report
 
@@ -55,7 +57,9 @@ def deployment(report: Report, patient: Patient, client: Any) -> dict[str, int]:
            ("photo.jpg", jpeg()))
     assert Document.objects.filter(case=draft, status="processed").count() == 2
     assert Document.objects.exclude(rendition_storage_key="").exists()
-    return {"documents": Document.objects.count(), "reports": Report.objects.count()}
+    case_summary_draft(case=report.case)
+    return {"documents": Document.objects.count(), "reports": Report.objects.count(),
+            "summaries": CaseSummary.objects.count()}
 
 
 @pytest.fixture
@@ -118,7 +122,9 @@ def test_a_backup_restored_into_an_empty_deployment_opens_every_document_and_val
     counts = json.loads(checked.stdout)
     assert counts["documents"] == {"checked": deployment["documents"], "problems": []}
     assert counts["reports"] == {"checked": deployment["reports"], "problems": []}
+    assert counts["case summaries"] == {"checked": deployment["summaries"], "problems": []}
     assert deployment["documents"] >= 3 and deployment["reports"] >= 1
+    assert deployment["summaries"] >= 1
 
     # The check can fail: one byte changed in the restored report is found and named.
     report = Report.objects.get()
