@@ -19,6 +19,14 @@ from consilium.patients.models import Patient, Relationship, Sex
 
 PASSWORD = "Consilium-Test-2026"
 
+# The fuzz tests' budgets are multiplied by this: 1 in the suite, more for a longer fuzzing run
+# (`CONSILIUM_FUZZ_SCALE=20 pytest -k fuzz --hypothesis-show-statistics`).
+FUZZ_SCALE = max(1, int(os.environ.get("CONSILIUM_FUZZ_SCALE", "1")))
+
+
+def fuzz_examples(count: int) -> int:
+    return count * FUZZ_SCALE
+
 # Cases in review, specialists and reports, shared by the review and report tests.
 pytest_plugins = ["consilium.review.tests.fixtures"]
 

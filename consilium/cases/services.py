@@ -45,6 +45,7 @@ from consilium.cases.workflow import ALLOWED, ASKABLE, Effect, effects_of
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import notification_create, outbox_enqueue, user_notify
 from consilium.patients.models import Patient, Relationship
+from consilium.patients.services import patient_create
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,16 @@ def case_create(*, patient: Patient, actor: User, requester_relationship: str = 
             # A reference collision (about one in 700 million); draw another.
             continue
     raise DomainError(_("We could not open a new request. Please try again."))
+
+
+@transaction.atomic
+def case_start(*, actor: User, patient: Patient | None, relationship: str = "") -> Case:
+    """Opens a draft for one of the actor's patients, or for a new patient added with it: both
+    rows or neither, so a request that fails half-way (the database gone mid-request) does not
+    leave a patient with no request, to be added again on the retry."""
+    if patient is None:
+        patient = patient_create(holder=actor, relationship=relationship)
+    return case_create(patient=patient, actor=actor, requester_relationship=patient.relationship)
 
 
 # --- Saving the intake (drafts only; every step saves even when incomplete) ---------------------

@@ -41,7 +41,7 @@ from consilium.cases.workflow import ASKABLE
 from consilium.core.errors import DomainError
 from consilium.patients.models import Relationship
 from consilium.patients.selectors import patients_of
-from consilium.patients.services import patient_create, patient_update
+from consilium.patients.services import patient_update
 
 NEW_PATIENT = "new"
 
@@ -94,11 +94,7 @@ def start(request: HttpRequest) -> HttpResponse:
             errors["relationship"] = _("Tell us who the patient is to you.")
         if not errors:
             try:
-                if patient is None:
-                    patient = patient_create(holder=user, relationship=relationship)
-                case = services.case_create(
-                    patient=patient, actor=user, requester_relationship=patient.relationship
-                )
+                case = services.case_start(actor=user, patient=patient, relationship=relationship)
             except DomainError as error:
                 messages.error(request, error.message)
             else:

@@ -141,6 +141,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'consilium.sqlite3'}"),
         conn_max_age=int(env("CONSILIUM_DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it, so one the server dropped
+        # (a restart, a failover, an idle timeout) is replaced instead of failing the request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import io
 import os
 import struct
@@ -24,7 +25,9 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 MAGIC = b"CSLM"
@@ -52,6 +55,20 @@ def _master_key() -> bytes:
     if len(key) != KEY_SIZE:
         raise ValueError("MASTER_KEY must be base64 of 32 bytes")
     return key
+
+
+def master_key_fingerprint() -> str:
+    """Names the master key without giving it away (an HMAC of a fixed label), so a backup can
+    say which key its data keys were wrapped with and a restore can refuse the wrong one."""
+    return hmac.new(_master_key(), b"consilium master key fingerprint", "sha256").hexdigest()[:16]
+
+
+def backup_key() -> bytes:
+    """The key a backup's database dump is encrypted with, derived from the master key: a copied
+    backup is as unreadable as a copied file store, and needs no second secret to keep."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_SIZE, salt=None, info=b"consilium backup database v1"
+    ).derive(_master_key())
 
 
 def data_key_new() -> bytes:

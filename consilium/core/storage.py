@@ -7,10 +7,13 @@ ranged GETs behind `open_read`).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import io
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -18,6 +21,26 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from consilium.core.crypto import DecryptingReader, EncryptingWriter, TamperedFileError
+
+
+class StorageFullError(OSError):
+    """The file store has no room left (a full disk, a quota). What was being written is gone;
+    callers tell the person plainly and keep nothing of it."""
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+@contextlib.contextmanager
+def _full_is_storage_full() -> Iterator[None]:
+    try:
+        yield
+    except StorageFullError:
+        raise
+    except OSError as error:
+        if error.errno in _FULL:
+            raise StorageFullError(error.errno, "the file store is full") from error
+        raise
 
 
 class PendingFile(Protocol):
@@ -47,9 +70,11 @@ class _LocalPendingFile:
     def __init__(self, root: Path) -> None:
         self.key = new_key()
         self._final = root / self.key
-        self._final.parent.mkdir(parents=True, exist_ok=True)
         self._temp = self._final.with_name(f".{self._final.name}.{secrets.token_hex(4)}.part")
-        self._file: io.BufferedWriter | None = open(self._temp, "xb")  # noqa: SIM115
+        self._file: io.BufferedWriter | None = None
+        with _full_is_storage_full():
+            self._final.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(self._temp, "xb")  # noqa: SIM115
 
     def _open_file(self) -> io.BufferedWriter:
         if self._file is None:
@@ -57,22 +82,33 @@ class _LocalPendingFile:
         return self._file
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        return self._open_file().write(data)
+        with _full_is_storage_full():
+            return self._open_file().write(data)
 
     def commit(self) -> None:
         file = self._open_file()
-        file.flush()
-        os.fsync(file.fileno())
-        file.close()
+        try:
+            with _full_is_storage_full():
+                file.flush()
+                os.fsync(file.fileno())
+                file.close()
+        except BaseException:
+            self.abort()
+            raise
         self._file = None
         # Readers see either nothing or the whole file, never a half-written one.
         os.replace(self._temp, self._final)
 
     def abort(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._temp.unlink(missing_ok=True)
+        file, self._file = self._file, None
+        try:
+            if file is not None:
+                # Closing flushes what is buffered, which fails again on a full disk; the part
+                # file is removed whatever happens.
+                with contextlib.suppress(OSError):
+                    file.close()
+        finally:
+            self._temp.unlink(missing_ok=True)
 
 
 class LocalFileStorage:
@@ -128,9 +164,14 @@ class EncryptedPendingFile:
         return self._writer.write(data)
 
     def commit(self) -> tuple[int, str]:
-        """Makes the file visible under `self.key`; returns (plaintext size, SHA-256 hex)."""
-        result = self._writer.close()
-        self._pending.commit()
+        """Makes the file visible under `self.key`; returns (plaintext size, SHA-256 hex).
+        On failure (a full disk) nothing of the file remains."""
+        try:
+            result = self._writer.close()
+            self._pending.commit()
+        except BaseException:
+            self._pending.abort()
+            raise
         return result
 
     def abort(self) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -41,7 +42,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "core/500.html")
+    """Rendered without the request's context processors: the failure may be the database
+    itself (restarted, locked), and they read the session, the user and their notices."""
+    html = loader.render_to_string(
+        "core/500.html",
+        {"request_id": getattr(request, "request_id", "-"), "home_url": "/"},
+    )
+    return HttpResponse(html, status=500)
 
 
 def _typed_text(request: HttpRequest) -> list[tuple[str, str]]:

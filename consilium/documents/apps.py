@@ -8,6 +8,8 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from consilium.cases import hooks, intake
+        from consilium.core import integrity
+        from consilium.documents.integrity import documents_integrity_check
         from consilium.documents.selectors import (
             INTAKE_STEP,
             document_kinds,
@@ -15,4 +17,5 @@ class DocumentsConfig(AppConfig):
         )
 
         intake.register(INTAKE_STEP)
+        integrity.register("documents", documents_integrity_check)
         hooks.on_documents_lookup(since=documents_added_since, kinds=document_kinds)

@@ -147,6 +147,18 @@ def limit_message(*, name: str, room: int) -> str:
          "left": megabytes(max(0, room))}
 
 
+def storage_full_message(*, name: str | None = None) -> str:
+    if name is not None:
+        return _(
+            "“%(name)s” was not saved: our server has run out of room to store files just now. "
+            "Please try again later; our team has been told."
+        ) % {"name": name}
+    return _(
+        "Our server has run out of room to store files just now, so nothing from this upload "
+        "was saved. Please try again later; our team has been told."
+    )
+
+
 def megabytes(size: int) -> str:
     """Sizes the way phones show them (1 MB = 1,048,576 bytes), one decimal."""
     value = size / (1024 * 1024)

@@ -22,6 +22,7 @@ from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import UPLOADABLE, case_get, case_get_uploadable
 from consilium.core.crypto import TamperedFileError, patient_data_key
 from consilium.core.errors import DomainError
+from consilium.core.storage import StorageFullError
 from consilium.documents.checklist import checklist_for
 from consilium.documents.files import document_stream
 from consilium.documents.forms import UploadForm
@@ -38,6 +39,7 @@ from consilium.documents.services import (
     document_upload_refused,
     limit_message,
     megabytes,
+    storage_full_message,
 )
 from consilium.documents.upload import EXTENSIONS, EncryptingUploadHandler
 
@@ -105,9 +107,27 @@ def document_upload(request: HttpRequest, public_id: UUID) -> HttpResponse:
     request.upload_handlers = [handler]
     try:
         return _document_upload_checked(request, case=case, handler=handler)
+    except StorageFullError:
+        # The disk filled while the body was being stored (the CSRF check reads the body, so
+        # this can come from there too): the partial file is gone, and so is every file of the
+        # request, since the form's fields were lost with the body.
+        return _storage_full(request, case=case)
     finally:
         # Files of a request that failed the CSRF check or the form never become documents.
         handler.discard()
+
+
+def _storage_full(request: HttpRequest, *, case: Case) -> HttpResponse:
+    logger.error("the file store is full: an upload to case %s was refused", case.public_id)
+    document_upload_refused(case=case, actor=request.user, reason="storage_full")
+    if _wants_json(request):
+        return JsonResponse(
+            {"saved": [], "errors": [storage_full_message()],
+             "left_mb": megabytes(case_upload_room(case=case))},
+            status=507,
+        )
+    messages.error(request, storage_full_message())
+    return redirect("documents:case_documents", public_id=case.public_id)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -136,6 +156,13 @@ def _document_upload_checked(
             except DomainError as error:
                 errors.append(f"“{received.original_name}”: {error.message}")
                 document_upload_refused(case=case, actor=request.user, reason="content")
+            except StorageFullError:
+                # The cleaned copy (a photo without its metadata, a disarmed PDF) did not fit;
+                # document_create kept nothing of this file.
+                logger.error("the file store is full: a file for case %s was not kept",
+                             case.public_id)
+                errors.append(storage_full_message(name=received.original_name))
+                document_upload_refused(case=case, actor=request.user, reason="storage_full")
             else:
                 saved.append(received.original_name)
     if handler.over_limit:

@@ -7,15 +7,20 @@ signs: the report is still tamper-evident, but PDF readers will not trust the si
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 
+T = TypeVar("T")
 FIELD_NAME = "ConsiliumSignature"
 _lock = threading.Lock()
 
@@ -98,6 +103,18 @@ def _signer(cert: str, key: str, passphrase: bytes | None) -> object:
     return signer
 
 
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """pyHanko's synchronous calls run `asyncio.run`, which refuses to start inside a running
+    event loop (an ASGI request, or Playwright's loop in the browser tests' thread); there the
+    call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def pdf_sign(*, pdf: bytes, reason: str, location: str) -> tuple[bytes, str]:
     """Signs the PDF (an invisible PAdES-style signature over the whole file). Returns the signed
     bytes and the signer's subject as printed."""
@@ -110,7 +127,9 @@ def pdf_sign(*, pdf: bytes, reason: str, location: str) -> tuple[bytes, str]:
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, reason=reason, location=location, md_algorithm="sha256"
     )
-    out = signers.sign_pdf(writer, metadata, signer=signer)  # type: ignore[arg-type]
+    out = _outside_event_loop(
+        lambda: signers.sign_pdf(writer, metadata, signer=signer)  # type: ignore[arg-type]
+    )
     subject = signer.signing_cert.subject.human_friendly  # type: ignore[attr-defined]
     return out.getvalue(), str(subject)
 
@@ -146,7 +165,7 @@ def pdf_verify(*, pdf: bytes, trust_cert: Path | None = None) -> SignatureCheck:
     if not signatures:
         return SignatureCheck(intact=False, trusted=False, covers_whole_file=False, signer="")
     try:
-        status = validate_pdf_signature(signatures[0], context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signatures[0], context))
     except Exception:
         return SignatureCheck(intact=False, trusted=False, covers_whole_file=False, signer="")
     return SignatureCheck(

@@ -5,6 +5,7 @@ import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import fuzz_examples
 from consilium.insights.deid import KnownIdentity, detect, redact
 
 # Arbitrary Unicode, with the characters that mean something in a pattern drawn often.
@@ -13,7 +14,8 @@ typed = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(
     names=st.lists(typed, max_size=3),
     phones=st.lists(typed, max_size=2),

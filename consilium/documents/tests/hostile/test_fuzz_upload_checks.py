@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from conftest import fuzz_examples
 from consilium.core.crypto import data_key_new
 from consilium.core.errors import DomainError
 from consilium.core.storage import encrypted_open_read, encrypted_write_bytes, get_storage
@@ -48,7 +49,7 @@ def mutated(draw: Any) -> tuple[str, bytes]:
     return content_type, bytes(data)
 
 
-@settings(max_examples=400, deadline=None,
+@settings(max_examples=fuzz_examples(400), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(case=mutated())
 def test_mutated_files_are_accepted_or_refused_with_a_message(case: tuple[str, bytes]) -> None:
@@ -73,7 +74,7 @@ def test_mutated_files_are_accepted_or_refused_with_a_message(case: tuple[str, b
             get_storage().delete(made[0])
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=fuzz_examples(500), deadline=None)
 @given(name=st.text(max_size=300))
 def test_any_file_name_becomes_a_safe_display_name(name: str) -> None:
     safe = sanitise_filename(name)
