@@ -185,6 +185,14 @@ def backup_create(*, target: Path, include_master_key: bool = False) -> dict[str
             "backup: whoever copied the backup would hold the files and the key that opens them. "
             "Back the key up separately (README, 'The master key')."
         )
+    if settings.FILES_BACKEND != "local":
+        # Never a backup that looks whole and holds no file.
+        raise BackupError(
+            f"The files are in object storage (CONSILIUM_FILES_BACKEND={settings.FILES_BACKEND})"
+            ", and this command copies a local file store only. Keep the bucket with the object "
+            "store's versioning or replication, and the database with pg_dump or WAL archiving "
+            "(README, 'Backups and restoring them')."
+        )
     engine = _engine()
     target = Path(target)
     if target.exists() and any(target.iterdir()):

@@ -206,6 +206,17 @@ def test_production_refuses_to_put_the_master_key_into_a_backup(
     assert not (tmp_path / "backup").exists()
 
 
+def test_a_deployment_with_its_files_in_object_storage_is_told_how_to_back_them_up(
+    db: None, tmp_path: Path, settings: Any
+) -> None:
+    # The command copies a local file store: with the files in a bucket it would write a
+    # backup that looks whole and holds no file.
+    settings.FILES_BACKEND = "s3"
+    with pytest.raises(CommandError, match="versioning or replication"):
+        call_command("backup", str(tmp_path / "backup"))
+    assert not (tmp_path / "backup").exists()
+
+
 def test_a_demo_backup_with_its_master_key_restores_where_the_key_was_lost(
     deployment: dict[str, int], empty_deployment: dict[str, str], tmp_path: Path
 ) -> None:
