@@ -507,6 +507,8 @@ _GENE_NEG = re.compile(
     r"|\bno (?:clinically |other )?(?:significant |relevant |reportable |pathogenic |actionable |"
     r"known |likely pathogenic |detectable )*(?:or likely pathogenic )?(?:variants?|mutations?|"
     r"alterations?|rearrangements?|fusions?|amplifications?|abnormalit\w+|evidence)\b"
+    # "No pathogenic / likely pathogenic variant", also when a narrow cell wraps after "likely".
+    r"|\bno\s+pathogenic\s*(?:/|or|and/or)\s*likely\b"
     r"|\babsen(?:t|ce)\b|\bnon-?amplified\b|\bunmutated\b|\bnon-?mutated\b",
     re.I,
 )
@@ -830,6 +832,17 @@ def _read_gene(
     if key == "vus":
         return [("VUS", _variant_value(variants), method)]
     if key == "neg":
+        # A row that says no for one column and names a variant found in the next ("BRCA2  No
+        # pathogenic variant (germline)  c.6486_6489del ... DETECTED (somatic)"): the variant
+        # found is the result; a negation never hides it.
+        for found in _VARIANT_RE.finditer(window, match.end()):
+            if not re.search(r"\b[cp]\.", found.group()):
+                continue
+            after = _earliest(window[found.end():], {"neg": _GENE_NEG, "pos": _GENE_POS})
+            if after and after[0] == "pos":
+                shown = [m.group().strip() for m in _VARIANT_RE.finditer(
+                    window, found.start(), found.end() + after[1].start())]
+                return [(_positive_status(name, window), _variant_value(shown), method)]
         word = match.group().lower()
         if "wild" in word or word == "wt":
             return [("wild-type", "", method)]

@@ -115,6 +115,23 @@ def test_a_recommended_test_never_yields_a_result(text):
     assert not [b for b in found if b.assertion == "stated" and b.name != "HER2"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["PALB2   No pathogenic / likely pathogenic variant\n",
+     "PALB2: no pathogenic/likely pathogenic variant detected.\n",
+     # a narrow cell wrapped after "likely", the next column's text in between
+     "PALB2   No pathogenic / likely   Not applicable\npathogenic variant\n"],
+)
+def test_no_pathogenic_or_likely_pathogenic_variant_is_a_negative_result(text):
+    assert [(b.name, b.status) for b in extract_biomarkers(text)] == [("PALB2", "not detected")]
+
+
+def test_a_variant_found_in_the_next_column_is_not_hidden_by_the_first_columns_no():
+    text = "ATM   No pathogenic variant (germline)   c.7271T>G p.(Val2424Gly) DETECTED, VAF 22%\n"
+    (atm,) = [b for b in extract_biomarkers(text) if b.name == "ATM"]
+    assert atm.status == "mutated" and "c.7271T>G" in atm.value
+
+
 def test_a_guideline_cited_by_marker_and_year_is_no_result_for_the_marker():
     # The next row's marker name wrapped ("Oestrogen" / "receptor") and was not recognised: the
     # cited HER2 must not take that row's POSITIVE.
