@@ -46,6 +46,13 @@ def _real_files_for_placeholder_documents() -> None:
         Document.objects.filter(pk=document.pk).update(storage_key=key, size=size, sha256=sha256)
 
 
+@pytest.fixture(autouse=True)
+def _local_file_store(settings: Any) -> None:
+    """`manage.py backup` copies a local file store (with files in S3 it refuses, tested
+    below), so these tests keep theirs on local disk even under `make test-s3`."""
+    settings.FILES_BACKEND = "local"
+
+
 @pytest.fixture
 def deployment(report: Report, patient: Patient, client: Any) -> dict[str, int]:
     """Documents read by the real pipeline (a text PDF and a photo), one with its specialist
@@ -74,6 +81,7 @@ def empty_deployment(tmp_path: Path, settings: Any) -> Iterator[dict[str, str]]:
         "CONSILIUM_SIGNING_DIR": str(var / "signing"),
         "CONSILIUM_MASTER_KEY": settings.MASTER_KEY,
         "CONSILIUM_LOG_LEVEL": "WARNING",
+        "CONSILIUM_FILES_BACKEND": "local",  # the drill is of a local file store
     }
     env.pop("CONSILIUM_MASTER_KEY_FILE", None)
     if connection.vendor == "sqlite":

@@ -57,6 +57,8 @@ class _SmallDisk:
 
 @pytest.fixture
 def small_disk(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    # A full local disk, even under `make test-s3` (an object store's limits are its own).
+    settings.FILES_BACKEND = "local"
     root = tmp_path / "files"
     root.mkdir()
     mounted = os.geteuid() == 0 and subprocess.run(  # noqa: S603
