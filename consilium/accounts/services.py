@@ -4,11 +4,9 @@ profiles, two-factor devices and specialist verification."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import math
 import uuid
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -29,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from consilium.accounts.models import Role, SpecialistProfile, User
 from consilium.audit.services import record
 from consilium.core.errors import DomainError, require
+from consilium.core.throttle import Counter, count, hashed, wait_seconds
 from consilium.notifications.services import outbox_enqueue
 from consilium.patients.models import Relationship
 
@@ -98,12 +97,12 @@ def _count_within_hour(key: str, limit: int) -> bool:
 def _registration_address_allowed(*, email: str) -> bool:
     """Counts one registration for the address; False past the hourly limit (no more email)."""
     return _count_within_hour(
-        f"accounts:register:email:{_hash(email)}", REGISTER_PER_ADDRESS_PER_HOUR
+        f"accounts:register:email:{hashed(email)}", REGISTER_PER_ADDRESS_PER_HOUR
     )
 
 
 def _registration_ip_allowed(*, ip: str) -> bool:
-    return _count_within_hour(f"accounts:register:ip:{_hash(ip)}", REGISTER_PER_IP_PER_HOUR)
+    return _count_within_hour(f"accounts:register:ip:{hashed(ip)}", REGISTER_PER_IP_PER_HOUR)
 
 
 def _registration_attempt_email_enqueue(*, user: User) -> None:
@@ -247,34 +246,17 @@ IP_LIMIT = 300
 IP_WINDOW_SECONDS = 60 * 60
 
 
-@dataclass(frozen=True)
-class _Counter:
-    key: str
-    limit: int
-    window: int
-
-
-def _hash(value: str) -> str:
-    # Cache keys must not carry email addresses in clear text (the cache is a database table).
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
-
-
-def _login_counters(*, email: str, ip: str) -> list[_Counter]:
+def _login_counters(*, email: str, ip: str) -> list[Counter]:
     return [
-        _Counter(f"accounts:login:pair:{_hash(email.strip().lower() + '|' + ip)}", PAIR_LIMIT,
-                 THROTTLE_WINDOW_SECONDS),
-        _Counter(f"accounts:login:ip:{_hash(ip)}", IP_LIMIT, IP_WINDOW_SECONDS),
+        Counter(f"accounts:login:pair:{hashed(email.strip().lower() + '|' + ip)}", PAIR_LIMIT,
+                THROTTLE_WINDOW_SECONDS),
+        Counter(f"accounts:login:ip:{hashed(ip)}", IP_LIMIT, IP_WINDOW_SECONDS),
     ]
 
 
 def login_throttle_wait_seconds(*, email: str, ip: str) -> int:
     """Seconds until this address may try this account again; 0 when it may try now."""
-    now = timezone.now().timestamp()
-    wait = 0.0
-    for counter in _login_counters(email=email, ip=ip):
-        state: dict[str, Any] | None = cache.get(counter.key)
-        if state and state["count"] >= counter.limit:
-            wait = max(wait, state["reset_at"] - now)
+    wait = wait_seconds(_login_counters(email=email, ip=ip), timezone.now().timestamp())
     return max(0, math.ceil(wait))
 
 
@@ -282,11 +264,7 @@ def login_throttle_record_failure(*, email: str, ip: str) -> None:
     """Counts one failed sign-in for the (account, address) pair and for the address."""
     now = timezone.now().timestamp()
     for counter in _login_counters(email=email, ip=ip):
-        state: dict[str, Any] | None = cache.get(counter.key)
-        if not state or state["reset_at"] <= now:
-            state = {"count": 0, "reset_at": now + counter.window}
-        state["count"] += 1
-        cache.set(counter.key, state, math.ceil(state["reset_at"] - now))
+        count(counter, now)
 
 
 def login_throttle_reset(*, email: str, ip: str) -> None:
@@ -333,8 +311,8 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
     The caller shows the same page either way, so the answer reveals no account."""
     allowed = True
     for key, limit in (
-        (f"accounts:reset:email:{_hash(email.strip().lower())}", RESET_PER_ADDRESS_PER_HOUR),
-        (f"accounts:reset:ip:{_hash(ip)}", RESET_PER_IP_PER_HOUR),
+        (f"accounts:reset:email:{hashed(email.strip().lower())}", RESET_PER_ADDRESS_PER_HOUR),
+        (f"accounts:reset:ip:{hashed(ip)}", RESET_PER_IP_PER_HOUR),
     ):
         count = int(cache.get(key, 0))
         if count >= limit:

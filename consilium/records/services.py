@@ -9,9 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +19,7 @@ from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case
 from consilium.core.errors import require
+from consilium.core.throttle import Counter, count, hashed, wait_seconds
 from consilium.records.actions import RecordAction
 from consilium.records.models import PIN_ATTEMPTS, ShareLink
 from consilium.reports.models import Report
@@ -130,52 +129,25 @@ FAILURE_LIMIT = 20
 FAILURE_WINDOW_SECONDS = 60 * 60
 
 
-@dataclass(frozen=True)
-class _Counter:
-    key: str
-    limit: int
-    window: int
+def _requests(ip: str) -> Counter:
+    return Counter(f"records:share:ip:{hashed(ip)}", REQUEST_LIMIT, REQUEST_WINDOW_SECONDS)
 
 
-def _hash(value: str) -> str:
-    # Cache keys must not carry addresses in clear text (the cache may be a database table).
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
-
-
-def _requests(ip: str) -> _Counter:
-    return _Counter(f"records:share:ip:{_hash(ip)}", REQUEST_LIMIT, REQUEST_WINDOW_SECONDS)
-
-
-def _failures(ip: str) -> _Counter:
-    return _Counter(f"records:share:fail:{_hash(ip)}", FAILURE_LIMIT, FAILURE_WINDOW_SECONDS)
-
-
-def _wait(counter: _Counter, now: float) -> float:
-    state: dict[str, Any] | None = cache.get(counter.key)
-    if state and state["count"] >= counter.limit:
-        return float(state["reset_at"] - now)
-    return 0.0
-
-
-def _count(counter: _Counter, now: float) -> None:
-    state: dict[str, Any] | None = cache.get(counter.key)
-    if not state or state["reset_at"] <= now:
-        state = {"count": 0, "reset_at": now + counter.window}
-    state["count"] += 1
-    cache.set(counter.key, state, math.ceil(state["reset_at"] - now))
+def _failures(ip: str) -> Counter:
+    return Counter(f"records:share:fail:{hashed(ip)}", FAILURE_LIMIT, FAILURE_WINDOW_SECONDS)
 
 
 def shared_throttle_hit(*, ip: str) -> int:
     """Counts one request to a share link from `ip`; returns the seconds it must wait first
     (0: go ahead). A request that is turned away is not counted."""
     now = timezone.now().timestamp()
-    wait = max(_wait(_requests(ip), now), _wait(_failures(ip), now))
+    wait = wait_seconds([_requests(ip), _failures(ip)], now)
     if wait > 0:
         return max(1, math.ceil(wait))
-    _count(_requests(ip), now)
+    count(_requests(ip), now)
     return 0
 
 
 def shared_throttle_failure(*, ip: str) -> None:
     """Counts one failed request (unknown token, wrong PIN, closed link) from `ip`."""
-    _count(_failures(ip), timezone.now().timestamp())
+    count(_failures(ip), timezone.now().timestamp())
