@@ -167,7 +167,38 @@ class EncryptingWriter:
         return self._size, self._sha.hexdigest()
 
 
-class DecryptingReader(io.RawIOBase):
+class SeekableReader(io.RawIOBase):
+    """A read-only stream of known size (`_size`) with a position (`_pos`): the subclass reads
+    from `_pos`; seeking only moves it."""
+
+    _size: int
+    _pos: int
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            pos = offset
+        elif whence == io.SEEK_CUR:
+            pos = self._pos + offset
+        elif whence == io.SEEK_END:
+            pos = self._size + offset
+        else:
+            raise ValueError(f"invalid whence {whence}")
+        if pos < 0:
+            raise ValueError("negative seek position")
+        self._pos = pos
+        return pos
+
+
+class DecryptingReader(SeekableReader):
     """A seekable, read-only view of the plaintext of an encrypted file. Decrypts one chunk at a
     time, so Pillow, pikepdf and pypdfium2 can read a large file without it touching disk in the
     clear and without holding it in memory."""
@@ -196,29 +227,6 @@ class DecryptingReader(io.RawIOBase):
     @property
     def size(self) -> int:
         return self._size
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            pos = offset
-        elif whence == io.SEEK_CUR:
-            pos = self._pos + offset
-        elif whence == io.SEEK_END:
-            pos = self._size + offset
-        else:
-            raise ValueError(f"invalid whence {whence}")
-        if pos < 0:
-            raise ValueError("negative seek position")
-        self._pos = pos
-        return pos
 
     def chunk(self, index: int) -> bytes:
         """The plaintext of one chunk, authenticated."""

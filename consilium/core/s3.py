@@ -11,7 +11,6 @@ held in memory.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from functools import lru_cache
@@ -23,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from consilium.core.crypto import TamperedFileError
+from consilium.core.crypto import SeekableReader, TamperedFileError
 from consilium.core.storage import new_key
 
 logger = logging.getLogger(__name__)
@@ -117,7 +116,7 @@ class S3PendingFile:
                 logger.warning("could not abort the upload of %s: %s", self.key, type(error))
 
 
-class S3ObjectReader(io.RawIOBase):
+class S3ObjectReader(SeekableReader):
     """A seekable, read-only view of one object: every read is one ranged GET, pinned to the
     object's ETag so all the ranges come from the same object."""
 
@@ -134,29 +133,6 @@ class S3ObjectReader(io.RawIOBase):
         self._size = int(head["ContentLength"])
         self._etag = str(head["ETag"])
         self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            pos = offset
-        elif whence == io.SEEK_CUR:
-            pos = self._pos + offset
-        elif whence == io.SEEK_END:
-            pos = self._size + offset
-        else:
-            raise ValueError(f"invalid whence {whence}")
-        if pos < 0:
-            raise ValueError("negative seek position")
-        self._pos = pos
-        return pos
 
     def read(self, size: int | None = -1) -> bytes:
         if self.closed:
