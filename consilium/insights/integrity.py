@@ -26,6 +26,10 @@ def summaries_integrity_check() -> IntegrityResult:
         result.checked += 1
         if problem:
             result.problems.append(f"case summary {summary.public_id}: {problem}")
-        record(actor=None, action="summary.integrity_checked", target=summary,
-               detail={"ok": problem is None})
+        record(
+            actor=None,
+            action="summary.integrity_checked",
+            target=summary,
+            detail={"ok": problem is None},
+        )
     return result

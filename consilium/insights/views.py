@@ -63,7 +63,8 @@ def _cite(item: dict[str, Any], documents: dict[str, dict[str, Any]]) -> None:
     item["link"] = f"{url}#page-{page}" if page else url
     item["cite"] = (
         _("Report %(number)s, page %(page)s") % {"number": document["ordinal"], "page": page}
-        if page else _("Report %(number)s") % {"number": document["ordinal"]}
+        if page
+        else _("Report %(number)s") % {"number": document["ordinal"]}
     )
 
 
@@ -87,12 +88,11 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
     waiting = [d["ordinal"] for d in view.documents.values() if d["status"] != "processed"]
     hard_to_read = [
         {
-            "cite": _("Report %(number)s, page %(page)s")
-            % {"number": d["ordinal"], "page": page},
-            "link": reverse("documents:review", kwargs={"public_id": public_id})
-            + f"#page-{page}",
+            "cite": _("Report %(number)s, page %(page)s") % {"number": d["ordinal"], "page": page},
+            "link": reverse("documents:review", kwargs={"public_id": public_id}) + f"#page-{page}",
         }
-        for public_id, d in view.documents.items() for page in d["hard_pages"]
+        for public_id, d in view.documents.items()
+        for page in d["hard_pages"]
     ]
     return {
         "case": case,
@@ -103,7 +103,8 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
             for name in TEXT_SECTIONS
         ],
         "medical_area": MedicalArea(content["medical_area"]).label
-        if content.get("medical_area") in MedicalArea.values else "",
+        if content.get("medical_area") in MedicalArea.values
+        else "",
         "unreleased": unreleased,
         "waiting": waiting,
         "hard_to_read": hard_to_read,
@@ -127,12 +128,15 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     sections = {name: request.POST.get(name, "") for name in TEXT_SECTIONS if name in request.POST}
     try:
         saved, masked = case_summary_save(
-            summary=view.summary, actor=request.user, sections=sections,
+            summary=view.summary,
+            actor=request.user,
+            sections=sections,
             questions=request.POST.getlist("question"),
             excluded=set(request.POST.getlist("leave_out")),
             corrections={
                 key.removeprefix("correct-"): request.POST.get(key, "")
-                for key in request.POST if key.startswith("correct-")
+                for key in request.POST
+                if key.startswith("correct-")
             },
         )
         if masked:

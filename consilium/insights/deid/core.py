@@ -31,16 +31,24 @@ class Finding:
 # When spans of different types overlap, the merged span keeps the most specific type:
 # a checksum-validated identifier says more than "a name-like word was here".
 PRIORITY = {
-    "AADHAAR": 0, "PAN": 0, "ABHA": 0, "EMAIL": 1, "PHONE": 2, "ID": 3, "DATE": 4,
-    "NAME": 5, "PIN": 6, "ADDRESS": 7, "AGE": 8, "LOCATION": 9,
+    "AADHAAR": 0,
+    "PAN": 0,
+    "ABHA": 0,
+    "EMAIL": 1,
+    "PHONE": 2,
+    "ID": 3,
+    "DATE": 4,
+    "NAME": 5,
+    "PIN": 6,
+    "ADDRESS": 7,
+    "AGE": 8,
+    "LOCATION": 9,
 }
 
 
 def merge(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
     """Sorts spans and merges overlapping ones into single findings."""
-    ordered = sorted(
-        ((s, e, t) for s, e, t in spans if e > s), key=lambda x: (x[0], -x[1])
-    )
+    ordered = sorted(((s, e, t) for s, e, t in spans if e > s), key=lambda x: (x[0], -x[1]))
     # Each merged group keeps the type of its longest part (a labelled "Address" value
     # rather than a name found inside it), ties going to the more specific type.
     groups: list[list[tuple[int, int, str]]] = []
@@ -104,15 +112,26 @@ _DEVANAGARI_TITLED = re.compile(
 def _devanagari_titled(text: str) -> list[tuple[int, int, str]]:
     """Names in Devanagari after a Hindi title (Shri, Shrimati, Kumari)."""
     return [
-        (m.start(1), m.end(1), "NAME") for m in _DEVANAGARI_TITLED.finditer(text)
+        (m.start(1), m.end(1), "NAME")
+        for m in _DEVANAGARI_TITLED.finditer(text)
         if not any(word in m.group(1) for word in _DEVANAGARI_BUSINESS)
     ]
 
 
 # "श्री साईं पैथोलॉजी" is a laboratory named for a saint, not a person: pathology, diagnostics,
 # lab, hospital, clinic, centre.
-_DEVANAGARI_BUSINESS = ("पैथोलॉजी", "डायग्नो", "लैब", "अस्पताल", "हॉस्पिटल", "क्लिनिक",
-                        "चिकित्सालय", "केंद्र", "सेंटर", "मेडिकल")
+_DEVANAGARI_BUSINESS = (
+    "पैथोलॉजी",
+    "डायग्नो",
+    "लैब",
+    "अस्पताल",
+    "हॉस्पिटल",
+    "क्लिनिक",
+    "चिकित्सालय",
+    "केंद्र",
+    "सेंटर",
+    "मेडिकल",
+)
 
 
 def _with_titles(text: str, findings: list[Finding]) -> list[Finding]:
@@ -152,9 +171,13 @@ def _with_transliterations(
             continue
         words = re.findall(r"[A-Za-z']+", match.group(1))
         relations = ("wife", "husband", "son", "daughter", "father", "mother")
-        if words and not any(is_clinical(w) or w.lower() in relations for w in words) and not all(
-            is_word(w) and w.lower() not in ("mr", "mrs", "smt", "shri", "late", "sh")
-            for w in words
+        if (
+            words
+            and not any(is_clinical(w) or w.lower() in relations for w in words)
+            and not all(
+                is_word(w) and w.lower() not in ("mr", "mrs", "smt", "shri", "late", "sh")
+                for w in words
+            )
         ):
             added.append((match.start(1), match.end(1), "NAME"))
     return spans + added

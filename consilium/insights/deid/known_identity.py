@@ -16,8 +16,18 @@ HONORIFICS = frozenset(
     ("mr", "mrs", "ms", "miss", "dr", "smt", "shri", "sri", "kumari", "master", "baby", "prof")
 )
 MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 
 
@@ -43,8 +53,9 @@ def _name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
             spans.append((match.start(), match.end(), "NAME"))
     # Initials alone, in order: "A.V." for Asha Verma.
     for name in names:
-        letters_in_order = [p[0] for p in re.split(r"[\s,.;:()\-/]+", name)
-                            if p and p.lower() not in HONORIFICS]
+        letters_in_order = [
+            p[0] for p in re.split(r"[\s,.;:()\-/]+", name) if p and p.lower() not in HONORIFICS
+        ]
         if len(letters_in_order) >= 2:
             pattern = r"\.\s?".join(re.escape(c) for c in letters_in_order) + r"\."
             for match in re.finditer(rf"(?<!\w){pattern}", text):
@@ -148,14 +159,17 @@ def find(text: str, known: KnownIdentity) -> list[Span]:
         pattern = rf"(?<!\d)(?:(?:\+|00)?\s*91[\s\-.]*|0)?\(?{_flexible(local)}(?!\d)"
         spans += [(m.start(), m.end(), "PHONE") for m in re.finditer(pattern, text)]
     for email in known.emails:
-        spans += [(m.start(), m.end(), "EMAIL")
-                  for m in re.finditer(re.escape(email.strip()), text, re.IGNORECASE)]
+        spans += [
+            (m.start(), m.end(), "EMAIL")
+            for m in re.finditer(re.escape(email.strip()), text, re.IGNORECASE)
+        ]
     for part in known.address_parts:
         if len(part.strip()) < 3:
             continue
         pattern = r"(?<!\w)" + _flexible(part, r"[\s\-.,/#()]*") + r"(?!\w)"
-        spans += [(m.start(), m.end(), "ADDRESS")
-                  for m in re.finditer(pattern, text, re.IGNORECASE)]
+        spans += [
+            (m.start(), m.end(), "ADDRESS") for m in re.finditer(pattern, text, re.IGNORECASE)
+        ]
     for identifier in known.identifiers:
         if sum(c.isalnum() for c in identifier) < 4:
             continue
