@@ -106,9 +106,11 @@ class ConsultationView:
     time_zone: str
 
 
-def consultation_get(*, user: Any, public_id: UUID | str, action: str) -> ConsultationView:
-    """One call, for the holder of its case or its specialist; 404 for anyone else. Audited once
-    the read is allowed."""
+def consultation_get(
+    *, user: Any, public_id: UUID | str, action: str, specialist_only: bool = False
+) -> ConsultationView:
+    """One call, for the holder of its case or its specialist (with `specialist_only`, only
+    its specialist); 404 for anyone else. Audited once the read is allowed."""
     try:
         consultation = Consultation.objects.select_related(
             "case__patient", "specialist__user"
@@ -120,7 +122,7 @@ def consultation_get(*, user: Any, public_id: UUID | str, action: str) -> Consul
     )
     profile = _profile_of(user)
     is_specialist = profile is not None and consultation.specialist_id == profile.pk
-    if not (is_holder or is_specialist):
+    if not (is_specialist or (is_holder and not specialist_only)):
         raise Http404
     record(actor=user, action=action, target=consultation)
     return ConsultationView(

@@ -199,9 +199,7 @@ def cancel(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @require_POST
 def note(request: HttpRequest, public_id: UUID) -> HttpResponse | HttpResponseBase:
     view = selectors.consultation_get(user=request.user, public_id=public_id,
-                                      action=ConsultationAction.NOTE)
-    if not view.is_specialist:
-        raise Http404
+                                      action=ConsultationAction.NOTE, specialist_only=True)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
