@@ -7,6 +7,7 @@ import datetime as dt
 from typing import cast
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -132,6 +133,7 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
                 return redirect(consultation.get_absolute_url())
     return _private(render(request, "consultations/book.html", {
         "page": page, "modes": CallMode.choices, "chosen_mode": chosen_mode,
+        "change_hours": settings.CONSULTATION_CHANGE_HOURS,
     }))
 
 
