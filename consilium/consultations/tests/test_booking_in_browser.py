@@ -1,22 +1,26 @@
-"""In Chromium, on a 360 px phone: a patient whose opinion is delivered books a video call, both
-sides' invitations arrive on a real SMTP server with an .ics that parses, a second booking of the
-same time (from a page loaded before the first) is refused with a clear message, the specialist
-sees the call under a pseudonym, and the patient cancels it after a confirmation page. Every
-page is checked with axe-core: a serious or critical violation fails the test."""
+"""In Chromium, on a 360 px phone: a specialist sets hours for calls; a patient whose opinion is
+delivered books a video call, both sides' invitations arrive on a real SMTP server with an .ics
+that parses, a second booking of the same time (from a page loaded before the first) is refused
+with a clear message, the specialist sees the call under a pseudonym, and the patient looks at
+moving it, then cancels it after a confirmation page. Every page is checked with axe-core: a
+serious or critical violation fails the test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import timezone
 
 from consilium.accounts.models import User
 from consilium.cases.models import Case
 from consilium.consultations.models import Consultation, ConsultationStatus
-from consilium.consultations.tests.conftest import every_day, ics_of
+from consilium.consultations.tests.conftest import ics_of
 from consilium.core.testing import SmtpServer, login_with_2fa
 from consilium.records.tests.test_share_in_browser import (
     AXE,
@@ -68,11 +72,24 @@ def test_a_patient_books_a_video_call_both_get_the_invitation_and_the_same_time_
     settings.IDENTITY_MODE = "blind"
     settings.CONSULTATION_CHANGE_HOURS = 1  # the first free time (2 h ahead) may still change
     issued_outside_the_browsers_loop(reported_case)
-    every_day(specialist)
     holder = reported_case.patient.holder
     problems: list[str] = []
 
-    # Given the patient on their case page with the opinion delivered
+    # Given the specialist sets hours for calls, in their own time zone, in two days' time
+    doctor = signed_in_phone(chromium, live_server, specialist)
+    doctor.goto("/")
+    doctor.get_by_role("link", name="Calls").click()
+    problems += accessibility_problems(doctor, "hours-empty")
+    day = (timezone.now().astimezone(ZoneInfo("Asia/Kolkata")) + dt.timedelta(days=2)).date()
+    doctor.get_by_label("Day", exact=True).select_option(str(day.weekday()))
+    doctor.get_by_label("From", exact=True).fill("09:00")
+    doctor.get_by_label("Until", exact=True).fill("11:00")
+    doctor.get_by_label("Your time zone").select_option("Asia/Kolkata")
+    doctor.get_by_role("button", name="Add these hours").click()
+    doctor.wait_for_selector("text=Your hours are added.")
+    assert fits_the_screen(doctor)
+
+    # and the patient on their case page with the opinion delivered
     patient = signed_in_phone(chromium, live_server, holder)
     patient.goto(reported_case.get_absolute_url())
     patient.get_by_role("button", name="Book a video or voice call").click()
@@ -86,6 +103,9 @@ def test_a_patient_books_a_video_call_both_get_the_invitation_and_the_same_time_
     patient.get_by_label("Video call").check()
     first_time = patient.locator("input[name=slot]").first
     chosen = first_time.get_attribute("value")
+    assert chosen is not None
+    assert dt.datetime.fromisoformat(chosen.split("|")[1]) == dt.datetime.combine(
+        day, dt.time(9), tzinfo=ZoneInfo("Asia/Kolkata"))
     first_time.check()
     patient.get_by_role("button", name="Book this time").click()
 
@@ -121,7 +141,6 @@ def test_a_patient_books_a_video_call_both_get_the_invitation_and_the_same_time_
     assert Consultation.objects.count() == 1
 
     # The specialist sees the call among theirs, under the case's code
-    doctor = signed_in_phone(chromium, live_server, specialist)
     doctor.goto("/consultations/hours/")
     problems += accessibility_problems(doctor, "hours")
     assert fits_the_screen(doctor)
@@ -130,6 +149,14 @@ def test_a_patient_books_a_video_call_both_get_the_invitation_and_the_same_time_
     problems += accessibility_problems(doctor, "call-specialist")
     main = doctor.locator("main").inner_text()
     assert code in main and "Asha" not in main
+
+    # The patient can move it to another of the specialist's times
+    patient.get_by_role("link", name="Move the call").click()
+    problems += accessibility_problems(patient, "move")
+    assert fits_the_screen(patient)
+    # that weekday twice in the 14 days ahead, four slots each, less the one booked
+    assert patient.locator("input[name=slot]").count() == 7
+    patient.get_by_role("link", name="No, keep the time").click()
 
     # The patient cancels after a confirmation page; both are told
     patient.get_by_role("link", name="Cancel the call").click()
