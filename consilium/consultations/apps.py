@@ -13,8 +13,10 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         from consilium.cases import hooks
         from consilium.consultations.selectors import case_page_part
+        from consilium.consultations.services import consultations_end_at_case_cancel
         from consilium.core.scheduler import Job, register
 
         register(Job("consultation_reminders", 300,
                      "consilium.consultations.services.consultation_remind_due"))
         hooks.on_case_page(case_page_part)
+        hooks.on_case_cancelled_release(consultations_end_at_case_cancel)

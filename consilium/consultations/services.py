@@ -363,6 +363,10 @@ def consultation_cancel(*, consultation: Consultation, actor: User) -> Consultat
     _either_side(locked, actor)
     require(locked.is_booked, _("This call is already cancelled."))
     require(may_change(locked), _too_late())
+    return _cancel(locked, actor)
+
+
+def _cancel(locked: Consultation, actor: User) -> Consultation:
     locked.status = ConsultationStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.cancelled_by = actor
@@ -372,6 +376,14 @@ def consultation_cancel(*, consultation: Consultation, actor: User) -> Consultat
     record(actor=actor, action=ConsultationAction.CANCEL, target=locked)
     _tell(locked, "cancelled")
     return locked
+
+
+def consultations_end_at_case_cancel(case: Case, actor: User) -> None:
+    """The case is being cancelled (registered in `cases.hooks`): its coming calls are
+    cancelled too, whatever the time left, and both sides are told."""
+    for call in Consultation.objects.filter(case=case, status=ConsultationStatus.BOOKED,
+                                            ends_at__gt=timezone.now()):
+        _cancel(_locked(call), actor)
 
 
 @transaction.atomic

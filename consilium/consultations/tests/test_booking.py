@@ -310,3 +310,24 @@ def test_the_patient_books_through_the_pages_and_a_taken_time_is_explained(
     assert "Someone has just booked this time" in again.content.decode()
     assert slot.key not in again.content.decode()
     assert Consultation.objects.count() == 1
+
+
+def test_cancelling_the_case_cancels_its_coming_calls_and_tells_both_sides(
+    submitted_case: Case, coordinator: User, specialist: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from consilium.cases.services import case_cancel
+    from consilium.review.tests.fixtures import accept_all, offer
+
+    every_day(specialist)
+    accept_all(offer(submitted_case, coordinator, [specialist]))
+    consultation_ask(case=submitted_case, actor=specialist)
+    call = _book(submitted_case, specialist, index=40)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_cancel(case=submitted_case, actor=coordinator, reason="The patient asked us to.")
+    call.refresh_from_db()
+    assert call.status == ConsultationStatus.CANCELLED and call.cancelled_by == coordinator
+    cancelled = [m for m in mail.outbox if m.subject.startswith("Call cancelled")]
+    assert sorted(m.to[0] for m in cancelled) == sorted(
+        [submitted_case.patient.holder.email, specialist.email])
