@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "consilium.review",
     "consilium.reports",
     "consilium.records",
+    "consilium.consultations",
     "consilium.demo",
 ]
 
@@ -335,6 +336,16 @@ STAFF_REQUIRE_2FA = env_bool("CONSILIUM_STAFF_REQUIRE_2FA", True)
 # OFFER_RESPONSE_HOURS goes back to the coordinator for reassignment.
 TURNAROUND_REMINDER_HOURS = int(env("CONSILIUM_TURNAROUND_REMINDER_HOURS", "24"))
 OFFER_RESPONSE_HOURS = int(env("CONSILIUM_OFFER_RESPONSE_HOURS", "24"))
+# Consultations by video or phone: the length of a slot, how far ahead one may book, the least
+# notice a booking needs, until how many hours before the call either side may move or cancel
+# it, and the video service (a Jitsi Meet server; the room name is random).
+CONSULTATION_SLOT_MINUTES = int(env("CONSILIUM_CONSULTATION_SLOT_MINUTES", "30"))
+CONSULTATION_BOOKING_DAYS = int(env("CONSILIUM_CONSULTATION_BOOKING_DAYS", "14"))
+CONSULTATION_NOTICE_HOURS = int(env("CONSILIUM_CONSULTATION_NOTICE_HOURS", "2"))
+CONSULTATION_CHANGE_HOURS = int(env("CONSILIUM_CONSULTATION_CHANGE_HOURS", "12"))
+CONSULTATION_MEETING_BASE_URL = env(
+    "CONSILIUM_CONSULTATION_MEETING_BASE_URL", "https://meet.jit.si"
+).rstrip("/")
 # The deployment's signing certificate and key (PEM). Without them the embedded deployment makes a
 # self-signed pair in var/signing/ on first use: fine for a demo, not trusted by PDF readers.
 SIGNING_CERT_FILE = env("CONSILIUM_SIGNING_CERT_FILE")
