@@ -343,6 +343,9 @@ SIGNING_KEY_PASSPHRASE = env("CONSILIUM_SIGNING_KEY_PASSPHRASE")
 SIGNING_DIR = Path(env("CONSILIUM_SIGNING_DIR", str(VAR_DIR / "signing")))
 # Who signs, as printed on the report.
 REPORT_ORGANISATION = env("CONSILIUM_REPORT_ORGANISATION", SITE_NAME)
+# The patient's export of their record (a zip): its link works this many days after it is ready,
+# then the stored zip is deleted.
+EXPORT_LINK_DAYS = int(env("CONSILIUM_EXPORT_LINK_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

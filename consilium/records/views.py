@@ -8,6 +8,7 @@ from typing import cast
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,10 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consilium.accounts.models import User
 from consilium.accounts.views import client_ip
-from consilium.core.crypto import TamperedFileError
+from consilium.core.crypto import TamperedFileError, patient_data_key, verify_plaintext
 from consilium.core.errors import DomainError
-from consilium.documents.files import document_stream
+from consilium.core.storage import encrypted_open_read
+from consilium.documents.files import PlaintextStream, document_stream
 from consilium.records import selectors
+from consilium.records.export import record_export_request
 from consilium.records.forms import PinForm, ShareLinkForm
 from consilium.records.models import ShareLink
 from consilium.records.services import (
@@ -121,6 +124,59 @@ def access(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     log = selectors.access_log(user=request.user, public_id=public_id,
                                page=request.GET.get("page", 1))
     return _private(render(request, "records/access_log.html", {"log": log}))
+
+
+# --- The export of the whole record -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    data = selectors.exports_of_patient(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        try:
+            record_export_request(patient=data.patient, actor=cast(User, request.user))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("We are putting your record together. This page shows "
+                                        "how far it is, and we will email you when it is ready."))
+        return redirect("records:export", public_id=data.patient.public_id)
+    template = ("records/_exports.html" if request.headers.get("HX-Request")
+                else "records/export.html")
+    return _private(render(request, template, {"data": data,
+                                               "days": settings.EXPORT_LINK_DAYS}))
+
+
+@login_required
+@require_GET
+def export_detail(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    item = selectors.export_get(user=request.user, public_id=public_id)
+    return _private(render(request, "records/export_detail.html", {
+        "item": item, "downloadable": item.is_downloadable_at(timezone.now()),
+    }))
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    item = selectors.export_for_download(user=request.user, public_id=public_id)
+    if item is None:
+        return _private(render(request, "records/export_gone.html", status=410))
+    data_key = patient_data_key(patient=item.patient)
+    try:
+        with encrypted_open_read(key=item.storage_key, data_key=data_key) as reader:
+            verify_plaintext(reader, sha256=item.sha256)
+        stream = PlaintextStream(encrypted_open_read(key=item.storage_key, data_key=data_key))
+    except (TamperedFileError, OSError):
+        logger.error("record export %s failed its integrity check", item.public_id)
+        return _private(render(request, "records/export_gone.html", {"damaged": True},
+                               status=500))
+    response = StreamingHttpResponse(stream, content_type="application/zip")
+    response["Content-Length"] = str(item.size)
+    response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return _private(response)
 
 
 # --- What a link opens ------------------------------------------------------------------------
