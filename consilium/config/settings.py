@@ -346,6 +346,10 @@ REPORT_ORGANISATION = env("CONSILIUM_REPORT_ORGANISATION", SITE_NAME)
 # The patient's export of their record (a zip): its link works this many days after it is ready,
 # then the stored zip is deleted.
 EXPORT_LINK_DAYS = int(env("CONSILIUM_EXPORT_LINK_DAYS", "7"))
+# Erasing a patient deletes their signed reports too, unless the deployment keeps them (India's
+# Telemedicine Practice Guidelines ask the practitioner to keep records of teleconsultations):
+# then they are re-encrypted under a key derived from the master key and kept.
+ERASURE_KEEPS_REPORTS = env_bool("CONSILIUM_ERASURE_KEEPS_REPORTS", False)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,9 @@ class RecordAction(StrEnum):
     EXPORT_BUILD = "record.export_build"
     EXPORT_FAILED = "record.export_failed"
     EXPORT_DOWNLOAD = "record.export_download"
+    # Erasing the patient
+    ERASE_VIEW = "record.erase_view"
+    ERASE = "record.erase"
     # The patient's share links
     SHARE_CREATE = "share_link.create"
     SHARE_REVOKE = "share_link.revoke"

@@ -40,7 +40,7 @@ from consilium.notifications.services import outbox_enqueue
 from consilium.patients.models import Patient
 from consilium.records.actions import RecordAction
 from consilium.records.fhir import RecordFiles, ZipFile, record_bundle
-from consilium.records.models import ExportStatus, RecordExport
+from consilium.records.models import Erasure, ExportStatus, RecordExport
 from consilium.reports.files import report_read
 from consilium.reports.models import Report
 
@@ -85,6 +85,9 @@ def record_export_request(*, patient: Patient, actor: User) -> RecordExport:
     One already being built is returned instead of starting a second."""
     require(patient.holder_id == actor.pk, _("Only the account holder can export this record."))
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    # An erased patient has no key any more: asking for one would make a new, empty one.
+    require(not Erasure.objects.filter(patient=locked).exists(),
+            _("This record has been erased."))
     running = RecordExport.objects.filter(
         patient=locked, status__in=[ExportStatus.QUEUED, ExportStatus.BUILDING]
     ).first()

@@ -116,3 +116,38 @@ class RecordExport(BaseModel):
     def is_downloadable_at(self, now: dt.datetime) -> bool:
         return (self.status == ExportStatus.READY and self.expires_at is not None
                 and now < self.expires_at)
+
+
+class Erasure(BaseModel):
+    """The tombstone of an erased patient: who asked, when, why (a coordinator acting on a
+    written request writes the reason), and what was kept and why. The patient row stays, with
+    every identifying field emptied, so payments, the consent's tombstone and the audit log keep
+    pointing at something."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.PROTECT, related_name="erasure")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Filled when a coordinator acts on the patient's written request; never the patient's name.
+    reason = models.TextField(blank=True)
+    # {"payments": n, "consents": n, "reports": n, "cases": n}: what stayed, for the email and
+    # for anyone who later asks what happened to the record.
+    kept = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"erasure {self.public_id}"
+
+
+class RetainedReport(models.Model):
+    """A signed report kept after its patient's erasure because the deployment keeps them
+    (CONSILIUM_ERASURE_KEEPS_REPORTS, for the Telemedicine Practice Guidelines' record keeping):
+    re-encrypted under the deployment's retention key, since the patient's key is gone."""
+
+    report = models.OneToOneField("reports.Report", on_delete=models.PROTECT,
+                                  related_name="retained")
+    storage_key = models.CharField(max_length=255, unique=True)
+    sha256 = models.CharField(max_length=64)
+    retained_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"retained report {self.report_id}"

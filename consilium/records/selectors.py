@@ -435,7 +435,12 @@ def access_log(*, user: Any, public_id: UUID | str, page: int | str = 1) -> Acce
 def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
     """Links from the case page to the opinion page and the share links, for the holder once a
     report exists (registered with `cases.hooks.on_case_page`)."""
-    if not is_holder or not Report.objects.filter(case=case).exists():
+    if not is_holder:
+        if getattr(user, "is_coordinator", False):
+            return {"record_links": {"erase": reverse(
+                "records:erase", kwargs={"public_id": case.patient.public_id})}}
+        return {}
+    if not Report.objects.filter(case=case).exists():
         return {}
     return {
         "record_links": {
@@ -498,3 +503,23 @@ def export_for_download(*, user: Any, public_id: UUID | str) -> RecordExport | N
     record(actor=user, action=RecordAction.EXPORT_DOWNLOAD, target=export.patient,
            detail={"export": str(export.public_id)})
     return export
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+
+
+def patient_for_erasure(*, user: Any, public_id: UUID | str) -> Patient:
+    """The patient whose erasure the account holder, or a coordinator acting on a written
+    request, may ask for; 404 for anyone else. Writes an audit event (the page lists the
+    record's requests)."""
+    if _holder(user):
+        patient = _held_patient(user, public_id)
+    elif getattr(user, "is_coordinator", False):
+        try:
+            patient = Patient.objects.select_related("holder").get(public_id=public_id)
+        except (Patient.DoesNotExist, ValueError):
+            raise Http404 from None
+    else:
+        raise Http404
+    record(actor=user, action=RecordAction.ERASE_VIEW, target=patient)
+    return patient

@@ -10,6 +10,7 @@ from uuid import UUID
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -28,8 +29,9 @@ from consilium.core.errors import DomainError
 from consilium.core.storage import encrypted_open_read
 from consilium.documents.files import PlaintextStream, document_stream
 from consilium.records import selectors
+from consilium.records.erasure import erasure_plan, patient_erase
 from consilium.records.export import record_export_request
-from consilium.records.forms import PinForm, ShareLinkForm
+from consilium.records.forms import ErasureForm, PinForm, ShareLinkForm
 from consilium.records.models import ShareLink
 from consilium.records.services import (
     share_link_create,
@@ -177,6 +179,37 @@ def export_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return _private(response)
+
+
+# --- Erasure -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    patient = selectors.patient_for_erasure(user=request.user, public_id=public_id)
+    user = cast(User, request.user)
+    is_holder = patient.holder_id == user.pk
+    plan = erasure_plan(patient=patient)
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = patient_erase(patient=patient, actor=user,
+                                 reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if done.closed_account:
+                logout(request)
+                messages.success(request, _("Your record has been erased and your account "
+                                            "closed. We have emailed you what was kept."))
+                return redirect("core:home")
+            messages.success(request, _("The record has been erased. An email says what was "
+                                        "kept and why."))
+            return redirect("cases:my_cases" if is_holder else "cases:triage_queue")
+    return _private(render(request, "records/erase.html", {
+        "patient": patient, "plan": plan, "form": form, "is_holder": is_holder,
+    }))
 
 
 # --- What a link opens ------------------------------------------------------------------------
