@@ -11,6 +11,7 @@ urlpatterns = [
     path("share/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("patient/<uuid:public_id>/access/", views.access, name="access_log"),
     path("patient/<uuid:public_id>/export/", views.export, name="export"),
+    path("rights/", views.rights, name="rights"),
     path("patient/<uuid:public_id>/erase/", views.erase, name="erase"),
     path("export/<uuid:public_id>/", views.export_detail, name="export_detail"),
     path("export/<uuid:public_id>/download/", views.export_download, name="export_download"),

@@ -181,6 +181,25 @@ def export_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     return _private(response)
 
 
+# --- Your data and your rights ------------------------------------------------------------------
+
+
+@require_GET
+def rights(request: HttpRequest) -> HttpResponseBase:
+    """The notice of DPDP Rules 2025, Rule 3: for everyone, before and after signing up."""
+    return render(request, "records/rights.html", {
+        "officer": {
+            "name": settings.GRIEVANCE_OFFICER_NAME, "email": settings.GRIEVANCE_OFFICER_EMAIL,
+            "phone": settings.GRIEVANCE_OFFICER_PHONE,
+            "address": settings.GRIEVANCE_OFFICER_ADDRESS,
+        },
+        "export_days": settings.EXPORT_LINK_DAYS,
+        "backup_days": settings.BACKUP_RETENTION_DAYS,
+        "keeps_reports": settings.ERASURE_KEEPS_REPORTS,
+        "my_cases_url": reverse("cases:my_cases"),
+    })
+
+
 # --- Erasure -----------------------------------------------------------------------------------
 
 

@@ -200,6 +200,7 @@ records:shares                       reported            POST   share_link.creat
 records:share_detail                 reported.share      GET    share_link.view       ok      ok    404   404   404   404   login
 records:share_revoke                 reported.share      POST   share_link.revoke     go      go    404   404   404   404   login
 records:access_log                   patient             GET    record.access_log_view ok     ok    404   404   404   404   login
+records:rights                       -                   GET    -                     ok      ok    ok    ok    ok    ok    ok
 records:erase                        patient             GET    record.erase_view     ok      ok    404   ok    404   ok    login
 records:erase                        patient             POST   -                     ok      ok    404   ok    404   ok    login
 records:export                       patient             GET    -                     ok      ok    404   404   404   404   login

@@ -53,3 +53,12 @@ def test_a_patient_erases_their_record_on_a_phone(
     assert "Your record has been erased" in page.content()
     assert Erasure.objects.filter(patient=patient).exists()
     assert problems == []
+
+
+def test_the_rights_page_reads_on_a_phone(chromium: Any, live_server: Any) -> None:
+    page = phone(chromium, live_server)
+    page.goto(reverse("accounts:login"))
+    page.get_by_role("link", name="Your data and your rights").click()
+    assert fits_the_screen(page)
+    assert accessibility_problems(page, "rights") == []
+    assert "Who to write to" in page.locator("main").inner_text()
