@@ -11,9 +11,12 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from consilium.cases import hooks
+        from consilium.core import integrity
         from consilium.core.scheduler import Job, register
+        from consilium.records.integrity import retained_reports_integrity_check
         from consilium.records.selectors import case_page_part
 
         hooks.on_case_page(case_page_part)
+        integrity.register("retained_reports", retained_reports_integrity_check)
         register(Job("record_exports_expire", 3600,
                      "consilium.records.export.record_exports_expire_due"))

@@ -30,6 +30,7 @@ from consilium.core.crypto import (
     patient_data_key,
     retention_key,
 )
+from consilium.core.integrity import integrity_check_all
 from consilium.core.storage import encrypted_read_bytes, encrypted_write_bytes
 from consilium.core.testing import login_with_2fa, stored_objects
 from consilium.notifications.services import notification_create
@@ -228,4 +229,8 @@ def test_a_deployment_that_keeps_signed_reports_keeps_them_under_its_own_key(
     assert hashlib.sha256(kept).hexdigest() == report.sha256
     assert RetainedReport.objects.get(report=report).storage_key != report.storage_key
     assert report.storage_key not in {o.key for o in stored_objects()}
+    # and `manage.py verify_files` checks it under that key, not as a report whose key is gone
+    results = {r.kind: r for r in integrity_check_all()}
+    assert results["retained reports"].checked == 1 and results["retained reports"].ok
+    assert results["reports"].ok
     assert rows_naming(identity_of(patient)[1:]) == []

@@ -32,6 +32,7 @@ from consilium.cases.services import (
     case_submit,
 )
 from consilium.cases.tests.conftest import add_payment
+from consilium.consent.models import ConsentText
 from consilium.consent.selectors import consent_text_current
 from consilium.consent.services import consent_sign
 from consilium.core.testing import stored_objects
@@ -78,9 +79,13 @@ def build_record(patient: Patient, coordinator: User, specialist: User,
         assert response.status_code in (200, 302)
     for document in Document.objects.filter(case=case):
         document_process(document=document)
+    # The migrations publish one; a transactional test (the browser's) starts without it.
+    text = consent_text_current(language="en") or ConsentText.objects.create(
+        version=1, language="en", title="Consent", body="I agree.", is_active=True,
+        published_at=timezone.now())
     consent_sign(case=case, signer=holder, signer_name=holder.full_name,
                  relationship=patient.relationship, ip="127.0.0.1", user_agent="test",
-                 consent_text=consent_text_current(language="en"))
+                 consent_text=text)
     add_payment(case)
     Case.objects.filter(pk=case.pk).update(review_type=ReviewType.SINGLE)
     case.refresh_from_db()
