@@ -96,7 +96,8 @@ class ErasurePlan:
             return _("This record has already been erased.")
         if self.open_cases:
             return _("%(cases)s still open. A record can be erased once every request is "
-                     "closed or cancelled: cancel it, or wait until it is closed.") % {
+                     "closed or cancelled: cancel a request still waiting for triage, or ask "
+                     "us to close one whose opinion you have.") % {
                 "cases": ", ".join(f"{c.reference} ({c.get_status_display()})"
                                    for c in self.open_cases)}
         if self.closes_account and self.other_patients:

@@ -93,8 +93,8 @@ def record_export_request(*, patient: Patient, actor: User) -> RecordExport:
     ).first()
     if running is not None:
         return running
-    today = timezone.now() - dt.timedelta(days=1)
-    require(RecordExport.objects.filter(patient=locked, created_at__gte=today).count()
+    a_day_ago = timezone.now() - dt.timedelta(days=1)
+    require(RecordExport.objects.filter(patient=locked, created_at__gte=a_day_ago).count()
             < EXPORTS_PER_DAY,
             _("You have asked for %(n)d exports today. Please use the last one, or try again "
               "tomorrow.") % {"n": EXPORTS_PER_DAY})
