@@ -296,7 +296,6 @@ def user_authenticate(*, email: str, password: str, ip: str) -> User:
         raise DomainError(
             _("The email address or password is not right. Check both and try again.")
         )
-    user = cast(User, user)
     login_throttle_reset(email=email, ip=ip)
     record(actor=user, action="account.login", target=user, ip=ip)
     return user
@@ -350,7 +349,7 @@ BACKUP_TOKEN_COUNT = 10
 
 
 def totp_device_has_confirmed(*, user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def totp_device_start(*, user: User) -> TOTPDevice:

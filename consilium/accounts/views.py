@@ -62,7 +62,7 @@ def client_ip(request: HttpRequest) -> str:
     SECURE_PROXY_SSL_HEADER) that is the last X-Forwarded-For hop the proxy appended; otherwise
     every visitor would share the proxy's address and one throttle."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
-from consilium.cases.selectors import UPLOADABLE, case_get, case_get_uploadable
+from consilium.cases.selectors import case_get, case_get_uploadable
+from consilium.cases.workflow import UPLOADABLE
 from consilium.core.crypto import TamperedFileError, patient_data_key
 from consilium.core.errors import DomainError
 from consilium.core.storage import StorageFullError

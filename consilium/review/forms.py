@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +42,11 @@ class DeclineForm(forms.Form):
     )
 
 
-class _OpinionFields(forms.ModelForm):
+# What a specialist writes: their own opinion, or the lead's consolidated one.
+_Written = TypeVar("_Written", Opinion, Consolidation)
+
+
+class _OpinionFields(forms.ModelForm[_Written]):
     """The opinion's sections plus one answer field per patient question."""
 
     def __init__(self, *args: Any, questions: list[Any], **kwargs: Any) -> None:
@@ -79,13 +83,13 @@ class _OpinionFields(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name in self.data}
 
 
-class OpinionForm(_OpinionFields):
+class OpinionForm(_OpinionFields[Opinion]):
     class Meta:
         model = Opinion
         fields = list(FORM_ORDER)
 
 
-class ConsolidationForm(_OpinionFields):
+class ConsolidationForm(_OpinionFields[Consolidation]):
     class Meta:
         model = Consolidation
         fields = [*FORM_ORDER, "agreement", "agreement_note"]
