@@ -20,8 +20,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consilium.cases import hooks, services
 from consilium.cases.actions import CaseAction
-from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
-from consilium.cases.models import Case, CaseStatus, IntakeStep, SecondOpinionReason
+from consilium.cases.forms import (
+    CancelForm,
+    ConditionForm,
+    HistoryForm,
+    InformationAnswerForm,
+    InformationRequestForm,
+    PatientStepForm,
+    QuestionsForm,
+)
+from consilium.cases.models import (
+    Case,
+    CaseStatus,
+    InformationRequest,
+    InformationRequestStatus,
+    IntakeStep,
+    SecondOpinionReason,
+)
 from consilium.cases.red_flags import RedFlag
 from consilium.cases.selectors import (
     FORM_STEPS,
@@ -377,8 +392,6 @@ def triage(request: HttpRequest) -> HttpResponse:
 def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     """Asks for confirmation, then cancels: the holder before assignment, a coordinator with a
     reason. Nothing is cancelled by a GET."""
-    from consilium.cases.forms import CancelForm
-
     user: Any = request.user
     case = case_get(user=user, public_id=public_id, action=CaseAction.CANCEL_VIEW)
     if not case_may_cancel(case=case, user=user):
@@ -421,8 +434,6 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _information_request(case: Case, request_id: UUID | str) -> Any:
-    from consilium.cases.models import InformationRequest
-
     try:
         return case.information_requests.select_related("requested_by").get(public_id=request_id)
     except (InformationRequest.DoesNotExist, ValueError):
@@ -433,8 +444,6 @@ def _information_request(case: Case, request_id: UUID | str) -> Any:
 @require_http_methods(["GET", "POST"])
 def information_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
     """A coordinator asks the patient for something missing."""
-    from consilium.cases.forms import InformationRequestForm
-
     user: Any = request.user
     if not user.is_coordinator:
         raise Http404
@@ -465,9 +474,6 @@ def information_request_answer(
     request: HttpRequest, public_id: str, request_id: str
 ) -> HttpResponse:
     """The patient reads what is asked, adds reports and answers."""
-    from consilium.cases.forms import InformationAnswerForm
-    from consilium.cases.models import InformationRequestStatus
-
     user: Any = request.user
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW,
                     holder_only=True)

@@ -43,14 +43,13 @@ from consilium.documents.services import (
     redaction_box_add,
     redaction_box_set_active,
 )
+from consilium.insights.selectors import case_summary_state
 
 logger = logging.getLogger(__name__)
 
 
 def panel_context(*, user: Any, case: Any) -> dict[str, Any]:
     """What the coordinator's documents panel on the case page shows."""
-    from consilium.insights.selectors import case_summary_state
-
     documents = documents_for_coordinator(user=user, case=case)
     return {
         "case": case,

@@ -66,6 +66,7 @@ from consilium.insights.deid.timeline import date_label
 from consilium.insights.extract import Facts, deidentify_page, extract_facts
 from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.reading import Page, Word, iter_pages, page_count
+from consilium.insights.services import case_summary_documents_changed, document_facts_replace
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ def document_create(
 
 
 def _enqueue_processing(document_id: int) -> None:
+    # Imported here: the task module imports this one (a task loads by id and calls a service).
     from consilium.documents.tasks import document_process_task
 
     document_process_task.enqueue(document_id=document_id)
@@ -264,7 +266,6 @@ def document_process(*, document: Document) -> Document:
     document = _refreshed(document)
     if reading.facts is not None and reading.facts.urgent:
         case_mark_urgent(case=document.case, source="document")
-    from consilium.insights.services import case_summary_documents_changed
 
     case_summary_documents_changed(case=document.case)
     return document
@@ -474,7 +475,6 @@ def _document_save_reading(*, document: Document, reading: _Reading) -> bool:
             )
             for b in reading.boxes
         )
-        from consilium.insights.services import document_facts_replace
 
         document_facts_replace(document=locked, facts=reading.facts, contents=reading.contents)
         now = timezone.now()
@@ -560,6 +560,7 @@ def _redaction_changed(*, locked: Document, actor: Any) -> None:
 
 
 def _enqueue_rendition(document_id: int) -> None:
+    # Imported here: the task module imports this one (a task loads by id and calls a service).
     from consilium.documents.tasks import document_rendition_task
 
     document_rendition_task.enqueue(document_id=document_id)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
+from consilium.cases.red_flags import RedFlag
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_read_bytes, encrypted_write_bytes, get_storage
+from consilium.documents.files import document_read_text
 from consilium.documents.models import Document, DocumentStatus
 from consilium.insights.extract import Facts
 from consilium.insights.identity import date_anchor_for, known_identity_for
@@ -103,8 +105,6 @@ def summary_content(*, summary: CaseSummary) -> dict[str, Any]:
 
 
 def _intake_of(case: Case) -> Intake:
-    from consilium.cases.red_flags import RedFlag
-
     return Intake(
         date_of_birth=case.patient.date_of_birth,
         sex=case.patient.sex,
@@ -123,8 +123,6 @@ def _intake_of(case: Case) -> Intake:
 
 
 def _source_documents(case: Case) -> list[SourceDocument]:
-    from consilium.documents.files import document_read_text
-
     documents = list(
         Document.objects.filter(case=case).select_related("case__patient")
         .prefetch_related("facts").order_by("created_at", "id")

@@ -13,6 +13,7 @@ from consilium.review.models import (
     TrialAdvice,
     Urgency,
 )
+from consilium.review.selectors import section_label
 
 TEXTAREA = {"rows": 4}
 # The order a specialist writes in: each choice sits next to its explanation.
@@ -99,7 +100,6 @@ class ConsolidationForm(_OpinionFields[Consolidation]):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].widget = forms.RadioSelect(choices=AgreementLevel.choices)
         recorded = self.instance.section_agreement or {}
-        from consilium.review.selectors import section_label
 
         for name in sections:
             # Not pre-ticked from the proposal: the lead confirms each section themselves.

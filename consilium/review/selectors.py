@@ -36,6 +36,7 @@ from consilium.review.deidentified import (
     known_identity_for,
     redact_text,
 )
+from consilium.review.matching import propose_panel, rank_specialists
 from consilium.review.models import (
     ACTIVE_ASSIGNMENT,
     Assessment,
@@ -171,8 +172,6 @@ class Proposal:
 def case_ranking(*, case: Case, review: Review | None) -> tuple[list[Assignment], list[Any]]:
     """The seats held now and every verified specialist ranked for the case: those holding or
     having refused a seat, the treating doctor and anyone unavailable marked ineligible."""
-    from consilium.review.matching import rank_specialists
-
     active = list(review.assignments.filter(status__in=ACTIVE_ASSIGNMENT)) if review else []
     candidates = rank_specialists(
         case=case,
@@ -197,8 +196,6 @@ def earlier_offers(*, review: Review | None) -> dict[int, str]:
 
 def assignment_proposal(*, case: Case) -> Proposal:
     """The ranked proposals for the open seats of a case (the caller checked it may see it)."""
-    from consilium.review.matching import propose_panel
-
     review = Review.objects.filter(case=case).first()
     active, candidates = case_ranking(case=case, review=review)
     size = review.panel_size if review else panel_size_default(review_type=case.review_type)

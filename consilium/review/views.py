@@ -30,6 +30,7 @@ from consilium.documents.files import rendition_open, rendition_verify
 from consilium.insights.identity import date_anchor_for
 from consilium.review import services
 from consilium.review.actions import ReviewAction
+from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 from consilium.review.forms import (
     AssignForm,
     ConsolidationForm,
@@ -40,6 +41,7 @@ from consilium.review.forms import (
     RatingForm,
     SpecialistChoiceForm,
 )
+from consilium.review.matching import AREA_SPECIALTIES, profiles_with_load
 from consilium.review.models import AssignmentStatus, Opinion, OpinionStatus
 from consilium.review.panels import panel_size_is_chosen
 from consilium.review.selectors import (
@@ -48,6 +50,7 @@ from consilium.review.selectors import (
     assignment_proposal,
     coordinator_dashboard,
     follow_up_get_for_answer,
+    identity_mode,
     opinion_display,
     panel_view,
     released_document_get,
@@ -360,7 +363,6 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if getattr(request.user, "is_specialist", False):
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
-    from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 
     question = redact_text(item.question, known=known_identity_for(case=review.case),
                            anchor=date_anchor_for(case=review.case))
@@ -526,9 +528,6 @@ def rate(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """In the `patient` doctor-choice mode, the patient picks specialists from verified profiles
     (named only in the open identity mode); the coordinator confirms."""
-    from consilium.review.matching import AREA_SPECIALTIES, profiles_with_load
-    from consilium.review.selectors import identity_mode
-
     if settings.DOCTOR_CHOICE != "patient":
         raise Http404
     case = _holder_case(request, public_id, "case.specialist_choice_view")
