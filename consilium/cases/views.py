@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django import forms
 from django.conf import settings
@@ -32,7 +31,6 @@ from consilium.cases.forms import (
 from consilium.cases.models import (
     Case,
     CaseStatus,
-    InformationRequest,
     InformationRequestStatus,
     IntakeStep,
     SecondOpinionReason,
@@ -48,6 +46,7 @@ from consilium.cases.selectors import (
     case_next_step,
     case_steps,
     case_submit_problems,
+    information_request_of,
     lifetime_record,
     step_url,
     triage_queue,
@@ -433,13 +432,6 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- Information requests ------------------------------------------------------------------------
 
 
-def _information_request(case: Case, request_id: UUID | str) -> Any:
-    try:
-        return case.information_requests.select_related("requested_by").get(public_id=request_id)
-    except (InformationRequest.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def information_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -477,7 +469,7 @@ def information_request_answer(
     user: Any = request.user
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW,
                     holder_only=True)
-    item = _information_request(case, request_id)
+    item = information_request_of(case=case, public_id=request_id)
     form = InformationAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -511,7 +503,7 @@ def information_request_withdraw(
     if not user.is_coordinator:
         raise Http404
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW)
-    item = _information_request(case, request_id)
+    item = information_request_of(case=case, public_id=request_id)
     try:
         services.information_request_withdraw(request=item, actor=user)
     except DomainError as error:

@@ -18,6 +18,7 @@ from consilium.core.errors import require
 from consilium.core.storage import encrypted_read_bytes, encrypted_write_bytes, get_storage
 from consilium.documents.files import document_read_text
 from consilium.documents.models import Document, DocumentStatus
+from consilium.insights.actions import InsightAction
 from consilium.insights.extract import Facts
 from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.models import CaseSummary, DocumentFact, FactKind, SummaryStatus
@@ -200,7 +201,7 @@ def case_summary_draft(*, case: Case, actor: Any = None) -> CaseSummary:
         summary.new_facts = False
         summary.save()
     record(
-        actor=actor, action="summary.draft", target=summary,
+        actor=actor, action=InsightAction.SUMMARY_DRAFT, target=summary,
         detail={"case": str(case.public_id), "documents": len(content["documents"])},
     )
     _delete_on_commit(old)
@@ -223,7 +224,7 @@ def case_summary_documents_changed(*, case: Case) -> None:
         case_summary_draft(case=case)
     elif not summary.new_facts:
         CaseSummary.objects.filter(pk=summary.pk).update(new_facts=True)
-        record(actor=None, action="summary.new_facts", target=summary)
+        record(actor=None, action=InsightAction.SUMMARY_NEW_FACTS, target=summary)
 
 
 def _require_coordinator(actor: Any) -> None:
@@ -287,7 +288,7 @@ def case_summary_save(
     locked.approved_at = locked.approved_by = None
     locked.save()
     record(
-        actor=actor, action="summary.edit", target=locked,
+        actor=actor, action=InsightAction.SUMMARY_EDIT, target=locked,
         detail={
             "case": str(locked.case.public_id), "excluded": len(excluded), "masked": masked,
             "corrected": corrected,
@@ -330,7 +331,7 @@ def case_summary_approve(*, summary: CaseSummary, actor: Any) -> CaseSummary:
     locked.new_facts = False
     locked.save()
     record(
-        actor=actor, action="summary.approve", target=locked,
+        actor=actor, action=InsightAction.SUMMARY_APPROVE, target=locked,
         detail={"case": str(locked.case.public_id)},
     )
     return locked

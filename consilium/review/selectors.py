@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -140,7 +141,7 @@ def _turnaround(case: Case) -> Turnaround | None:
         return None
 
 
-def assignment_get(*, user: Any, public_id: UUID | str, action: str) -> Assignment:
+def assignment_get(*, user: Any, public_id: UUID | str, action: StrEnum) -> Assignment:
     """One of the specialist's own assignments (offered, accepted or finished), or 404. Writes an
     audit event."""
     try:
@@ -205,7 +206,7 @@ def assignment_proposal(*, case: Case) -> Proposal:
                     open_seats=open_seats, proposed=[c.profile.pk for c in proposed])
 
 
-def seat_get(*, user: Any, public_id: UUID | str, action: str) -> Assignment:
+def seat_get(*, user: Any, public_id: UUID | str, action: StrEnum) -> Assignment:
     """A seat (assignment) a coordinator acts on, or 404 for anyone else; audited on its case."""
     if not getattr(user, "is_coordinator", False):
         raise Http404
@@ -237,6 +238,14 @@ class SpecialistCaseView:
     turnaround: Turnaround | None
     open_request: InformationRequest | None
     answered: list[AnsweredRequest]
+
+
+def seat_opinion(*, assignment: Assignment) -> Opinion | None:
+    """The opinion of an accepted seat (accepting creates it), or None when the seat has none to
+    edit (offered, declined, expired): the assignment page then says why."""
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        return None
+    return Opinion.objects.filter(assignment=assignment).first()
 
 
 def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCaseView:
@@ -645,10 +654,10 @@ def coordinator_dashboard(*, user: Any) -> Dashboard:
 
 def review_work_queue(*, user: Any) -> list[Case]:
     """Cases with specialists, the nearest deadline first, with their clock and review (one
-    query)."""
+    query); the read is audited with how many cases it showed."""
     if not getattr(user, "is_coordinator", False):
         raise Http404
-    return list(
+    cases: list[Case] = list(
         Case.objects.filter(status__in=REVIEW_STATUSES)
         .select_related("turnaround", "review")
         .annotate(
@@ -663,4 +672,7 @@ def review_work_queue(*, user: Any) -> list[Case]:
         )
         .order_by("-is_urgent", "turnaround__target_at", "submitted_at")
     )
+    record(actor=user, action=ReviewAction.REVIEW_WORK_QUEUE, target=user,
+           detail={"count": len(cases)})
+    return cases
 
