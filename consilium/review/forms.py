@@ -13,6 +13,7 @@ from consilium.review.models import (
     TrialAdvice,
     Urgency,
 )
+from consilium.review.panels import MAX_PANEL
 from consilium.review.selectors import section_label
 
 TEXTAREA = {"rows": 4}
@@ -124,7 +125,7 @@ class AssignForm(forms.Form):
                                   help_text=_("Writes the panel's consolidated opinion."))
     panel_size = forms.TypedChoiceField(
         label=_("How many specialists"), coerce=int, required=False, empty_value=None,
-        choices=[(n, str(n)) for n in range(1, 6)],
+        choices=[(n, str(n)) for n in range(1, MAX_PANEL + 1)],
     )
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:

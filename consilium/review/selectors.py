@@ -25,7 +25,7 @@ from consilium.cases.models import (
     InformationRequestStatus,
     Turnaround,
 )
-from consilium.cases.workflow import ASKABLE, ASSIGNABLE, REVIEW_STATUSES
+from consilium.cases.workflow import ASKABLE, ASSIGNABLE, DELIVERED, REVIEW_STATUSES
 from consilium.documents.selectors import documents_released
 from consilium.insights.identity import date_anchor_for
 from consilium.insights.selectors import case_summary_for_specialist
@@ -507,7 +507,7 @@ def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
         open_request=next((r for r in requests if r.status == InformationRequestStatus.OPEN), None),
         answered_requests=[r for r in requests if r.status == InformationRequestStatus.ANSWERED],
         can_ask=reported and left > 0 and review is not None,
-        can_rate=case.status in (CaseStatus.REPORTED, CaseStatus.CLOSED) and rating is None
+        can_rate=case.status in DELIVERED and rating is None
         and review is not None,
         identity_mode=mode,
     )

@@ -42,7 +42,7 @@ from consilium.review.forms import (
     SpecialistChoiceForm,
 )
 from consilium.review.matching import AREA_SPECIALTIES, profiles_with_load
-from consilium.review.models import AssignmentStatus, OpinionStatus
+from consilium.review.models import ACTIVE_ASSIGNMENT, AssignmentStatus, OpinionStatus
 from consilium.review.panels import panel_size_is_chosen
 from consilium.review.selectors import (
     SECTIONS,
@@ -90,7 +90,7 @@ def _case_page(
 ) -> HttpResponse:
     """The offer (accept or decline) or, once accepted, the de-identified case and the opinion."""
     user: Any = request.user
-    if item.status not in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
+    if item.status not in ACTIVE_ASSIGNMENT:
         return render(request, "review/assignment_closed.html",
                       {"assignment": item, "review": item.review})
     view = specialist_case_view(user=user, assignment=item)
