@@ -14,7 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Lets the admin classes and forms name their model (ModelAdmin[Case]) at runtime, as strict
+# mypy asks; Django's own classes do not take type parameters.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CONSILIUM_VAR_DIR", BASE_DIR / "var"))

@@ -20,10 +20,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from consilium.insights.reading import Page
+from consilium.insights.reading import Page, layout
 
 Flag = Literal["none", "low", "high", "critical_low", "critical_high"]
 
@@ -1043,8 +1042,6 @@ def _mark_unsure(results: Sequence[LabResult], page: Page) -> None:
     """Withholds each value OCR may have misread: its word was read with low confidence, its
     digits come from two scripts ("1.4६": a Devanagari 6 for a printed digit), or it did
     not add up with its printed range."""
-    from consilium.insights.reading import layout
-
     placed = layout(page.words)
     if page.text != placed.text:
         return  # the text is not the words' (cannot happen for an OCR'd page): nothing to place

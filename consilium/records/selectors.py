@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -174,7 +175,7 @@ def share_links_of_case(*, user: Any, public_id: UUID | str) -> ShareLinks:
 
 
 def share_link_get(*, user: Any, public_id: UUID | str,
-                   action: str = RecordAction.SHARE_VIEW) -> ShareLink:
+                   action: StrEnum = RecordAction.SHARE_VIEW) -> ShareLink:
     """One of the account holder's links, or 404; writes an audit event."""
     if not _holder(user):
         raise Http404
@@ -234,7 +235,7 @@ class SharedView:
     documents: list[Document]
 
 
-def _event(link: ShareLink, actor: Any, action: str, ip: str, **extra: str) -> None:
+def _event(link: ShareLink, actor: Any, action: StrEnum, ip: str, **extra: str) -> None:
     record(actor=actor, action=action, target=link.case, ip=ip,
            detail={"share_link": str(link.public_id), **extra})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from consilium.audit.services import record
 from consilium.core.crypto import TamperedFileError
 from consilium.core.integrity import IntegrityResult
+from consilium.reports.actions import ReportAction
 from consilium.reports.files import report_read
 from consilium.reports.models import Report
 from consilium.reports.signing import pdf_verify
@@ -21,7 +22,7 @@ def reports_integrity_check() -> IntegrityResult:
         result.checked += 1
         if problem:
             result.problems.append(f"report {report.public_id}: {problem}")
-        record(actor=None, action="report.integrity_checked", target=report,
+        record(actor=None, action=ReportAction.REPORT_INTEGRITY_CHECKED, target=report,
                detail={"ok": problem is None})
     return result
 
