@@ -125,13 +125,12 @@ class EncryptingUploadHandler(FileUploadHandler):
     def _refuse_type(self, current: _Current) -> None:
         current.pending.abort()
         self.accepted_bytes -= current.received
-        self.refused.append(
-            RefusedFile(
-                current.name,
-                _("“%(name)s” is not a PDF, JPEG or PNG file, so it was not saved.")
-                % {"name": current.name},
-            )
+        message = (
+            _("“%(name)s” is empty (0 bytes), so it was not saved. Choose the file again.")
+            if current.received == 0
+            else _("“%(name)s” is not a PDF, JPEG or PNG file, so it was not saved.")
         )
+        self.refused.append(RefusedFile(current.name, message % {"name": current.name}))
         self._current = None
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:

@@ -98,3 +98,12 @@ def test_file_names_lose_paths_and_control_characters_but_keep_hindi() -> None:
     assert sanitise_filename("a\x00b\nc<script>.pdf") == "abc_script_.pdf"
     assert sanitise_filename("") == "report"
     assert len(sanitise_filename("x" * 300 + ".pdf")) == 120
+
+
+def test_an_empty_file_is_called_empty_not_the_wrong_kind(client: Client, draft_case: Case) -> None:
+    client.force_login(draft_case.patient.holder)
+    response = upload(client, draft_case, ("cbc.pdf", b""), json=True)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert "is empty (0 bytes)" in error and "not a PDF" not in error
+    assert not Document.objects.exists()
