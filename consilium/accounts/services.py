@@ -135,12 +135,17 @@ def _registration_attempt_email_enqueue(*, user: User) -> None:
     )
 
 
-def _email_state_fingerprint(user: User) -> str:
+def _email_state_fingerprint(user: User, *, verified: bool | None = None) -> str:
     # Ties a link to the address and to the unverified state, so a link works once and a link
     # sent to an old address stops working when the address changes.
+    state = user.email_verified if verified is None else verified
     return salted_hmac(
-        VERIFY_EMAIL_SALT, f"{user.public_id}:{user.email}:{user.email_verified}"
+        VERIFY_EMAIL_SALT, f"{user.public_id}:{user.email}:{state}"
     ).hexdigest()[:20]
+
+
+class EmailAlreadyConfirmed(DomainError):
+    """A confirmation link used again after it confirmed this same address: nothing is wrong."""
 
 
 def email_verification_token(*, user: User) -> str:
@@ -207,6 +212,13 @@ def user_verify_email(*, token: str) -> User:
         if user is None:
             raise DomainError(invalid)
         fingerprint = _email_state_fingerprint(user)
+        if user.email_verified and constant_time_compare(
+            payload.get("f", ""), _email_state_fingerprint(user, verified=False)
+        ):
+            raise EmailAlreadyConfirmed(
+                _("Your email address %(email)s is already confirmed: there is nothing more to do.")
+                % {"email": user.email}
+            )
         require(constant_time_compare(payload.get("f", ""), fingerprint), invalid)
         user.email_verified = True
         user.save(update_fields=["email_verified"])

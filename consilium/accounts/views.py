@@ -179,6 +179,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user = services.user_verify_email(token=token)
+    except services.EmailAlreadyConfirmed as exc:
+        # The link was used already, by this same person: say so, and send them on, not back.
+        messages.info(request, exc.message)
+        if request.user.is_authenticated:
+            return redirect(_current_user(request).home_url())
+        return redirect("accounts:login")
     except DomainError as exc:
         return render(request, "accounts/verify_email_failed.html", {"error": exc.message},
                       status=400)

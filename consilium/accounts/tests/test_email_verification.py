@@ -16,6 +16,7 @@ from consilium.accounts.services import (
     VERIFY_EMAIL_MAX_AGE,
     email_verification_token,
 )
+from consilium.audit.models import AuditEvent
 from consilium.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +58,25 @@ def test_the_link_in_the_email_confirms_the_address_and_leads_back_to_the_reques
     assert response.url == reverse("cases:my_cases")
 
 
-def test_the_link_works_only_once(client: Any, newcomer: User) -> None:
+def test_the_link_works_once_and_used_again_says_the_address_is_already_confirmed(
+    client: Any, newcomer: User
+) -> None:
     link = link_from_outbox()
     client.get(link)
+
+    response = client.get(link, follow=True)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "already confirmed" in page
+    assert "not valid any more" not in page and "ask for a new link" not in page.lower()
+    assert AuditEvent.objects.filter(action="account.email_verified").count() == 1
+
+
+def test_a_used_link_for_an_address_since_changed_is_refused(client: Any, newcomer: User) -> None:
+    link = link_from_outbox()
+    client.get(link)
+    User.objects.filter(pk=newcomer.pk).update(email="sunita.rao@example.com")
 
     response = client.get(link)
 
