@@ -20,6 +20,18 @@ class Relationship(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The holder's relationship said from the holder's side, to read beside the patient's name:
+# "Ramesh Mehta · you are their son or daughter", never "Ramesh Mehta · Son or daughter".
+HOLDER_IS = {
+    Relationship.SELF: _("you"),
+    Relationship.PARENT: _("you are their parent"),
+    Relationship.CHILD: _("you are their son or daughter"),
+    Relationship.SPOUSE: _("you are their husband, wife or partner"),
+    Relationship.GUARDIAN: _("you are their legal guardian"),
+    Relationship.OTHER: _("you ask on their behalf"),
+}
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -58,6 +70,11 @@ class Patient(BaseModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def holder_is(self) -> str:
+        """Who the account holder is to this patient, in the holder's words."""
+        return str(HOLDER_IS.get(self.relationship, self.get_relationship_display()))
 
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on `day`, or None while the date of birth is not given."""

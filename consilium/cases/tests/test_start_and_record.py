@@ -151,3 +151,16 @@ def test_the_first_request_prefills_the_relationship_chosen_at_registration(
     client.force_login(user)
     page = client.get(reverse("cases:start")).content.decode()
     assert 'value="child" selected' in page
+
+
+def test_the_record_says_who_the_holder_is_to_each_patient_from_the_holders_side(
+    client: Client, patient: Patient
+) -> None:
+    patient_create(holder=patient.holder, relationship="child", full_name="Ramesh Mehta")
+    client.force_login(patient.holder)
+
+    page = client.get(reverse("cases:my_cases")).content.decode()
+
+    # The holder is Ramesh's son or daughter, not Ramesh the holder's son.
+    assert "Ramesh Mehta" in page and "you are their son or daughter" in page
+    assert "· Son or daughter" not in page
