@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
-from consilium.billing.models import OfflinePaymentDetails, Payment, PaymentStatus, Price
+from consilium.billing.models import Payment, PaymentStatus, Price
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep, ReviewType
 
@@ -58,6 +58,28 @@ def payment_open_for_case(*, case: Case) -> Payment | None:
         Payment.objects.filter(case=case, status=PaymentStatus.CREATED)
         .order_by("-created_at")
         .first()
+    )
+
+
+def payment_checking_for_case(*, case: Case) -> Payment | None:
+    """The payment whose UPI reference a coordinator is checking (the caller has checked
+    access)."""
+    return (
+        Payment.objects.filter(case=case, status=PaymentStatus.CHECKING)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def payments_to_check(*, user: Any) -> QuerySet[Payment]:
+    """UPI payments whose payers entered a reference, oldest report first (coordinators only;
+    the case reference, never the patient's name)."""
+    if not getattr(user, "is_coordinator", False):
+        raise Http404
+    return (
+        Payment.objects.filter(provider="offline", status=PaymentStatus.CHECKING)
+        .select_related("case")
+        .order_by("utr_submitted_at")
     )
 
 
@@ -133,11 +155,6 @@ def payments_awaiting_refund_transfer(*, user: Any) -> QuerySet[Payment]:
         .select_related("case")
         .order_by("refund_requested_at")
     )
-
-
-def offline_details() -> OfflinePaymentDetails | None:
-    """The newest bank and UPI details the admin has entered."""
-    return OfflinePaymentDetails.objects.order_by("-created_at").first()
 
 
 def _paid_exists(case: OuterRef) -> Exists:
