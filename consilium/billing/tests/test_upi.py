@@ -121,7 +121,7 @@ def test_without_any_details_the_patient_is_told_what_happens_and_the_coordinato
     page = client.get(reverse("billing:checkout", args=[case.public_id])).content.decode()
     assert "A coordinator has been told and will email you how to pay" in page
     assert "not shown here yet" not in page
-    assert 'name="utr"' not in page
+    assert "Once you have paid as the coordinator's email tells you" in page
     [mail] = OutboxMessage.objects.filter(to=coordinator.email)
     assert mail.subject == f"Send payment details: {case.reference}"
     assert Notification.objects.filter(user=coordinator).count() == 1
