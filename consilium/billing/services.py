@@ -318,7 +318,7 @@ def payment_submit_utr(*, payment: Payment, actor: User, utr: str) -> Payment:
 def payment_confirm_utr(*, payment: Payment, actor: User) -> Payment:
     """A coordinator found the reported UPI payment in the bank statement: the payment is paid,
     the payer gets the receipt, and a request that was otherwise complete is sent on to triage
-    as its holder asked when they reported the payment."""
+    as its holder asked when they reported the payment; a case cancelled meanwhile is refunded."""
     require(actor.is_coordinator, _("Only coordinators confirm payments."))
     require(payment.provider == "offline", _("This payment is not a bank or UPI transfer."))
     applied = payment_mark_paid(
@@ -327,7 +327,12 @@ def payment_confirm_utr(*, payment: Payment, actor: User) -> Payment:
     )
     require(applied, _("This payment is not being checked any more: someone has already "
                        "confirmed or rejected it."))
-    case = payment.case
+    case = Case.objects.get(pk=payment.case_id)
+    if case.status == CaseStatus.CANCELLED:
+        # Cancelled while the payment was being checked: the money goes back (a coordinator
+        # transfers it, listed under the refunds to send).
+        payment_refund(payment=payment, actor=actor, reason="cancelled")
+        return payment
     if payment.submit_when_confirmed and case.status == CaseStatus.DRAFT:
         holder = case.patient.holder
         try:

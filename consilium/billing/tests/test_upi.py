@@ -298,3 +298,15 @@ def test_patients_and_specialists_cannot_confirm_or_reject(
         assert (confirm.status_code, reject.status_code) == (404, 404)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CHECKING
+
+
+def test_a_payment_confirmed_after_its_case_was_cancelled_is_marked_for_refund(
+    upi: Any, patient: Patient, coordinator: Any
+) -> None:
+    case = complete_unpaid_draft(patient)
+    payment = payment_submit_utr(payment=_payment(case), actor=patient.holder, utr=UTR)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CANCELLED)
+    payment_confirm_utr(payment=payment, actor=coordinator)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REFUND_PENDING
+    assert payment.refund_amount == payment.amount
