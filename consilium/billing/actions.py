@@ -15,6 +15,7 @@ class BillingAction(StrEnum):
     PAYMENT_DETAILS_MISSING = "payment.details_missing"
     PAYMENT_PAID = "payment.paid"
     PAYMENT_RECEIPT = "payment.receipt"
+    PAYMENT_RECEIPT_PDF = "payment.receipt_pdf"
     PAYMENT_RECORD_FORM = "payment.record_form"
     PAYMENT_REFUND = "payment.refund"
     PAYMENT_REFUND_FORM = "payment.refund_form"

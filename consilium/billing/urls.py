@@ -9,6 +9,7 @@ urlpatterns = [
     path("case/<uuid:public_id>/checkout/", views.checkout, name="checkout"),
     path("payments/<uuid:public_id>/razorpay/", views.razorpay_callback, name="razorpay_callback"),
     path("payments/<uuid:public_id>/receipt/", views.receipt, name="receipt"),
+    path("payments/<uuid:public_id>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("payments/<uuid:public_id>/record/", views.record_offline, name="record_offline"),
     path("payments/<uuid:public_id>/refund/", views.record_refund, name="record_refund"),
     path("payments/<uuid:public_id>/check/", views.check_utr, name="check_utr"),

@@ -25,6 +25,7 @@ from consilium.billing.forms import (
     UtrForm,
 )
 from consilium.billing.models import Payment, PaymentStatus
+from consilium.billing.receipt_pdf import receipt_pdf_render
 from consilium.billing.selectors import (
     payment_checking_for_case,
     payment_get,
@@ -225,6 +226,19 @@ def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
         action=BillingAction.PAYMENT_RECEIPT, with_receipt=True
     )
     return render(request, "billing/receipt.html", {"payment": payment, "case": payment.case})
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The receipt as a PDF, with the GSTIN and the tax lines when the deployment sets them."""
+    payment = payment_get(
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_RECEIPT_PDF, with_receipt=True
+    )
+    response = HttpResponse(receipt_pdf_render(payment=payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{payment.receipt_number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -330,6 +330,13 @@ BANK_ACCOUNT_NAME = env("CONSILIUM_BANK_ACCOUNT_NAME").strip()
 BANK_ACCOUNT_NUMBER = env("CONSILIUM_BANK_ACCOUNT_NUMBER").strip()
 BANK_IFSC = env("CONSILIUM_BANK_IFSC").strip().upper()
 BANK_NAME = env("CONSILIUM_BANK_NAME").strip()
+# The receipt's tax lines, shown only when a GSTIN is set: the price includes GST at GST_RATE
+# percent, as IGST ("igst") or split into CGST and SGST ("cgst_sgst").
+GSTIN = env("CONSILIUM_GSTIN").strip().upper()
+GST_RATE = Decimal(env("CONSILIUM_GST_RATE", "0") or "0")
+GST_KIND = env("CONSILIUM_GST_KIND", "igst").strip().lower()
+BILLING_NAME = env("CONSILIUM_BILLING_NAME").strip()
+BILLING_ADDRESS = env("CONSILIUM_BILLING_ADDRESS").strip()
 RAZORPAY_KEY_ID = env("CONSILIUM_RAZORPAY_KEY_ID")
 RAZORPAY_KEY_SECRET = env("CONSILIUM_RAZORPAY_KEY_SECRET")
 RAZORPAY_WEBHOOK_SECRET = env("CONSILIUM_RAZORPAY_WEBHOOK_SECRET")

@@ -163,6 +163,8 @@ billing:checkout                     submitted           GET    -               
 billing:razorpay_callback            draft.payment       POST   payment.callback      go      go    404   404   404   404   login
 billing:receipt                      submitted.payment   GET    payment.receipt       ok      ok    404   ok    404   ok    login
 billing:receipt                      draft.payment       GET    -                     404     404   404   404   404   404   login
+billing:receipt_pdf                  submitted.payment   GET    payment.receipt_pdf   ok      ok    404   ok    404   ok    login
+billing:receipt_pdf                  draft.payment       GET    -                     404     404   404   404   404   404   login
 billing:record_offline               draft.payment       GET    payment.record_form   404     404   404   ok    404   ok    login
 billing:record_offline               draft.payment       POST   payment.paid          404     404   404   go    404   go    login
 billing:record_refund                submitted.payment   GET    payment.refund_form   404     404   404   ok    404   ok    login
