@@ -172,8 +172,10 @@ INTAKE_STEP = intake.ExternalStep(
 
 
 def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
-    """The case page of a sent request links its holder to the receipt (registered with
-    `cases.hooks.on_case_page`; the payment page itself is for drafts)."""
+    """The case page of a sent request links its holder to the receipt; a draft's says when the
+    payment is being checked (registered with `cases.hooks.on_case_page`; the payment page
+    itself is for drafts)."""
     if case.status == CaseStatus.DRAFT:
-        return {}
+        # A draft's holder sees that the UPI payment they reported is being checked.
+        return {"payment_checking": payment_checking_for_case(case=case) if is_holder else None}
     return {"receipted": payment_receipted_for_case(case=case) if is_holder else None}

@@ -86,6 +86,12 @@ def test_a_patient_pays_by_upi_the_coordinator_confirms_and_the_case_goes_to_tri
     problems += accessibility_problems(page, "being-checked")
     assert fits_the_screen(page)
     assert "You need not do anything more" in page.locator("main").inner_text()
+    # and their request's page says so too
+    page.goto(case.get_absolute_url())
+    assert "A coordinator is checking your UPI payment of ₹2,499.50" in page.locator(
+        "#payment-checking").inner_text()
+    problems += accessibility_problems(page, "case-checking")
+    assert fits_the_screen(page)
     # and the coordinator is emailed
     [told] = mails(smtp_server, "UPI payment to check", 1)
     assert str(told["To"]) == coordinator.email
