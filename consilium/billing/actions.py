@@ -23,3 +23,4 @@ class BillingAction(StrEnum):
     PAYMENT_UTR_REJECTED = "payment.utr_rejected"
     PAYMENT_UTR_SUBMITTED = "payment.utr_submitted"
     PAYMENT_START = "payment.start"
+    PAYMENT_VIEW = "payment.view"

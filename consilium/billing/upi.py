@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
 
-if TYPE_CHECKING:
-    from consilium.billing.models import Payment
+from consilium.billing.models import OfflinePaymentDetails, Payment
 
 UTR_PATTERN = re.compile(r"\d{12}")
 
@@ -40,8 +38,6 @@ class PayeeDetails:
 def payee_details() -> PayeeDetails:
     """The deployment's settings, each empty one filled from the newest details the admin
     entered (so a deployment can use either)."""
-    from consilium.billing.models import OfflinePaymentDetails
-
     row = OfflinePaymentDetails.objects.order_by("-created_at").first()
     account_name = settings.BANK_ACCOUNT_NAME or (row.payee_name if row else "")
     return PayeeDetails(

@@ -48,7 +48,7 @@ from consilium.billing.services import (
     payment_webhook_receive,
 )
 from consilium.billing.upi import payee_details, upi_amount, upi_link, upi_qr_svg
-from consilium.cases.models import ReviewType
+from consilium.cases.models import CaseStatus, ReviewType
 from consilium.cases.selectors import case_get_editable
 from consilium.cases.services import case_set_review_type
 from consilium.consent.selectors import consent_is_active
@@ -321,16 +321,15 @@ def check_utr(request: HttpRequest, public_id: UUID) -> HttpResponse:
     confirm = ConfirmUtrForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and confirm.is_valid():
         try:
-            payment_confirm_utr(payment=payment, actor=cast(User, request.user))
+            payment = payment_confirm_utr(payment=payment, actor=cast(User, request.user))
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            payment.case.refresh_from_db()
             messages.success(
                 request,
                 (_("Payment confirmed for %(reference)s; the request is sent to triage and the "
                    "payer has been emailed a receipt.")
-                 if payment.case.status != "draft" else
+                 if payment.case.status == CaseStatus.TRIAGE else
                  _("Payment confirmed for %(reference)s; the payer has been emailed a receipt."))
                 % {"reference": payment.case.reference},
             )

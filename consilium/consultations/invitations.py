@@ -39,4 +39,5 @@ def invitation_ics(
     organizer.params["cn"] = vText(settings.SITE_NAME)
     event["organizer"] = organizer
     calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar's to_ical is unannotated
+    return ical

@@ -107,7 +107,11 @@ class ConsultationView:
 
 
 def consultation_get(
-    *, user: Any, public_id: UUID | str, action: str, specialist_only: bool = False
+    *,
+    user: Any,
+    public_id: UUID | str,
+    action: ConsultationAction,
+    specialist_only: bool = False,
 ) -> ConsultationView:
     """One call, for the holder of its case or its specialist (with `specialist_only`, only
     its specialist); 404 for anyone else. Audited once the read is allowed."""
@@ -175,7 +179,9 @@ def booking_page(*, user: Any, public_id: UUID | str) -> BookingPage:
     )
 
 
-def case_for_specialist(*, user: Any, public_id: UUID | str, action: str) -> tuple[
+def case_for_specialist(
+    *, user: Any, public_id: UUID | str, action: ConsultationAction
+) -> tuple[
     Case, SpecialistProfile
 ]:
     """A case the signed-in specialist holds an accepted seat on, or 404. Audited."""

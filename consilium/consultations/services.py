@@ -73,7 +73,9 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _profile(actor: User) -> SpecialistProfile:
-    profile = getattr(actor, "specialist_profile", None) if actor.is_specialist else None
+    profile: SpecialistProfile | None = (
+        getattr(actor, "specialist_profile", None) if actor.is_specialist else None
+    )
     if profile is None:
         raise DomainError(_("Only specialists keep hours for calls."))
     return profile

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
+from consilium.billing.models import OfflinePaymentDetails
 from consilium.billing.services import payment_record_offline, payment_start
 from consilium.cases import services as cases
 from consilium.cases.models import Case, IntakeStep
@@ -361,8 +362,6 @@ def demo_seed() -> SeedResult:
 def _demo_payee_ensure() -> None:
     """Payment details for the demo's payment page (its UPI QR code and bank details), unless
     the admin or the settings have set real ones: fictional, and said to be."""
-    from consilium.billing.models import OfflinePaymentDetails
-
     if OfflinePaymentDetails.objects.exists():
         return
     OfflinePaymentDetails.objects.create(

@@ -20,10 +20,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from consilium.insights.reading import Page
+from consilium.insights.reading import Page, layout
 
 Flag = Literal["none", "low", "high", "critical_low", "critical_high"]
 
@@ -1043,8 +1042,6 @@ def _mark_unsure(results: Sequence[LabResult], page: Page) -> None:
     """Withholds each value OCR may have misread: its word was read with low confidence, its
     digits come from two scripts ("1.4६": a Devanagari 6 for a printed digit), or it did
     not add up with its printed range."""
-    from consilium.insights.reading import layout
-
     placed = layout(page.words)
     if page.text != placed.text:
         return  # the text is not the words' (cannot happen for an OCR'd page): nothing to place
@@ -1091,13 +1088,47 @@ def parse_text(text: str, *, ocr: bool = False) -> list[LabResult]:
             # Values above and below a name alone on its row (rows of a tilted photo grouped
             # out of step): which value is its own cannot be told, so take neither.
             following = ""
-        for result, row, offset in _parse_line(line, following):
+        found = _parse_line(line, following)
+        if (
+            following
+            and index + 2 < len(lines)
+            and not any(row for _result, row, _offset in found)
+            and _method_row(following)
+        ):
+            # "TSH" / "CLIA, 3rd generation" / "5.82 H µIU/mL 0.27 - 4.20": the method printed
+            # under the name, the value on the row after it.
+            found += [
+                (result, 2, offset)
+                for result, row, offset in _parse_line(line, lines[index + 2])
+                if row
+            ]
+        for result, row, offset in found:
             result.offset = starts[index + row] + offset
             results.append(result)
         results.extend(_trend_table(line, lines[index + 1 : index + 1 + _TREND_ROWS]))
     if ocr:
         results = [result for result in results if not _decimal_point_lost(result)]
     return results
+
+
+# A row that only says how a test was done, printed under its name.
+_METHOD_WORDS = re.compile(
+    r"^\s*(?:method\b|by\s|calculated|derived|computed)|\b(?:clia|eclia|cmia|elisa|elfa|hplc|"
+    r"immunoassay|\w*turbidimetr\w*|nephelometr\w*|\w*photometr\w*|colorimetr\w*|enzymatic|"
+    r"kinetic|\w*cytometry|impedance|ise|jaffe|biuret|bromocresol|hexokinase|god[\s-]*pod|ifcc|"
+    r"\d(?:st|nd|rd|th)\s+generation)\b",
+    re.I,
+)
+
+
+def _method_row(row: str) -> bool:
+    lowered = _lower_keep_length(row)
+    return (
+        len(row.strip()) <= 70
+        and not re.match(r"\s*[<>≤≥]?\s*\d", row)
+        and _METHOD_WORDS.search(row) is not None
+        and _NAME_RE.search(lowered) is None
+    )
 
 
 def _decimal_point_lost(result: LabResult) -> bool:

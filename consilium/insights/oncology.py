@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from consilium.insights.context import (
     _TERMINATOR,
@@ -22,9 +22,7 @@ from consilium.insights.context import (
     Category,
     Context,
 )
-
-if TYPE_CHECKING:
-    from consilium.insights.reading import Page
+from consilium.insights.reading import Page
 
 Status = Literal[
     "",  # no result: the report recommends the test, did not do it, or quotes someone else's

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 # Tesseract's OpenMP threads fight each other on small machines: one thread per page was ten times
 # faster on our 2-core box. It must be set before the library is loaded.
@@ -477,7 +477,7 @@ def _skew_search(ink: Image.Image, limit: float = MAX_SKEW_DEGREES) -> tuple[flo
     def score(angle: float) -> float:
         turned = np.asarray(ink.rotate(angle, expand=False, fillcolor=0), dtype=np.float32)
         rows = turned.sum(axis=1)
-        return float(np.sum(np.diff(rows) ** 2)) / max(1, turned.shape[0])
+        return float(np.sum(np.diff(rows) ** 2)) / max(1, int(turned.shape[0]))
 
     coarse = [float(a) for a in np.arange(-limit, limit + 0.01, 1.0)]
     best = max(coarse, key=score)
@@ -810,7 +810,8 @@ def _rotation_of(transform: Transform) -> tuple[int, float]:
 
     def back(x: float, y: float) -> np.ndarray:
         p = inverse @ np.array([x, y, 1.0])
-        return p[:2] / p[2]
+        # numpy types a slice of an array divided by one of its items as Any.
+        return cast(np.ndarray, p[:2] / p[2])
 
     u = back(cx + 10, cy) - back(cx, cy)  # the direction in the picture that ends up level
     turned = -float(np.degrees(np.arctan2(-u[1], u[0])))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from consilium.audit.services import record
 from consilium.cases.models import Case
 from consilium.documents.models import Document, DocumentCategory, DocumentPage
+from consilium.insights.actions import InsightAction
 from consilium.insights.models import CaseSummary, SummaryStatus
 from consilium.insights.services import (
     FACT_SECTIONS,
@@ -72,7 +73,8 @@ def case_summary_for_coordinator(*, user: Any, case: Case) -> SummaryView:
     if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
         raise Http404
     summary = case_summary_get_or_draft(case=case)
-    record(actor=user, action="summary.view", target=summary, detail={"case": str(case.public_id)})
+    record(actor=user, action=InsightAction.SUMMARY_VIEW, target=summary,
+           detail={"case": str(case.public_id)})
     return SummaryView(
         summary=summary, content=summary_content(summary=summary), documents=_documents_of(case)
     )
@@ -118,9 +120,7 @@ def case_summary_for_specialist(*, case: Case, user: Any = None) -> SummaryView 
     ]
     if user is not None:
         record(
-            actor=user,
-            action="summary.specialist_view",
-            target=summary,
+            actor=user, action=InsightAction.SUMMARY_SPECIALIST_VIEW, target=summary,
             detail={"case": str(case.public_id)},
         )
     return SummaryView(summary=summary, content=content, documents=documents)

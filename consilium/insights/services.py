@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
+from consilium.cases.red_flags import RedFlag
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_read_bytes, encrypted_write_bytes, get_storage
+from consilium.documents.files import document_read_text
 from consilium.documents.models import Document, DocumentStatus
+from consilium.insights.actions import InsightAction
 from consilium.insights.extract import Facts
 from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.models import CaseSummary, DocumentFact, FactKind, SummaryStatus
@@ -126,8 +129,6 @@ def summary_content(*, summary: CaseSummary) -> dict[str, Any]:
 
 
 def _intake_of(case: Case) -> Intake:
-    from consilium.cases.red_flags import RedFlag
-
     return Intake(
         date_of_birth=case.patient.date_of_birth,
         sex=case.patient.sex,
@@ -146,8 +147,6 @@ def _intake_of(case: Case) -> Intake:
 
 
 def _source_documents(case: Case) -> list[SourceDocument]:
-    from consilium.documents.files import document_read_text
-
     documents = list(
         Document.objects.filter(case=case)
         .select_related("case__patient")
@@ -249,9 +248,7 @@ def case_summary_draft(*, case: Case, actor: Any = None) -> CaseSummary:
         summary.new_facts = False
         summary.save()
     record(
-        actor=actor,
-        action="summary.draft",
-        target=summary,
+        actor=actor, action=InsightAction.SUMMARY_DRAFT, target=summary,
         detail={"case": str(case.public_id), "documents": len(content["documents"])},
     )
     _delete_on_commit(old)
@@ -274,7 +271,7 @@ def case_summary_documents_changed(*, case: Case) -> None:
         case_summary_draft(case=case)
     elif not summary.new_facts:
         CaseSummary.objects.filter(pk=summary.pk).update(new_facts=True)
-        record(actor=None, action="summary.new_facts", target=summary)
+        record(actor=None, action=InsightAction.SUMMARY_NEW_FACTS, target=summary)
 
 
 def _require_coordinator(actor: Any) -> None:
@@ -343,9 +340,7 @@ def case_summary_save(
     locked.approved_at = locked.approved_by = None
     locked.save()
     record(
-        actor=actor,
-        action="summary.edit",
-        target=locked,
+        actor=actor, action=InsightAction.SUMMARY_EDIT, target=locked,
         detail={
             "case": str(locked.case.public_id),
             "excluded": len(excluded),
@@ -394,9 +389,7 @@ def case_summary_approve(*, summary: CaseSummary, actor: Any) -> CaseSummary:
     locked.new_facts = False
     locked.save()
     record(
-        actor=actor,
-        action="summary.approve",
-        target=locked,
+        actor=actor, action=InsightAction.SUMMARY_APPROVE, target=locked,
         detail={"case": str(locked.case.public_id)},
     )
     return locked

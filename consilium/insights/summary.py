@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
 from consilium.insights.deid import Finding, KnownIdentity, detect
 from consilium.insights.deid.timeline import redact_with_timeline
 from consilium.insights.labs import LabResult
-from consilium.insights.oncology import Biomarker, OncologyFacts
+from consilium.insights.oncology import Assertion, Biomarker, OncologyFacts, Status
 from consilium.insights.urgency import finding_reason, unread_critical_reason
 from consilium.insights.workup import asked_by_report, missing_investigations, shows_cancer
 
@@ -231,17 +231,19 @@ def summary_draft(
                         }
                     )
             elif fact.kind == "biomarker":
-                assertion = fact.assertion or "stated"
+                assertion = cast(Assertion, fact.assertion or "stated")
+                # The row holds what a Biomarker was built with: its status and assertion are
+                # the same literals, kept as text.
                 all_markers.append(
                     Biomarker(
                         fact.name,
-                        fact.value,
+                        cast(Status, fact.value),
                         fact.detail,
                         fact.method,
-                        fact.page,  # type: ignore[arg-type]
+                        fact.page,
                         assertion=assertion,
                         vaf=fact.vaf,
-                        origin=fact.origin,  # type: ignore[arg-type]
+                        origin=fact.origin,
                     )
                 )
                 # Only a result the report states is a finding; what it recommends or says was

@@ -7,6 +7,8 @@ from django import template
 from django.conf import settings
 
 from consilium.billing.money import format_money
+from consilium.billing.selectors import prices_all
+from consilium.cases.models import ReviewType
 
 register = template.Library()
 
@@ -23,9 +25,6 @@ def money(amount: Decimal | None, currency: str = "INR") -> str:
 def offer() -> dict[str, Any]:
     """What a visitor is offered, from the admin's prices and the turnaround settings (the home
     page shows it: `{% offer as offer %}`)."""
-    from consilium.billing.selectors import prices_all
-    from consilium.cases.models import ReviewType
-
     return {
         "prices": [
             {"label": ReviewType(price.review_type).label,

@@ -8,7 +8,8 @@ from consilium.core.scheduler import JOBS
 
 CORE = Path(__file__).resolve().parents[1]
 DOMAIN_APPS = ("accounts", "audit", "billing", "cases", "consent", "consultations", "demo",
-               "documents", "insights", "notifications", "patients", "reports", "review")
+               "documents", "insights", "notifications", "patients", "records", "reports",
+               "review")
 
 
 def test_every_app_that_owns_a_periodic_job_registered_it() -> None:
@@ -18,6 +19,7 @@ def test_every_app_that_owns_a_periodic_job_registered_it() -> None:
         "offers_expire": "review",
         "reports_due": "reports",
         "consultation_reminders": "consultations",
+        "record_exports_expire": "records",
     }
 
 

@@ -206,6 +206,13 @@ records:shares                       reported            POST   share_link.creat
 records:share_detail                 reported.share      GET    share_link.view       ok      ok    404   404   404   404   login
 records:share_revoke                 reported.share      POST   share_link.revoke     go      go    404   404   404   404   login
 records:access_log                   patient             GET    record.access_log_view ok     ok    404   404   404   404   login
+records:rights                       -                   GET    -                     ok      ok    ok    ok    ok    ok    ok
+records:erase                        patient             GET    record.erase_view     ok      ok    404   ok    404   ok    login
+records:erase                        patient             POST   -                     ok      ok    404   ok    404   ok    login
+records:export                       patient             GET    -                     ok      ok    404   404   404   404   login
+records:export                       patient             POST   record.export_request go      go    404   404   404   404   login
+records:export_detail                patient.export      GET    -                     ok      ok    404   404   404   404   login
+records:export_download              patient.export      GET    record.export_download ok     ok    404   404   404   404   login
 records:shared                       reported.share-link GET    share_link.open       ok      ok    ok    ok    ok    ok    ok
 records:shared_pdf                   reported.share-link GET    share_link.pdf        ok      ok    ok    ok    ok    ok    ok
 records:shared_document              reported.share-doc  GET    share_link.document   ok      ok    ok    ok    ok    ok    ok
@@ -454,6 +461,7 @@ def review_side_build(
         "reported.share": share.link,
         "reported.share-link": share.link,
         "reported.share-doc": share.link,
+        "patient.export": _ready_export(patient),
     })
     holding.url_kwargs.update({
         "inreview.rendition": {"document_id": document.public_id},
@@ -467,6 +475,7 @@ def review_side_build(
         "panel.review": board, "reported.follow_up": reported, "reported.report": reported,
         "reported.share": reported, "reported.share-link": reported,
         "reported.share-doc": reported,
+        "patient.export": patient,
     })
 
 
@@ -485,6 +494,26 @@ def _share_links(case: Case) -> tuple[Any, Document]:
     Document.objects.filter(pk=document.pk).update(storage_key=key, size=size, sha256=sha256,
                                                    content_type="application/pdf")
     return share, document
+
+
+def _ready_export(patient: Patient) -> Any:
+    """A built export of the patient's record (an empty zip, encrypted like the real one)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from consilium.core.crypto import patient_data_key
+    from consilium.core.storage import encrypted_write_bytes
+    from consilium.records.models import ExportStatus, RecordExport
+
+    key, size, sha256 = encrypted_write_bytes(data=b"PK\x05\x06" + bytes(18),
+                                              data_key=patient_data_key(patient=patient))
+    now = timezone.now()
+    return RecordExport.objects.create(
+        patient=patient, requested_by=patient.holder, status=ExportStatus.READY, progress=100,
+        storage_key=key, sha256=sha256, size=size, ready_at=now,
+        expires_at=now + dt.timedelta(days=7),
+    )
 
 
 @dataclass

@@ -1,32 +1,20 @@
-"""The public types and the merge of every detector's spans."""
+"""The merge of every detector's spans (the public types are in `findings`)."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class KnownIdentity:
-    """The patient's identity as registered; every field is optional."""
-
-    names: tuple[str, ...] = ()
-    date_of_birth: datetime.date | None = None
-    phones: tuple[str, ...] = ()
-    emails: tuple[str, ...] = ()
-    address_parts: tuple[str, ...] = ()
-    identifiers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Finding:
-    type: str
-    start: int
-    end: int
-    text: str
-
+from consilium.insights.deid import (
+    addresses,
+    fields,
+    identifiers,
+    known_identity,
+    people,
+    places,
+)
+from consilium.insights.deid.findings import Finding, KnownIdentity
+from consilium.insights.deid.lexicon import is_clinical, is_word
 
 # When spans of different types overlap, the merged span keeps the most specific type:
 # a checksum-validated identifier says more than "a name-like word was here".
@@ -73,15 +61,6 @@ def merge(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
 
 def detect(text: str, *, known: KnownIdentity | None = None) -> list[Finding]:
     """Finds identifiers in text: sorted, non-overlapping findings."""
-    from consilium.insights.deid import (
-        addresses,
-        fields,
-        identifiers,
-        known_identity,
-        people,
-        places,
-    )
-
     spans: list[tuple[int, int, str]] = []
     spans += identifiers.find(text)
     spans += fields.find(text)
@@ -160,8 +139,6 @@ _TRANSLITERATION = re.compile(
 def _with_transliterations(
     text: str, spans: list[tuple[int, int, str]]
 ) -> list[tuple[int, int, str]]:
-    from consilium.insights.deid.lexicon import is_clinical, is_word
-
     added: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
         if kind != "NAME" or text[start:end].isascii():
@@ -189,8 +166,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 def _repeat_elsewhere(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A name or place found once through its context is masked wherever else it appears in
     the same text ("Dr. Lavely ordered ..." then "LAVELY AWARE"), unless it is an ordinary word."""
-    from consilium.insights.deid.lexicon import is_word
-
     kinds: dict[str, str] = {}
     for start, end, kind in spans:
         if kind in ("NAME", "LOCATION"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from consilium.insights.deid.lexicon import is_clinical, is_name, is_word
+
 Span = tuple[int, int, str]
 
 # label pattern -> finding type; longer labels first so "Patient Name" wins over "Name".
@@ -178,8 +180,6 @@ _TITLE_WORD = re.compile(rf"(?i)^(?:{TITLES})")
 def _name_value(value: str) -> bool:
     """A name field holds a name: a title, a word in another script, or a capitalised word
     that is not an ordinary or clinical word ("Mother : Diabetic" is family history)."""
-    from consilium.insights.deid.lexicon import is_clinical, is_name, is_word
-
     if value.strip().lower() in NOT_A_NAME:
         return False
     if _TITLE_WORD.match(value) or not value[:1].isascii():

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from consilium.insights.deid.core import KnownIdentity
+from consilium.insights.deid.findings import KnownIdentity
+from consilium.insights.deid.lexicon import is_clinical, is_word
 
 Span = tuple[int, int, str]
 
@@ -97,8 +98,6 @@ def _within_one_edit(a: str, b: str, limit: int) -> bool:
 def _misread_name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
     """A registered name part as OCR misreads it: one letter off for five letters or more, two
     for nine or more ("VERMA" read as "VERNA"). Ordinary and clinical words are never taken."""
-    from consilium.insights.deid.lexicon import is_clinical, is_word
-
     parts = {
         part.lower()
         for name in names

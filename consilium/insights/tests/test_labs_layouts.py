@@ -392,3 +392,25 @@ def test_a_unit_broken_over_two_rows_of_a_paragraph_keeps_its_value():
 
     assert (albumin.value, albumin.unit) == (2.6, "g/dL")
     assert text[albumin.offset : albumin.offset + 3] == "2.6"
+
+
+def test_a_method_printed_under_the_name_is_passed_over_to_the_value_below_it():
+    text = (
+        "Serum Ferritin\n"
+        "ECLIA (Roche Cobas)\n"
+        "8.2 L ng/mL 15 - 150\n"
+        "Free T4\n"
+        "Method: chemiluminescence immunoassay\n"
+        "1.02 ng/dL 0.93 - 1.70\n"
+    )
+
+    labs = extract_labs(text)
+
+    found = {lab.name: (lab.value, lab.flag) for lab in labs}
+    assert found == {"Ferritin": (8.2, "low"), "Free T4": (1.02, "none")}
+    ferritin = next(lab for lab in labs if lab.name == "Ferritin")
+    assert text[ferritin.offset : ferritin.offset + 3] == "8.2"
+
+
+def test_a_row_of_words_under_a_name_that_is_no_method_does_not_lend_it_the_value_below():
+    assert extract_labs("Serum Ferritin\nKindly correlate clinically\n8.2 15 - 150\n") == []
