@@ -79,11 +79,13 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
         user=request.user, public_id=public_id, action=BillingAction.BILLING_CHOOSE
     )
     paid = payment_paid_for_case(case=case)
+    # While a reported UPI payment is checked, the review it pays for stays as it is.
+    checking = None if paid else payment_checking_for_case(case=case)
     form = ReviewTypeForm(
         request.POST if request.method == "POST" else None,
         initial={"review_type": case.review_type},
     )
-    if request.method == "POST" and paid is None and form.is_valid():
+    if request.method == "POST" and paid is None and checking is None and form.is_valid():
         try:
             case_set_review_type(
                 case=case, review_type=form.cleaned_data["review_type"], actor=request.user
@@ -110,7 +112,7 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "form": form,
             "options": options,
             "paid": paid,
-            "checking": None if paid else payment_checking_for_case(case=case),
+            "checking": checking,
             "consent_missing": not consent_is_active(case=case),
         },
     )

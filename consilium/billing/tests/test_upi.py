@@ -310,3 +310,17 @@ def test_a_payment_confirmed_after_its_case_was_cancelled_is_marked_for_refund(
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.REFUND_PENDING
     assert payment.refund_amount == payment.amount
+
+
+def test_the_choice_page_keeps_the_review_while_the_payment_is_checked(
+    upi: Any, client: Any, patient: Patient
+) -> None:
+    case = complete_unpaid_draft(patient)
+    payment_submit_utr(payment=_payment(case), actor=patient.holder, utr=UTR)
+    client.force_login(patient.holder)
+    url = reverse("billing:choose", args=[case.public_id])
+    response = client.post(url, {"review_type": "double"})
+    assert "Payment being checked" in response.content.decode()
+    case.refresh_from_db()
+    assert case.review_type == "single"
+    assert Payment.objects.get(case=case).status == PaymentStatus.CHECKING
