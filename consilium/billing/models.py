@@ -21,6 +21,7 @@ class Price(BaseModel):
 
 class PaymentStatus(models.TextChoices):
     CREATED = "created", _("Awaiting payment")
+    CHECKING = "checking", _("Payment being checked")
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
     REFUND_PENDING = "refund_pending", _("Refund to be transferred")
@@ -49,6 +50,22 @@ class Payment(BaseModel):
         help_text=_("The coordinator who recorded an offline payment"),
     )
     offline_reference = models.CharField(_("bank or UPI reference"), max_length=100, blank=True)
+    utr = models.CharField(
+        _("UPI transaction reference (UTR)"),
+        max_length=12,
+        blank=True,
+        help_text=_("The 12-digit reference the payer entered; a coordinator checks it"),
+    )
+    utr_submitted_at = models.DateTimeField(null=True, blank=True)
+    submit_when_confirmed = models.BooleanField(
+        default=False,
+        help_text=_("The holder asked for the request to be sent once the payment is confirmed"),
+    )
+    rejection_reason = models.TextField(
+        _("why the reference was not accepted"),
+        blank=True,
+        help_text=_("Shown to the payer, who can then enter the right reference"),
+    )
     refund_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     refund_reference = models.CharField(
         _("refund reference"),
@@ -61,6 +78,12 @@ class Payment(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One UPI reference pays one payment: a second payer cannot quote the same one.
+            models.UniqueConstraint(
+                fields=["utr"], condition=~models.Q(utr=""), name="payment_utr_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.currency} {self.amount} ({self.status})"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
 from consilium.billing.actions import BillingAction
-from consilium.billing.models import OfflinePaymentDetails, Payment, PaymentStatus, Price
+from consilium.billing.models import Payment, PaymentStatus, Price
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep, ReviewType
 
@@ -60,6 +60,28 @@ def payment_open_for_case(*, case: Case) -> Payment | None:
         Payment.objects.filter(case=case, status=PaymentStatus.CREATED)
         .order_by("-created_at")
         .first()
+    )
+
+
+def payment_checking_for_case(*, case: Case) -> Payment | None:
+    """The payment whose UPI reference a coordinator is checking (the caller has checked
+    access)."""
+    return (
+        Payment.objects.filter(case=case, status=PaymentStatus.CHECKING)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def payments_to_check(*, user: Any) -> QuerySet[Payment]:
+    """UPI payments whose payers entered a reference, oldest report first (coordinators only;
+    the case reference, never the patient's name)."""
+    if not getattr(user, "is_coordinator", False):
+        raise Http404
+    return (
+        Payment.objects.filter(provider="offline", status=PaymentStatus.CHECKING)
+        .select_related("case")
+        .order_by("utr_submitted_at")
     )
 
 
@@ -137,11 +159,6 @@ def payments_awaiting_refund_transfer(*, user: Any) -> QuerySet[Payment]:
     )
 
 
-def offline_details() -> OfflinePaymentDetails | None:
-    """The newest bank and UPI details the admin has entered."""
-    return OfflinePaymentDetails.objects.order_by("-created_at").first()
-
-
 def _paid_exists(case: OuterRef) -> Exists:
     return Exists(Payment.objects.filter(case=case, status=PaymentStatus.PAID))
 
@@ -157,8 +174,10 @@ INTAKE_STEP = intake.ExternalStep(
 
 
 def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
-    """The case page of a sent request links its holder to the receipt (registered with
-    `cases.hooks.on_case_page`; the payment page itself is for drafts)."""
+    """The case page of a sent request links its holder to the receipt; a draft's says when the
+    payment is being checked (registered with `cases.hooks.on_case_page`; the payment page
+    itself is for drafts)."""
     if case.status == CaseStatus.DRAFT:
-        return {}
+        # A draft's holder sees that the UPI payment they reported is being checked.
+        return {"payment_checking": payment_checking_for_case(case=case) if is_holder else None}
     return {"receipted": payment_receipted_for_case(case=case) if is_holder else None}

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consilium.accounts.models import User
+from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.billing.actions import BillingAction
 from consilium.billing.models import Payment, PaymentEvent, PaymentStatus
@@ -21,9 +22,12 @@ from consilium.billing.money import format_money
 from consilium.billing.providers import ProviderError, get_provider
 from consilium.billing.providers.razorpay import RazorpayProvider
 from consilium.billing.selectors import case_is_paid, case_paid_payment, price_for
-from consilium.cases.models import Case, CaseStatus
+from consilium.billing.upi import UTR_PATTERN, payee_details
+from consilium.cases.models import Case, CaseStatus, IntakeStep
+from consilium.cases.selectors import case_submit_problems
+from consilium.cases.services import CaseIncomplete, case_submit
 from consilium.core.errors import DomainError, require
-from consilium.notifications.services import outbox_enqueue
+from consilium.notifications.services import outbox_enqueue, user_notify
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +48,10 @@ def payment_start(*, case: Case, actor: User) -> Payment:
     require(locked.status == CaseStatus.DRAFT, _("This case has already been submitted."))
     require(locked.review_type, _("Choose a review type first."))
     require(not case_is_paid(case=locked), _("This case is already paid."))
+    require(
+        not Payment.objects.filter(case=locked, status=PaymentStatus.CHECKING).exists(),
+        _("Your payment is being checked. You can change the review once it is checked."),
+    )
     provider = get_provider()
     price = price_for(review_type=locked.review_type)
     open_payments = list(Payment.objects.filter(case=locked, status=PaymentStatus.CREATED))
@@ -81,7 +89,56 @@ def payment_start(*, case: Case, actor: User) -> Payment:
         target=payment,
         detail={"case": str(locked.public_id), "provider": provider.name},
     )
+    if payment.provider == "offline" and payee_details().is_empty:
+        _notify_details_missing(payment, actor)
     return payment
+
+
+def _coordinators_notify(
+    *, payment: Payment, message: str, subject: str, body: str, url: str, key: str
+) -> None:
+    """One notice and one email (through the outbox) per active coordinator. The texts hold the
+    case reference and amounts only, never health data."""
+    for coordinator in coordinators_active():
+        user_notify(
+            user=coordinator,
+            message=message,
+            url=url,
+            subject=subject,
+            body=body,
+            dedupe_key=f"{key}:{payment.public_id}:{coordinator.pk}",
+        )
+
+
+def _notify_details_missing(payment: Payment, actor: User) -> None:
+    """No UPI ID or bank account is set: a coordinator must send the payer the details."""
+    record(
+        actor=actor,
+        action=BillingAction.PAYMENT_DETAILS_MISSING,
+        target=payment,
+        detail={"case": str(payment.case.public_id)},
+    )
+    reference = payment.case.reference
+    amount = format_money(payment.amount, payment.currency)
+    _coordinators_notify(
+        payment=payment,
+        message=_("%(reference)s wants to pay %(amount)s; no UPI ID or bank account is set.")
+        % {"reference": reference, "amount": amount},
+        subject=_("Send payment details: %(reference)s") % {"reference": reference},
+        body=_(
+            "Request %(reference)s wants to pay %(amount)s, but this deployment shows no UPI ID "
+            "or bank account (set CONSILIUM_UPI_ID or the bank details). Email the payer how to "
+            "pay, or set the details so the payment page shows them.\n\nPayments to check: "
+            "%(url)s\n"
+        )
+        % {
+            "reference": reference,
+            "amount": amount,
+            "url": settings.SITE_URL + reverse("billing:pending_offline"),
+        },
+        url=reverse("billing:pending_offline"),
+        key="payment-details-missing",
+    )
 
 
 def _notify_paid(payment: Payment) -> None:
@@ -94,9 +151,17 @@ def _notify_paid(payment: Payment) -> None:
         body = _(
             "Hello,\n\nWe have received your payment of %(amount)s for request %(reference)s. "
             "Your receipt number is %(receipt)s.\n\nSee or print the receipt: %(url)s\n\n"
-            "Next: if you have not yet sent your request to us, open it and press Submit. "
-            "A coordinator then checks your reports and chooses the specialists.\n"
+            "%(next)s\n"
         ) % {
+            "next": _(
+                "Next: your request is on its way to the care team. A coordinator checks your "
+                "reports and chooses the specialists; we email you when it is sent."
+            )
+            if payment.submit_when_confirmed
+            else _(
+                "Next: if you have not yet sent your request to us, open it and press Submit. "
+                "A coordinator then checks your reports and chooses the specialists."
+            ),
             "amount": format_money(payment.amount, payment.currency),
             "reference": payment.case.reference,
             "receipt": payment.receipt_number,
@@ -118,10 +183,11 @@ def payment_mark_paid(
     actor: User | None,
     provider_payment_id: str = "",
     offline_reference: str = "",
+    from_status: str = PaymentStatus.CREATED,
 ) -> bool:
-    """Moves an open payment to paid exactly once (a conditional UPDATE, so concurrent webhooks,
-    callbacks and coordinators cannot apply it twice); emails the receipt. False if it was not
-    open any more."""
+    """Moves an open (or, for a UPI reference, a being-checked) payment to paid exactly once (a
+    conditional UPDATE, so concurrent webhooks, callbacks and coordinators cannot apply it
+    twice); emails the receipt. False if it was not in `from_status` any more."""
     now = timezone.now()
     fields: dict[str, Any] = {
         "status": PaymentStatus.PAID,
@@ -135,7 +201,7 @@ def payment_mark_paid(
         fields["offline_reference"] = offline_reference[:100]
     if getattr(actor, "is_authenticated", False) and payment.provider == "offline":
         fields["recorded_by"] = actor
-    changed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(**fields)
+    changed = Payment.objects.filter(pk=payment.pk, status=from_status).update(**fields)
     if changed != 1:
         return False
     payment.refresh_from_db()
@@ -171,6 +237,160 @@ def payment_record_offline(
     require(reference.strip(), _("Enter the bank or UPI reference of the transfer."))
     applied = payment_mark_paid(payment=payment, actor=actor, offline_reference=reference.strip())
     require(applied, _("This payment has already been recorded."))
+    return payment
+
+
+@transaction.atomic
+def payment_submit_utr(*, payment: Payment, actor: User, utr: str) -> Payment:
+    """The holder says "I have paid" with the UPI transaction reference: the payment is being
+    checked and the coordinators are told. Once per payment (a conditional UPDATE); a second
+    submit changes nothing; a reference already quoted for another payment is refused."""
+    utr = "".join(utr.split())
+    require(payment.case.patient.holder_id == actor.pk,
+            _("Only the account holder can report this payment."))
+    require(payment.provider == "offline", _("This payment is not a bank or UPI transfer."))
+    require(
+        UTR_PATTERN.fullmatch(utr) is not None,
+        _("The UPI transaction reference (UTR) is 12 digits, for example 412345678901. "
+          "Your UPI app shows it under the payment's details."),
+    )
+    if payment.status == PaymentStatus.CHECKING and payment.utr == utr:
+        return payment  # the same "I have paid" twice: nothing more to do
+    require(payment.status == PaymentStatus.CREATED,
+            _("This payment is not awaiting money any more."))
+    require(
+        not Payment.objects.filter(utr=utr).exclude(pk=payment.pk).exists(),
+        _("This reference has already been used for a payment. Check the number in your UPI "
+          "app; if it is right, contact us."),
+    )
+    now = timezone.now()
+    submit_later = not any(
+        problem.step != IntakeStep.PAYMENT
+        for problem in case_submit_problems(case=payment.case, user=actor)
+    )
+    try:
+        with transaction.atomic():
+            changed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
+                status=PaymentStatus.CHECKING,
+                utr=utr,
+                utr_submitted_at=now,
+                submit_when_confirmed=submit_later,
+                rejection_reason="",
+                updated_at=now,
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("This reference has already been used for a payment. Check the number in your "
+              "UPI app; if it is right, contact us.")
+        ) from None
+    if changed != 1:
+        payment.refresh_from_db()
+        return payment
+    payment.refresh_from_db()
+    record(
+        actor=actor,
+        action=BillingAction.PAYMENT_UTR_SUBMITTED,
+        target=payment,
+        detail={"case": str(payment.case.public_id)},
+    )
+    reference = payment.case.reference
+    amount = format_money(payment.amount, payment.currency)
+    check_url = reverse("billing:check_utr", args=[payment.public_id])
+    _coordinators_notify(
+        payment=payment,
+        message=_("%(reference)s reports a UPI payment of %(amount)s: check it.")
+        % {"reference": reference, "amount": amount},
+        subject=_("UPI payment to check: %(reference)s") % {"reference": reference},
+        body=_(
+            "The payer of request %(reference)s reports a UPI payment of %(amount)s with "
+            "transaction reference (UTR) %(utr)s. Find it in the bank statement, then confirm "
+            "or reject it:\n%(url)s\n"
+        )
+        % {"reference": reference, "amount": amount, "utr": utr,
+           "url": settings.SITE_URL + check_url},
+        url=check_url,
+        key=f"payment-utr:{utr}",
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_confirm_utr(*, payment: Payment, actor: User) -> Payment:
+    """A coordinator found the reported UPI payment in the bank statement: the payment is paid,
+    the payer gets the receipt, and a request that was otherwise complete is sent on to triage
+    as its holder asked when they reported the payment; a case cancelled meanwhile is refunded."""
+    require(actor.is_coordinator, _("Only coordinators confirm payments."))
+    require(payment.provider == "offline", _("This payment is not a bank or UPI transfer."))
+    applied = payment_mark_paid(
+        payment=payment, actor=actor, offline_reference=payment.utr,
+        from_status=PaymentStatus.CHECKING,
+    )
+    require(applied, _("This payment is not being checked any more: someone has already "
+                       "confirmed or rejected it."))
+    case = Case.objects.get(pk=payment.case_id)
+    if case.status == CaseStatus.CANCELLED:
+        # Cancelled while the payment was being checked: the money goes back (a coordinator
+        # transfers it, listed under the refunds to send).
+        payment_refund(payment=payment, actor=actor, reason="cancelled")
+        return payment
+    if payment.submit_when_confirmed and case.status == CaseStatus.DRAFT:
+        holder = case.patient.holder
+        try:
+            with transaction.atomic():
+                case_submit(case=case, actor=holder)
+        except CaseIncomplete:
+            # Something changed since (consent withdrawn, say): the holder submits themselves,
+            # as the receipt email tells them.
+            pass
+    payment.case.status = case.status
+    return payment
+
+
+@transaction.atomic
+def payment_reject_utr(*, payment: Payment, actor: User, reason: str) -> Payment:
+    """A coordinator could not find the reported UPI payment: the payment is open again and the
+    payer reads why (by email and on the payment page) and can enter the right reference."""
+    require(actor.is_coordinator, _("Only coordinators check payments."))
+    reason = reason.strip()
+    require(reason, _("Write why the reference was not accepted; the payer reads it."))
+    now = timezone.now()
+    changed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CHECKING).update(
+        status=PaymentStatus.CREATED,
+        utr="",
+        rejection_reason=reason[:1000],
+        submit_when_confirmed=False,
+        updated_at=now,
+    )
+    require(changed == 1, _("This payment is not being checked any more: someone has already "
+                            "confirmed or rejected it."))
+    rejected_utr = payment.utr
+    payment.refresh_from_db()
+    record(
+        actor=actor,
+        action=BillingAction.PAYMENT_UTR_REJECTED,
+        target=payment,
+        detail={"case": str(payment.case.public_id)},
+    )
+    holder = payment.case.patient.holder
+    checkout_url = reverse("billing:checkout", args=[payment.case.public_id])
+    with translation.override(getattr(holder, "preferred_language", None) or "en"):
+        reference = payment.case.reference
+        user_notify(
+            user=holder,
+            message=_("We could not confirm your payment for %(reference)s. See why.")
+            % {"reference": reference},
+            url=checkout_url,
+            subject=_("We could not confirm your payment for %(reference)s")
+            % {"reference": reference},
+            body=_(
+                "Hello,\n\nWe could not find your UPI payment with reference %(utr)s for "
+                "request %(reference)s. The coordinator wrote:\n\n%(reason)s\n\nYou can "
+                "enter the right reference, or pay again, here: %(url)s\n"
+            )
+            % {"utr": rejected_utr, "reference": reference, "reason": reason,
+               "url": settings.SITE_URL + checkout_url},
+            dedupe_key=f"payment-utr-rejected:{payment.public_id}:{rejected_utr}",
+        )
     return payment
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -15,26 +16,39 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consilium.accounts.models import User
 from consilium.billing.actions import BillingAction
-from consilium.billing.forms import OfflinePaymentForm, RefundTransferForm, ReviewTypeForm
+from consilium.billing.forms import (
+    ConfirmUtrForm,
+    OfflinePaymentForm,
+    RefundTransferForm,
+    RejectUtrForm,
+    ReviewTypeForm,
+    UtrForm,
+)
 from consilium.billing.models import Payment, PaymentStatus
+from consilium.billing.receipt_pdf import receipt_pdf_render
 from consilium.billing.selectors import (
-    offline_details,
+    payment_checking_for_case,
     payment_get,
     payment_open_for_case,
     payment_paid_for_case,
     payments_awaiting_offline,
     payments_awaiting_refund_transfer,
+    payments_to_check,
     prices_all,
 )
 from consilium.billing.services import (
     WebhookRejected,
     payment_confirm_callback,
+    payment_confirm_utr,
     payment_record_offline,
     payment_record_refund_transfer,
+    payment_reject_utr,
     payment_start,
+    payment_submit_utr,
     payment_webhook_receive,
 )
-from consilium.cases.models import ReviewType
+from consilium.billing.upi import payee_details, upi_amount, upi_link, upi_qr_svg
+from consilium.cases.models import CaseStatus, ReviewType
 from consilium.cases.selectors import case_get_editable
 from consilium.cases.services import case_set_review_type
 from consilium.consent.selectors import consent_is_active
@@ -65,11 +79,13 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
         user=request.user, public_id=public_id, action=BillingAction.BILLING_CHOOSE
     )
     paid = payment_paid_for_case(case=case)
+    # While a reported UPI payment is checked, the review it pays for stays as it is.
+    checking = None if paid else payment_checking_for_case(case=case)
     form = ReviewTypeForm(
         request.POST if request.method == "POST" else None,
         initial={"review_type": case.review_type},
     )
-    if request.method == "POST" and paid is None and form.is_valid():
+    if request.method == "POST" and paid is None and checking is None and form.is_valid():
         try:
             case_set_review_type(
                 case=case, review_type=form.cleaned_data["review_type"], actor=request.user
@@ -96,32 +112,62 @@ def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "form": form,
             "options": options,
             "paid": paid,
+            "checking": checking,
             "consent_missing": not consent_is_active(case=case),
         },
     )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """How to pay the open payment: Razorpay Checkout or bank/UPI instructions."""
+    """How to pay the open payment: Razorpay Checkout, or UPI (QR code and link) and bank
+    details with the "I have paid" form for the UPI transaction reference; a POST is that
+    form, from the case's holder."""
     case = case_get_editable(
         user=request.user, public_id=public_id, action=BillingAction.BILLING_CHECKOUT
     )
     paid = payment_paid_for_case(case=case)
-    payment = None if paid else payment_open_for_case(case=case)
-    if paid is None and payment is None:
+    checking = None if paid else payment_checking_for_case(case=case)
+    payment = None if paid or checking else payment_open_for_case(case=case)
+    if paid is None and checking is None and payment is None:
         return redirect("billing:choose", public_id=case.public_id)
-    return render(
-        request,
-        "billing/checkout.html",
-        {
-            "case": case,
-            "paid": paid,
-            "payment": payment,
-            "details": offline_details() if payment and payment.provider == "offline" else None,
-            "razorpay_options": _razorpay_options(request, payment) if payment else None,
-        },
-    )
+    offline = payment is not None and payment.provider == "offline"
+    form = UtrForm(request.POST if request.method == "POST" and offline else None)
+    if request.method == "POST":
+        if not offline or payment is None:
+            return redirect("billing:checkout", public_id=case.public_id)
+        if form.is_valid():
+            try:
+                payment_submit_utr(
+                    payment=payment, actor=cast(User, request.user),
+                    utr=form.cleaned_data["utr"],
+                )
+            except DomainError as error:
+                form.add_error("utr", error.message)
+            else:
+                messages.success(
+                    request, _("Thank you. We are checking your payment and will email you.")
+                )
+                return redirect("billing:checkout", public_id=case.public_id)
+    context: dict[str, object] = {
+        "case": case,
+        "paid": paid,
+        "checking": checking,
+        "payment": payment,
+        "form": form,
+        "razorpay_options": _razorpay_options(request, payment) if payment else None,
+    }
+    if offline and payment is not None:
+        details = payee_details()
+        context["details"] = details
+        context["amount_upi"] = upi_amount(payment.amount)
+        if details.upi_id:
+            link = upi_link(payment=payment, details=details)
+            context["upi_link"] = link
+            # segno escapes the text it writes; the link holds settings and our reference only.
+            context["upi_qr"] = mark_safe(upi_qr_svg(link))  # noqa: S308
+    return render(request, "billing/checkout.html", context)
 
 
 def _razorpay_options(request: HttpRequest, payment: Payment) -> dict[str, object] | None:
@@ -185,6 +231,19 @@ def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
+def receipt_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The receipt as a PDF, with the GSTIN and the tax lines when the deployment sets them."""
+    payment = payment_get(
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_RECEIPT_PDF, with_receipt=True
+    )
+    response = HttpResponse(receipt_pdf_render(payment=payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{payment.receipt_number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records a bank or UPI transfer that has arrived."""
@@ -242,8 +301,76 @@ def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def pending_offline(request: HttpRequest) -> HttpResponse:
     """Coordinators' list of transfers to confirm and refunds to send."""
+    to_check = list(payments_to_check(user=request.user)[:200])
     awaiting = list(payments_awaiting_offline(user=request.user)[:200])
     refunds = list(payments_awaiting_refund_transfer(user=request.user)[:200])
     return render(
-        request, "billing/pending_offline.html", {"awaiting": awaiting, "refunds": refunds}
+        request,
+        "billing/pending_offline.html",
+        {"to_check": to_check, "awaiting": awaiting, "refunds": refunds},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_utr(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A coordinator checks a reported UPI payment against the bank statement and confirms it
+    (a ticked box first: the confirmation cannot be undone), or rejects it with a reason."""
+    payment = payment_get(
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_CHECK_FORM, coordinator_only=True,
+    )
+    confirm = ConfirmUtrForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and confirm.is_valid():
+        try:
+            payment = payment_confirm_utr(payment=payment, actor=cast(User, request.user))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                (_("Payment confirmed for %(reference)s; the request is sent to triage and the "
+                   "payer has been emailed a receipt.")
+                 if payment.case.status == CaseStatus.TRIAGE else
+                 _("Payment confirmed for %(reference)s; the payer has been emailed a receipt."))
+                % {"reference": payment.case.reference},
+            )
+        return redirect("billing:pending_offline")
+    return _check_page(request, payment, confirm, RejectUtrForm())
+
+
+def _check_page(
+    request: HttpRequest, payment: Payment, confirm: ConfirmUtrForm, reject: RejectUtrForm
+) -> HttpResponse:
+    return render(
+        request,
+        "billing/check_utr.html",
+        {"payment": payment, "confirm": confirm, "reject": reject},
+    )
+
+
+@login_required
+@require_POST
+def reject_utr(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A coordinator could not find the reported UPI payment: they say why; the payer reads it."""
+    payment = payment_get(
+        user=request.user, public_id=public_id,
+        action=BillingAction.PAYMENT_CHECK_FORM, coordinator_only=True,
+    )
+    reject = RejectUtrForm(request.POST)
+    if reject.is_valid():
+        try:
+            payment_reject_utr(
+                payment=payment, actor=cast(User, request.user),
+                reason=reject.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Reference rejected for %(reference)s; the payer has been told why.")
+                % {"reference": payment.case.reference},
+            )
+        return redirect("billing:pending_offline")
+    return _check_page(request, payment, ConfirmUtrForm(), reject)

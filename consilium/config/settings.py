@@ -327,6 +327,21 @@ PRICE_DOUBLE = Decimal(env("CONSILIUM_PRICE_DOUBLE", "3500"))
 PRICE_BOARD = Decimal(env("CONSILIUM_PRICE_BOARD", "5000"))
 PRICE_PLATFORM = Decimal(env("CONSILIUM_PRICE_PLATFORM", "2500"))
 PAYMENT_PROVIDER = env("CONSILIUM_PAYMENT_PROVIDER", "offline")
+# Where offline payments go (the checkout page shows a UPI QR code and link when UPI_ID is set,
+# and the bank details for a transfer); empty ones fall back to what the admin entered.
+UPI_ID = env("CONSILIUM_UPI_ID").strip()
+UPI_PAYEE_NAME = env("CONSILIUM_UPI_PAYEE_NAME").strip()
+BANK_ACCOUNT_NAME = env("CONSILIUM_BANK_ACCOUNT_NAME").strip()
+BANK_ACCOUNT_NUMBER = env("CONSILIUM_BANK_ACCOUNT_NUMBER").strip()
+BANK_IFSC = env("CONSILIUM_BANK_IFSC").strip().upper()
+BANK_NAME = env("CONSILIUM_BANK_NAME").strip()
+# The receipt's tax lines, shown only when a GSTIN is set: the price includes GST at GST_RATE
+# percent, as IGST ("igst") or split into CGST and SGST ("cgst_sgst").
+GSTIN = env("CONSILIUM_GSTIN").strip().upper()
+GST_RATE = Decimal(env("CONSILIUM_GST_RATE", "0") or "0")
+GST_KIND = env("CONSILIUM_GST_KIND", "igst").strip().lower()
+BILLING_NAME = env("CONSILIUM_BILLING_NAME").strip()
+BILLING_ADDRESS = env("CONSILIUM_BILLING_ADDRESS").strip()
 RAZORPAY_KEY_ID = env("CONSILIUM_RAZORPAY_KEY_ID")
 RAZORPAY_KEY_SECRET = env("CONSILIUM_RAZORPAY_KEY_SECRET")
 RAZORPAY_WEBHOOK_SECRET = env("CONSILIUM_RAZORPAY_WEBHOOK_SECRET")

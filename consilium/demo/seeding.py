@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consilium.accounts.models import Role, SpecialistProfile, Specialty, User
+from consilium.billing.models import OfflinePaymentDetails
 from consilium.billing.services import payment_record_offline, payment_start
 from consilium.cases import services as cases
 from consilium.cases.models import Case, IntakeStep
@@ -350,11 +351,27 @@ def demo_seed() -> SeedResult:
         email=PATIENT_EMAIL, full_name=DEMO_PATIENT["full_name"], role=Role.PATIENT,
         phone=DEMO_PATIENT["phone"], password_hash=password_hash,
     )
+    _demo_payee_ensure()
     case = _demo_case_ensure(holder=patient)
     document_attached = _demo_document_ensure(case=case, holder=patient)
     _demo_review_cases_ensure(coordinator=coordinators[0], specialists=specialists,
                               password_hash=password_hash)
     return SeedResult(admin, coordinators, specialists, patient, case, document_attached)
+
+
+def _demo_payee_ensure() -> None:
+    """Payment details for the demo's payment page (its UPI QR code and bank details), unless
+    the admin or the settings have set real ones: fictional, and said to be."""
+    if OfflinePaymentDetails.objects.exists():
+        return
+    OfflinePaymentDetails.objects.create(
+        payee_name="Consilium Demo (fictional)",
+        upi_id="consilium-demo@example",
+        account_number="000000000000",
+        ifsc="DEMO0000000",
+        bank_name="Demo Bank (not a real account)",
+        notes="This is a demonstration: these are not real accounts. Do not send money.",
+    )
 
 
 def _demo_document_ensure(

@@ -122,3 +122,15 @@ def test_a_submitted_case_cannot_change_its_review_type(client: Any, patient: Pa
         reverse("billing:choose", args=[case.public_id]), {"review_type": "board"}
     )
     assert response.status_code == 404
+
+
+def test_the_home_page_shows_the_admins_prices_and_the_turnaround_settings(
+    client: Any, settings: Any
+) -> None:
+    Price.objects.update_or_create(review_type="board", defaults={"amount": Decimal("6200")})
+    settings.TURNAROUND_TARGET_HOURS = 48
+    settings.TURNAROUND_LIMIT_HOURS = 96
+    page = client.get("/").content.decode()
+    assert "Prices and time to your opinion" in page
+    assert "₹6,200" in page
+    assert "within 48 hours of a complete request" in page and "within 96 hours" in page

@@ -158,14 +158,20 @@ billing:choose                       draft               GET    billing.choose  
 billing:choose                       draft               POST   case.review_type      go      go    404   404   404   404   login
 billing:choose                       submitted           GET    -                     404     404   404   404   404   404   login
 billing:checkout                     draft               GET    billing.checkout      ok      ok    404   404   404   404   login
+billing:checkout                     draft               POST   billing.checkout      go      go    404   404   404   404   login
 billing:checkout                     submitted           GET    -                     404     404   404   404   404   404   login
 billing:razorpay_callback            draft.payment       POST   payment.callback      go      go    404   404   404   404   login
 billing:receipt                      submitted.payment   GET    payment.receipt       ok      ok    404   ok    404   ok    login
 billing:receipt                      draft.payment       GET    -                     404     404   404   404   404   404   login
+billing:receipt_pdf                  submitted.payment   GET    payment.receipt_pdf   ok      ok    404   ok    404   ok    login
+billing:receipt_pdf                  draft.payment       GET    -                     404     404   404   404   404   404   login
 billing:record_offline               draft.payment       GET    payment.record_form   404     404   404   ok    404   ok    login
 billing:record_offline               draft.payment       POST   payment.paid          404     404   404   go    404   go    login
 billing:record_refund                submitted.payment   GET    payment.refund_form   404     404   404   ok    404   ok    login
 billing:pending_offline              -                   GET    -                     404     404   404   ok    404   ok    login
+billing:check_utr                    draft.payment       GET    payment.check_form    404     404   404   ok    404   ok    login
+billing:check_utr                    draft.payment       POST   payment.check_form    404     404   404   go    404   go    login
+billing:reject_utr                   draft.payment       POST   payment.check_form    404     404   404   go    404   go    login
 billing:razorpay_webhook             -                   POST   -                     400     400   400   400   400   400   400
 cases:information_request_new        submitted           GET    -                     404     404   404   ok    404   ok    login
 review:inbox                         -                   GET    -                     404     404   404   404   ok    404   login
@@ -598,6 +604,9 @@ POST_DATA: dict[str, Callable[[Row, User | None, models.Model | None], dict[str,
         "category": "lab", "files": [SimpleUploadedFile("lft.pdf", text_pdf("LFT"))],
     },
     "billing:choose": lambda row, user, obj: {"review_type": ReviewType.DOUBLE},
+    "billing:checkout": lambda row, user, obj: {"utr": "412345678901"},
+    "billing:check_utr": lambda row, user, obj: {"found": "on"},
+    "billing:reject_utr": lambda row, user, obj: {"reason": "No credit with this UTR."},
     "documents:box_add": lambda row, user, obj: {
         "page": 1, "unit": "share", "x0": "0.1", "y0": "0.5", "x1": "0.4", "y1": "0.55",
     },

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
 
+@pytest.mark.django_db  # the home page shows the prices, from the database
 def test_every_stylesheet_and_script_of_the_base_page_is_found(client: Client) -> None:
     page = client.get("/").content.decode()
     assets = re.findall(r'(?:href|src)="/static/([^"]+)"', page)
