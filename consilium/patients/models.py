@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from consilium.core.models import BaseModel
 
@@ -22,7 +23,7 @@ class Relationship(models.TextChoices):
 
 # The holder's relationship said from the holder's side, to read beside the patient's name:
 # "Ramesh Mehta · you are their son or daughter", never "Ramesh Mehta · Son or daughter".
-HOLDER_IS = {
+HOLDER_IS: dict[str, StrOrPromise] = {
     Relationship.SELF: _("you"),
     Relationship.PARENT: _("you are their parent"),
     Relationship.CHILD: _("you are their son or daughter"),
