@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "consilium.core.context_processors.site",
+                "consilium.accounts.context_processors.second_step",
                 "consilium.notifications.context_processors.unread_notifications",
             ],
         },

@@ -203,3 +203,17 @@ def test_a_patient_may_turn_two_step_sign_in_off_but_staff_may_not(
     login_with_2fa(staff, coordinator)
     staff.post(reverse("accounts:two_factor_disable"))
     assert TOTPDevice.objects.filter(user=coordinator).exists()
+
+
+def test_the_menu_shows_no_staff_pages_until_the_code_is_given(
+    client: Client, coordinator: Any
+) -> None:
+    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    sign_in(client, "coordinator@example.com")
+
+    page = client.get(TWO_FACTOR).content.decode()
+
+    assert "Triage queue" not in page and "Dashboard" not in page and "Notices" not in page
+    assert "Sign out" in page
+    client.post(TWO_FACTOR, {"token": code_for(device)})
+    assert "Triage queue" in client.get(reverse("cases:triage_queue")).content.decode()
