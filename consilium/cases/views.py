@@ -57,12 +57,14 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.is_staff_role:
         return redirect(user.home_url())
-    patients = lifetime_record(user=user)
+    record = lifetime_record(user=user, page=request.GET.get("page"))
+    # Only a draft shows where it continues; working that out for every case costs 8 URLs each.
     rows = [
-        (patient, [(case, case_next_step(case=case)) for case in patient.cases.all()])
-        for patient in patients
+        (patient, [(case, case_next_step(case=case) if case.status == CaseStatus.DRAFT else None)
+                   for case in cases])
+        for patient, cases in record.sections
     ]
-    return render(request, "cases/my_cases.html", {"rows": rows})
+    return render(request, "cases/my_cases.html", {"rows": rows, "page": record.page})
 
 
 def _registration_relationship(request: HttpRequest) -> str:
@@ -364,7 +366,8 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
-    queue = triage_queue(user=request.user)
+    queue = triage_queue(user=request.user, triage_page=request.GET.get("page"),
+                         awaiting_page=request.GET.get("waiting"))
     return render(
         request,
         "cases/triage_queue.html",

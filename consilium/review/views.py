@@ -77,8 +77,9 @@ def _error(request: HttpRequest, error: DomainError) -> None:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/inbox.html", {"inbox": specialist_inbox(user=request.user),
-                                                 "now": timezone.now()})
+    return render(request, "review/inbox.html",
+                  {"inbox": specialist_inbox(user=request.user, pages=request.GET),
+                   "now": timezone.now()})
 
 
 def _case_page(
@@ -469,9 +470,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def work_queue(request: HttpRequest) -> HttpResponse:
 
-    cases = review_work_queue(user=request.user)
+    cases = review_work_queue(user=request.user, page=request.GET.get("page"))
     record(actor=request.user, action=ReviewAction.REVIEW_WORK_QUEUE,
-           target=cast(Any, request.user), detail={"count": len(cases)})
+           target=cast(Any, request.user), detail={"count": len(cases), "page": cases.number})
     return render(request, "review/work_queue.html", {"cases": cases, "now": timezone.now()})
 
 
