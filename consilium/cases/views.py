@@ -23,6 +23,7 @@ from consilium.cases.actions import CaseAction
 from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
 from consilium.cases.models import Case, CaseStatus, IntakeStep, SecondOpinionReason
 from consilium.cases.red_flags import RedFlag
+from consilium.cases.rows import Labels, queue_rows, record_rows
 from consilium.cases.selectors import (
     FORM_STEPS,
     STEP_ORDER,
@@ -59,9 +60,11 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         return redirect(user.home_url())
     record = lifetime_record(user=user, page=request.GET.get("page"))
     # Only a draft shows where it continues; working that out for every case costs 8 URLs each.
+    labels = Labels()
     rows = [
-        (patient, [(case, case_next_step(case=case) if case.status == CaseStatus.DRAFT else None)
-                   for case in cases])
+        (patient, record_rows(
+            [(case, case_next_step(case=case) if case.status == CaseStatus.DRAFT else None)
+             for case in cases], labels=labels))
         for patient, cases in record.sections
     ]
     return render(request, "cases/my_cases.html", {"rows": rows, "page": record.page})
@@ -368,10 +371,15 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def triage(request: HttpRequest) -> HttpResponse:
     queue = triage_queue(user=request.user, triage_page=request.GET.get("page"),
                          awaiting_page=request.GET.get("waiting"))
+    today, now, labels = timezone.localdate(), timezone.now(), Labels()
     return render(
         request,
         "cases/triage_queue.html",
-        {"queue": queue, "today": timezone.localdate(), "now": timezone.now()},
+        {
+            "queue": queue,
+            "triage_rows": queue_rows(queue.triage, today=today, now=now, labels=labels),
+            "awaiting_rows": queue_rows(queue.awaiting_info, today=today, now=now, labels=labels),
+        },
     )
 
 

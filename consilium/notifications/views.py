@@ -5,6 +5,8 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import dateformat
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET
 
 from consilium.core.pagination import list_page
@@ -26,7 +28,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread = [str(n.public_id) for n in notices if n.read_at is None]
     if unread:
         notifications_mark_read(user=request.user, public_ids=unread)
-    return render(request, "notifications/list.html", {"notices": notices})
+    rows = []
+    for notice in notices:
+        # Dates formatted here, once per row, rather than by two filters in the template.
+        at = localtime(notice.created_at)
+        rows.append({"unread": notice.read_at is None, "url": notice.url,
+                     "message": notice.message, "iso": at.isoformat(),
+                     "at": dateformat.format(at, "j M Y, H:i")})
+    return render(request, "notifications/list.html", {"notices": notices, "rows": rows})
 
 
 @login_required

@@ -42,6 +42,7 @@ from consilium.review.forms import (
 )
 from consilium.review.models import AssignmentStatus, Opinion, OpinionStatus
 from consilium.review.panels import panel_size_is_chosen
+from consilium.review.rows import ReviewLabels, active_rows, offered_rows, work_rows
 from consilium.review.selectors import (
     SECTIONS,
     assignment_get,
@@ -77,9 +78,14 @@ def _error(request: HttpRequest, error: DomainError) -> None:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/inbox.html",
-                  {"inbox": specialist_inbox(user=request.user, pages=request.GET),
-                   "now": timezone.now()})
+    inbox = specialist_inbox(user=request.user, pages=request.GET)
+    labels, now = ReviewLabels(), timezone.now()
+    return render(request, "review/inbox.html", {
+        "inbox": inbox,
+        "offered_rows": offered_rows(inbox.offered, labels=labels),
+        "active_rows": active_rows(inbox.active, now=now, labels=labels),
+        "now": now,
+    })
 
 
 def _case_page(
@@ -473,7 +479,8 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     cases = review_work_queue(user=request.user, page=request.GET.get("page"))
     record(actor=request.user, action=ReviewAction.REVIEW_WORK_QUEUE,
            target=cast(Any, request.user), detail={"count": len(cases), "page": cases.number})
-    return render(request, "review/work_queue.html", {"cases": cases, "now": timezone.now()})
+    rows = work_rows(cases, now=timezone.now(), labels=ReviewLabels())
+    return render(request, "review/work_queue.html", {"cases": cases, "rows": rows})
 
 
 # --- Patients ------------------------------------------------------------------------------------
