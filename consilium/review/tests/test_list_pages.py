@@ -50,6 +50,8 @@ def test_the_inbox_pages_offers_and_cases_in_progress_each_by_its_own_link(
     first = client.get(INBOX).content.decode()
     assert codes(first) == [a.review.code for a in offered[:2] + active[:2]]
     assert 'href="?offered=2" rel="next"' in first and 'href="?page=2" rel="next"' in first
+    # A list longer than a page says its count is the page's.
+    assert "Offered to you (2 on this page)" in first and "In progress (2 on this page)" in first
 
     later = client.get(INBOX, {"offered": 2, "page": 2}).content.decode()
     assert codes(later) == [offered[2].review.code, active[2].review.code]
