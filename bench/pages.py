@@ -242,6 +242,8 @@ def check(url: str, cookie: str) -> int:
             return int(response.status) if body else 0
     except urllib.error.HTTPError as error:
         return int(error.code)
+    except TimeoutError:
+        return -1
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -339,7 +341,8 @@ def main() -> int:
             cookie = f"sessionid={seeded[page.who]}" if page.who else ""
             status = check(url, cookie)
             if status != 200:
-                raise SystemExit(f"{page.name}: {url} answered {status}, not 200")
+                answer = "no answer within 30 s" if status == -1 else f"answered {status}"
+                raise SystemExit(f"{page.name}: {url}: {answer}, not 200")
             for _ in range(4):  # warm: templates compiled, connections open in both workers
                 check(url, cookie)
             figures[page.name] = {}

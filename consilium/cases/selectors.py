@@ -297,11 +297,6 @@ def lifetime_record(*, user: Any, page: object = 1) -> LifetimeRecord:
     return LifetimeRecord(sections=sections, page=current)
 
 
-# The clock's fields a list row shows (cases.rows.deadline_html), for `.only()`.
-CLOCK_FIELDS = tuple(f"turnaround__{name}" for name in (
-    "started_at", "target_at", "limit_at", "paused_at", "stopped_at"))
-
-
 @dataclass(frozen=True)
 class TriageQueue:
     """One page of each section of the queue; each section's `total` counts the whole of it."""
@@ -333,9 +328,6 @@ def triage_queue(*, user: Any, triage_page: object = 1, awaiting_page: object = 
     )
     rows = (
         waiting.select_related("patient", "turnaround")
-        # Only what a row shows: the intake's long texts and JSON stay in the database.
-        .only("public_id", "reference", "status", "is_urgent", "medical_area", "submitted_at",
-              "patient__date_of_birth", "patient__sex", *CLOCK_FIELDS)
         .annotate(document_count=Subquery(documents))
         .order_by("-is_urgent", F("submitted_at").asc(nulls_last=True), "id")
     )

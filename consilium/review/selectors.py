@@ -26,7 +26,6 @@ from consilium.cases.models import (
     InformationRequestStatus,
     Turnaround,
 )
-from consilium.cases.selectors import CLOCK_FIELDS
 from consilium.cases.workflow import ASKABLE, ASSIGNABLE, REVIEW_STATUSES
 from consilium.core.pagination import ListPage, list_page
 from consilium.documents.selectors import documents_released
@@ -114,11 +113,6 @@ def specialist_inbox(*, user: Any, pages: Mapping[str, object] | None = None) ->
     pages = pages or {}
     mine = assignments_of(user=user).select_related(
         "review__case", "review__case__turnaround", "opinion"
-    ).only(  # what the rows show; the case's intake and the opinion's texts stay unread
-        "public_id", "status", "is_lead", "respond_by", "review__public_id", "review__code",
-        "review__panel_size", "review__case__status", "review__case__is_urgent",
-        "review__case__medical_area", "opinion__status",
-        *(f"review__case__{name}" for name in CLOCK_FIELDS),
     )
     accepted = Q(status=AssignmentStatus.ACCEPTED)
     in_review = accepted & Q(review__case__status__in=REVIEW_STATUSES)
