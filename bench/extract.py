@@ -15,16 +15,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consilium.config.settings")
 
 
-def lab_key(lab: dict, *, fields: tuple[str, ...]) -> tuple:
+def lab_key(lab: dict[str, Any], *, fields: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(round(float(lab[f]), 2) if f == "value" else lab[f] for f in fields)
 
 
-def score(expected: set, found: set) -> tuple[int, int, int]:
+def score(expected: set[tuple[Any, ...]], found: set[tuple[Any, ...]]) -> tuple[int, int, int]:
     return len(expected & found), len(found - expected), len(expected - found)
 
 

@@ -439,6 +439,10 @@ class Score:
     id_by_type: Counter[str] = field(default_factory=Counter)
     id_hidden_by_type: Counter[str] = field(default_factory=Counter)
     id_unlocated: int = 0
+    # The same, over pages the system presents as read (not marked hard to read): a page marked
+    # is released only after the coordinator ticks that they looked at it themselves.
+    id_total_clear: int = 0
+    id_hidden_clear: int = 0
     staff_total: int = 0
     staff_hidden: int = 0
     dates_total: int = 0
@@ -582,6 +586,9 @@ def score_document(
                         cv2.cvtColor(page.rendition, cv2.COLOR_RGB2GRAY), reg.homography, box
                     )
                     found += ok
+                    if kind == "id" and not page.hard_to_read:
+                        score.id_total_clear += 1
+                        score.id_hidden_clear += ok
                     if kind == "id":
                         score.id_by_type[entry["type"]] += 1
                         score.id_hidden_by_type[entry["type"]] += ok
@@ -728,6 +735,7 @@ def summary(score: Score) -> dict[str, float]:
     recall = ratio(score.lab_tp, score.lab_tp + score.lab_fn)
     return {
         "identifier_recall": ratio(score.id_hidden, score.id_total),
+        "identifier_recall_unflagged": ratio(score.id_hidden_clear, score.id_total_clear),
         "staff_hidden": ratio(score.staff_hidden, score.staff_total),
         "dates_hidden": ratio(score.dates_hidden, score.dates_total),
         "lab_precision": precision,
@@ -870,6 +878,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{t} {total.id_hidden_by_type[t]}/{n}" for t, n in sorted(total.id_by_type.items())
     )
     print(f"identifiers hidden by type: {by_type}")
+    clear = " ".join(
+        f"{form} {score.id_hidden_clear}/{score.id_total_clear}"
+        for form, score in [*per_form.items(), ("overall", total)]
+    )
+    print(f"identifiers hidden on pages not marked hard to read: {clear}")
     figures = summary(total)
     print(f"staff names hidden {figures['staff_hidden']:.3f}, dates hidden "
           f"{figures['dates_hidden']:.3f}; missing work-up precision "

@@ -44,14 +44,14 @@ class UserCreationForm(auth_forms.AdminUserCreationForm):
         return str(self.cleaned_data["email"]).strip().lower()
 
 
-class UserChangeForm(auth_forms.UserChangeForm):
+class UserChangeForm(auth_forms.UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ("email", "full_name", "role", "email_verified", "is_active", "date_joined")
@@ -97,7 +97,7 @@ class VerifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(SpecialistProfile)
-class SpecialistProfileAdmin(admin.ModelAdmin):
+class SpecialistProfileAdmin(admin.ModelAdmin[SpecialistProfile]):
     list_display = ("user", "specialty", "registration_number", "is_verified",
                     "accepting_cases", "capacity")
     list_filter = ("specialty", VerifiedFilter, "accepting_cases")

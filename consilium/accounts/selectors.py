@@ -8,7 +8,7 @@ from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from consilium.accounts.models import SpecialistProfile, User
+from consilium.accounts.models import Role, SpecialistProfile, User
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,4 @@ def specialist_profile_for(*, user: User) -> SpecialistProfile | None:
 
 def coordinators_active() -> list[User]:
     """Every coordinator who can act on cases now (told of new requests, late cases, refunds)."""
-    from consilium.accounts.models import Role
-
     return list(User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("pk"))

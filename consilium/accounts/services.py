@@ -24,6 +24,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from consilium.accounts.actions import AccountAction
 from consilium.accounts.models import Role, SpecialistProfile, User
 from consilium.audit.services import record
 from consilium.core.errors import DomainError, require
@@ -65,7 +66,8 @@ def user_register(
         make_password(password)
         if _registration_address_allowed(email=email):
             _registration_attempt_email_enqueue(user=existing)
-        record(actor=None, action="account.registration_for_existing", target=existing, ip=ip)
+        record(actor=None, action=AccountAction.ACCOUNT_REGISTRATION_FOR_EXISTING,
+               target=existing, ip=ip)
         return None
     _registration_address_allowed(email=email)
     user = User.objects.create_user(
@@ -77,7 +79,7 @@ def user_register(
         relationship_to_patient=relationship_to_patient,
         preferred_language=preferred_language,
     )
-    record(actor=user, action="account.registered", target=user, ip=ip)
+    record(actor=user, action=AccountAction.ACCOUNT_REGISTERED, target=user, ip=ip)
     _verification_email_enqueue(user=user)
     return user
 
@@ -208,7 +210,7 @@ def user_verify_email(*, token: str) -> User:
         require(constant_time_compare(payload.get("f", ""), fingerprint), invalid)
         user.email_verified = True
         user.save(update_fields=["email_verified"])
-        record(actor=user, action="account.email_verified", target=user)
+        record(actor=user, action=AccountAction.ACCOUNT_EMAIL_VERIFIED, target=user)
     return user
 
 
@@ -229,7 +231,7 @@ def user_resend_verification(*, user: User) -> None:
     cache.set(recent_key, 1, RESEND_INTERVAL_SECONDS)
     cache.set(hour_key, sent + 1, 3600)
     _verification_email_enqueue(user=user)
-    record(actor=user, action="account.verification_resent", target=user)
+    record(actor=user, action=AccountAction.ACCOUNT_VERIFICATION_RESENT, target=user)
 
 
 # --- sign-in and its throttle ----------------------------------------------------------------
@@ -292,13 +294,12 @@ def user_authenticate(*, email: str, password: str, ip: str) -> User:
         login_throttle_record_failure(email=email, ip=ip)
         known = User.objects.filter(email__iexact=email).first()
         if known is not None:
-            record(actor=None, action="account.login_failed", target=known, ip=ip)
+            record(actor=None, action=AccountAction.ACCOUNT_LOGIN_FAILED, target=known, ip=ip)
         raise DomainError(
             _("The email address or password is not right. Check both and try again.")
         )
-    user = cast(User, user)
     login_throttle_reset(email=email, ip=ip)
-    record(actor=user, action="account.login", target=user, ip=ip)
+    record(actor=user, action=AccountAction.ACCOUNT_LOGIN, target=user, ip=ip)
     return user
 
 
@@ -322,6 +323,20 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
     return allowed
 
 
+def user_password_change_record(*, user: User, ip: str, by_reset: bool) -> None:
+    """Audits a new password, set through a reset link or in the settings (Django's form has
+    saved it)."""
+    action = (
+        AccountAction.ACCOUNT_PASSWORD_RESET if by_reset else AccountAction.ACCOUNT_PASSWORD_CHANGED
+    )
+    record(actor=user, action=action, target=user, ip=ip)
+
+
+def user_sign_out_record(*, user: User, ip: str) -> None:
+    """Audits a sign-out (the view ends the session with Django's logout)."""
+    record(actor=user, action=AccountAction.ACCOUNT_LOGOUT, target=user, ip=ip)
+
+
 # --- profile ---------------------------------------------------------------------------------
 
 
@@ -337,7 +352,7 @@ def user_update_profile(
     user.save(update_fields=["full_name", "phone", "preferred_language"])
     record(
         actor=user,
-        action="account.profile_updated",
+        action=AccountAction.ACCOUNT_PROFILE_UPDATED,
         target=user,
         detail={"fields": ["full_name", "phone", "preferred_language"]},
     )
@@ -350,7 +365,7 @@ BACKUP_TOKEN_COUNT = 10
 
 
 def totp_device_has_confirmed(*, user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def totp_device_start(*, user: User) -> TOTPDevice:
@@ -387,7 +402,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str]:
         StaticDevice.objects.filter(user=user).delete()
         static = StaticDevice.objects.create(user=user, name=_("Backup codes"), confirmed=True)
         StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
-        record(actor=user, action="account.two_factor_enabled", target=user)
+        record(actor=user, action=AccountAction.ACCOUNT_TWO_FACTOR_ENABLED, target=user)
     return codes
 
 
@@ -397,14 +412,14 @@ def two_factor_verify(*, user: User, token: str) -> Device:
     token = token.strip().replace(" ", "")
     device = match_token(user, token) if token else None
     if device is None:
-        record(actor=user, action="account.two_factor_failed", target=user)
+        record(actor=user, action=AccountAction.ACCOUNT_TWO_FACTOR_FAILED, target=user)
         raise DomainError(
             _("That code did not work. Type the newest 6-digit code from your app, or one of "
               "your backup codes.")
         )
     record(
         actor=user,
-        action="account.two_factor_passed",
+        action=AccountAction.ACCOUNT_TWO_FACTOR_PASSED,
         target=user,
         detail={"device": device.__class__.__name__},
     )
@@ -417,7 +432,7 @@ def two_factor_disable(*, user: User) -> None:
     require(not user.is_staff_role, _("Staff accounts must keep two-step sign-in."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    record(actor=user, action="account.two_factor_disabled", target=user)
+    record(actor=user, action=AccountAction.ACCOUNT_TWO_FACTOR_DISABLED, target=user)
 
 
 # --- specialists -----------------------------------------------------------------------------
@@ -432,5 +447,5 @@ def specialist_profile_verify(*, profile: SpecialistProfile, actor: User) -> Spe
     profile.verified_at = timezone.now()
     profile.verified_by = actor
     profile.save(update_fields=["verified_at", "verified_by", "updated_at"])
-    record(actor=actor, action="specialist.verified", target=profile)
+    record(actor=actor, action=AccountAction.SPECIALIST_VERIFIED, target=profile)
     return profile

@@ -36,7 +36,6 @@ from consilium.accounts.middleware import (
     two_factor_redirect,
 )
 from consilium.accounts.models import Role, User
-from consilium.audit.services import record
 from consilium.core.errors import DomainError
 
 BACKUP_CODES_SESSION_KEY = "accounts_new_backup_codes"
@@ -62,7 +61,7 @@ def client_ip(request: HttpRequest) -> str:
     SECURE_PROXY_SSL_HEADER) that is the last X-Forwarded-For hop the proxy appended; otherwise
     every visitor would share the proxy's address and one throttle."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]
@@ -171,7 +170,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user = _current_user(request)
-        record(actor=user, action="account.logout", target=user, ip=client_ip(request))
+        services.user_sign_out_record(user=user, ip=client_ip(request))
     logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("core:home")
@@ -351,8 +350,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Form) -> HttpResponse:
         response = super().form_valid(form)
         user = cast(User, self.user)
-        record(actor=user, action="account.password_reset", target=user,
-               ip=client_ip(self.request))
+        services.user_password_change_record(user=user, ip=client_ip(self.request), by_reset=True)
         return response
 
 
@@ -369,7 +367,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = _current_user(self.request)
-        record(actor=user, action="account.password_changed", target=user,
-               ip=client_ip(self.request))
+        services.user_password_change_record(user=user, ip=client_ip(self.request), by_reset=False)
         messages.success(self.request, _("Your password is changed."))
         return response

@@ -9,7 +9,7 @@ from consilium.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit trail is append-only, so nobody adds, edits or deletes an event here."""
 
     list_display = ("at", "action", "actor", "target_type", "target_id", "ip", "request_id")

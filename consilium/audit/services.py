@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.db import models
@@ -13,7 +14,7 @@ from consilium.core.middleware import current_request_id
 def record(
     *,
     actor: Any,
-    action: str,
+    action: StrEnum,
     target: models.Model,
     detail: dict[str, Any] | None = None,
     ip: str | None = None,

@@ -18,3 +18,4 @@ class BillingAction(StrEnum):
     PAYMENT_REFUND_FORM = "payment.refund_form"
     PAYMENT_REFUND_TRANSFERRED = "payment.refund_transferred"
     PAYMENT_START = "payment.start"
+    PAYMENT_VIEW = "payment.view"

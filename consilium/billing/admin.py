@@ -9,7 +9,7 @@ from consilium.billing.models import OfflinePaymentDetails, Payment, PaymentEven
 
 
 @admin.register(Price)
-class PriceAdmin(admin.ModelAdmin):
+class PriceAdmin(admin.ModelAdmin[Price]):
     list_display = ["review_type", "amount", "currency"]
     list_editable = ["amount"]
     fields = ["review_type", "amount", "currency"]
@@ -20,14 +20,14 @@ class PriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfflinePaymentDetails)
-class OfflinePaymentDetailsAdmin(admin.ModelAdmin):
+class OfflinePaymentDetailsAdmin(admin.ModelAdmin[OfflinePaymentDetails]):
     """The bank and UPI details shown to payers; the newest row is used."""
 
     list_display = ["payee_name", "upi_id", "created_at"]
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(admin.ModelAdmin[Payment]):
     """Payments change only through billing's services (coordinator pages, webhooks)."""
 
     list_display = [
@@ -53,7 +53,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(admin.ModelAdmin):
+class PaymentEventAdmin(admin.ModelAdmin[PaymentEvent]):
     list_display = ["provider", "event_id", "event_type", "received_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from consilium.audit.services import record
+from consilium.billing.actions import BillingAction
 from consilium.billing.models import OfflinePaymentDetails, Payment, PaymentStatus, Price
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep, ReviewType
@@ -84,7 +86,7 @@ def payment_get(
     *,
     user: Any,
     public_id: UUID | str,
-    action: str = "payment.view",
+    action: StrEnum = BillingAction.PAYMENT_VIEW,
     coordinator_only: bool = False,
     holder_only: bool = False,
     with_receipt: bool = False,

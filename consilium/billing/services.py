@@ -20,7 +20,7 @@ from consilium.billing.models import Payment, PaymentEvent, PaymentStatus
 from consilium.billing.money import format_money
 from consilium.billing.providers import ProviderError, get_provider
 from consilium.billing.providers.razorpay import RazorpayProvider
-from consilium.billing.selectors import case_is_paid, price_for
+from consilium.billing.selectors import case_is_paid, case_paid_payment, price_for
 from consilium.cases.models import Case, CaseStatus
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import outbox_enqueue
@@ -251,8 +251,6 @@ def payment_webhook_receive(
 def payment_refund_at_breach(case: Case) -> bool:
     """The clock passed its limit: refunds the case's payment in full. True when there was one
     (registered with `cases.hooks` in BillingConfig.ready)."""
-    from consilium.billing.selectors import case_paid_payment
-
     payment = case_paid_payment(case=case)
     if payment is None:
         return False
@@ -265,8 +263,6 @@ def payment_refund_at_cancel(case: Case, actor: User) -> bool:
     """The case is being cancelled: refunds its payment in full (at once through the provider,
     or marked for a coordinator to transfer back when paid offline). True when a refund was
     started (registered with `cases.hooks` in BillingConfig.ready)."""
-    from consilium.billing.selectors import case_paid_payment
-
     payment = case_paid_payment(case=case)
     if payment is None:
         return False

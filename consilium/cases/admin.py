@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from consilium.cases.models import Case, CaseQuestion, CaseTransition
 
 
-class CaseTransitionInline(admin.TabularInline):
+class CaseTransitionInline(admin.TabularInline[CaseTransition, Case]):
     model = CaseTransition
     extra = 0
     can_delete = False
@@ -19,7 +19,7 @@ class CaseTransitionInline(admin.TabularInline):
         return False
 
 
-class CaseQuestionInline(admin.TabularInline):
+class CaseQuestionInline(admin.TabularInline[CaseQuestion, Case]):
     model = CaseQuestion
     extra = 0
     can_delete = False
@@ -31,7 +31,7 @@ class CaseQuestionInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(admin.ModelAdmin[Case]):
     """Read-only: a case changes only through its services (status through `case_transition`)."""
 
     list_display = ("reference", "status", "created_at", "submitted_at")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from consilium.cases.models import (
     CaseQuestion,
     CaseStatus,
     CaseTransition,
+    InformationRequest,
     InformationRequestStatus,
     IntakeStep,
 )
@@ -52,7 +54,8 @@ def _case_visible(*, user: Any, public_id: UUID | str) -> Case:
 
 
 def case_get(
-    *, user: Any, public_id: UUID | str, action: str = CaseAction.VIEW, holder_only: bool = False
+    *, user: Any, public_id: UUID | str, action: StrEnum = CaseAction.VIEW,
+    holder_only: bool = False,
 ) -> Case:
     """One case the user may see (with `holder_only`, only its account holder), or 404 (never
     403: we do not confirm that it exists). Writes an audit event for the read, once the read
@@ -65,7 +68,7 @@ def case_get(
 
 
 def case_get_editable(
-    *, user: Any, public_id: UUID | str, action: str = CaseAction.VIEW
+    *, user: Any, public_id: UUID | str, action: StrEnum = CaseAction.VIEW
 ) -> Case:
     """A case its holder may still change: a draft that belongs to one of their patients.
     Audited like `case_get`, and only when allowed."""
@@ -78,7 +81,7 @@ def case_get_editable(
 
 
 
-def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Case:
+def case_get_uploadable(*, user: Any, public_id: UUID | str, action: StrEnum) -> Case:
     """A case its holder may add reports to: a draft, or one waiting on their information.
     Audited like `case_get`, and only when allowed."""
     case = _case_visible(user=user, public_id=public_id)
@@ -86,6 +89,14 @@ def case_get_uploadable(*, user: Any, public_id: UUID | str, action: str) -> Cas
         raise Http404
     record(actor=user, action=action, target=case)
     return case
+
+
+def information_request_of(*, case: Case, public_id: UUID | str) -> InformationRequest:
+    """One information request of a case the caller may already see, or 404."""
+    try:
+        return case.information_requests.select_related("requested_by").get(public_id=public_id)
+    except (InformationRequest.DoesNotExist, ValueError):
+        raise Http404 from None
 
 
 def case_may_cancel(*, case: Case, user: Any) -> bool:

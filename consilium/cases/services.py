@@ -28,6 +28,7 @@ from consilium.cases.models import (
     CaseTransition,
     InformationRequest,
     InformationRequestStatus,
+    ReviewType,
 )
 from consilium.cases.selectors import (
     STEP_ORDER,
@@ -116,8 +117,6 @@ def _apply_effect(effect: Effect, moved: hooks.Moved) -> None:
 @transaction.atomic
 def case_set_review_type(*, case: Case, review_type: str, actor: object) -> Case:
     """Records the chosen review type on a draft (the price follows from it)."""
-    from consilium.cases.models import ReviewType
-
     if case.status != CaseStatus.DRAFT:
         raise DomainError(_("The review type can only be changed before the case is submitted."))
     if review_type not in ReviewType.values:

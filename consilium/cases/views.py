@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django import forms
 from django.conf import settings
@@ -20,8 +19,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consilium.cases import hooks, services
 from consilium.cases.actions import CaseAction
-from consilium.cases.forms import ConditionForm, HistoryForm, PatientStepForm, QuestionsForm
-from consilium.cases.models import Case, CaseStatus, IntakeStep, SecondOpinionReason
+from consilium.cases.forms import (
+    CancelForm,
+    ConditionForm,
+    HistoryForm,
+    InformationAnswerForm,
+    InformationRequestForm,
+    PatientStepForm,
+    QuestionsForm,
+)
+from consilium.cases.models import (
+    Case,
+    CaseStatus,
+    InformationRequestStatus,
+    IntakeStep,
+    SecondOpinionReason,
+)
 from consilium.cases.red_flags import RedFlag
 from consilium.cases.rows import Labels, queue_rows, record_rows
 from consilium.cases.selectors import (
@@ -34,6 +47,7 @@ from consilium.cases.selectors import (
     case_next_step,
     case_steps,
     case_submit_problems,
+    information_request_of,
     lifetime_record,
     step_url,
     triage_queue,
@@ -388,8 +402,6 @@ def triage(request: HttpRequest) -> HttpResponse:
 def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     """Asks for confirmation, then cancels: the holder before assignment, a coordinator with a
     reason. Nothing is cancelled by a GET."""
-    from consilium.cases.forms import CancelForm
-
     user: Any = request.user
     case = case_get(user=user, public_id=public_id, action=CaseAction.CANCEL_VIEW)
     if not case_may_cancel(case=case, user=user):
@@ -431,21 +443,10 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- Information requests ------------------------------------------------------------------------
 
 
-def _information_request(case: Case, request_id: UUID | str) -> Any:
-    from consilium.cases.models import InformationRequest
-
-    try:
-        return case.information_requests.select_related("requested_by").get(public_id=request_id)
-    except (InformationRequest.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def information_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
     """A coordinator asks the patient for something missing."""
-    from consilium.cases.forms import InformationRequestForm
-
     user: Any = request.user
     if not user.is_coordinator:
         raise Http404
@@ -476,13 +477,10 @@ def information_request_answer(
     request: HttpRequest, public_id: str, request_id: str
 ) -> HttpResponse:
     """The patient reads what is asked, adds reports and answers."""
-    from consilium.cases.forms import InformationAnswerForm
-    from consilium.cases.models import InformationRequestStatus
-
     user: Any = request.user
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW,
                     holder_only=True)
-    item = _information_request(case, request_id)
+    item = information_request_of(case=case, public_id=request_id)
     form = InformationAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -516,7 +514,7 @@ def information_request_withdraw(
     if not user.is_coordinator:
         raise Http404
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW)
-    item = _information_request(case, request_id)
+    item = information_request_of(case=case, public_id=request_id)
     try:
         services.information_request_withdraw(request=item, actor=user)
     except DomainError as error:

@@ -82,6 +82,8 @@ ASSIGNABLE: tuple[S, ...] = (S.TRIAGE, S.ASSIGNED, S.IN_REVIEW)
 # With specialists: an offered or accepted seat still takes a specialist's time (a wait for the
 # patient's information included).
 REVIEW_STATUSES: tuple[S, ...] = (S.ASSIGNED, S.IN_REVIEW, S.CONSOLIDATION, S.AWAITING_INFO)
+# The opinion has been delivered: the patient may rate the service.
+DELIVERED: tuple[S, ...] = (S.REPORTED, S.CLOSED)
 # A patient may cancel their own request before specialists are assigned: a draft, a case
 # waiting for triage, or one waiting on their answer while still in triage
 # (`cases.selectors.case_may_cancel` checks the last).

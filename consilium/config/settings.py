@@ -14,7 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Lets the admin classes and forms name their model (ModelAdmin[Case]) at runtime, as strict
+# mypy asks; Django's own classes do not take type parameters.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CONSILIUM_VAR_DIR", BASE_DIR / "var"))
@@ -93,6 +98,7 @@ INSTALLED_APPS = [
     "consilium.review",
     "consilium.reports",
     "consilium.records",
+    "consilium.consultations",
     "consilium.demo",
 ]
 
@@ -338,6 +344,16 @@ STAFF_REQUIRE_2FA = env_bool("CONSILIUM_STAFF_REQUIRE_2FA", True)
 # OFFER_RESPONSE_HOURS goes back to the coordinator for reassignment.
 TURNAROUND_REMINDER_HOURS = int(env("CONSILIUM_TURNAROUND_REMINDER_HOURS", "24"))
 OFFER_RESPONSE_HOURS = int(env("CONSILIUM_OFFER_RESPONSE_HOURS", "24"))
+# Consultations by video or phone: the length of a slot, how far ahead one may book, the least
+# notice a booking needs, until how many hours before the call either side may move or cancel
+# it, and the video service (a Jitsi Meet server; the room name is random).
+CONSULTATION_SLOT_MINUTES = int(env("CONSILIUM_CONSULTATION_SLOT_MINUTES", "30"))
+CONSULTATION_BOOKING_DAYS = int(env("CONSILIUM_CONSULTATION_BOOKING_DAYS", "14"))
+CONSULTATION_NOTICE_HOURS = int(env("CONSILIUM_CONSULTATION_NOTICE_HOURS", "2"))
+CONSULTATION_CHANGE_HOURS = int(env("CONSILIUM_CONSULTATION_CHANGE_HOURS", "12"))
+CONSULTATION_MEETING_BASE_URL = env(
+    "CONSILIUM_CONSULTATION_MEETING_BASE_URL", "https://meet.jit.si"
+).rstrip("/")
 # The deployment's signing certificate and key (PEM). Without them the embedded deployment makes a
 # self-signed pair in var/signing/ on first use: fine for a demo, not trusted by PDF readers.
 SIGNING_CERT_FILE = env("CONSILIUM_SIGNING_CERT_FILE")
@@ -346,6 +362,20 @@ SIGNING_KEY_PASSPHRASE = env("CONSILIUM_SIGNING_KEY_PASSPHRASE")
 SIGNING_DIR = Path(env("CONSILIUM_SIGNING_DIR", str(VAR_DIR / "signing")))
 # Who signs, as printed on the report.
 REPORT_ORGANISATION = env("CONSILIUM_REPORT_ORGANISATION", SITE_NAME)
+# The patient's export of their record (a zip): its link works this many days after it is ready,
+# then the stored zip is deleted.
+EXPORT_LINK_DAYS = int(env("CONSILIUM_EXPORT_LINK_DAYS", "7"))
+# Erasing a patient deletes their signed reports too, unless the deployment keeps them (India's
+# Telemedicine Practice Guidelines ask the practitioner to keep records of teleconsultations):
+# then they are re-encrypted under a key derived from the master key and kept.
+ERASURE_KEEPS_REPORTS = env_bool("CONSILIUM_ERASURE_KEEPS_REPORTS", False)
+# The "Your data and your rights" page (DPDP Rules 2025, Rule 3): the grievance officer, or the
+# person who answers for the processing of personal data, and how long backups are kept.
+GRIEVANCE_OFFICER_NAME = env("CONSILIUM_GRIEVANCE_OFFICER_NAME", "The grievance officer")
+GRIEVANCE_OFFICER_EMAIL = env("CONSILIUM_GRIEVANCE_OFFICER_EMAIL", "grievance@example.org")
+GRIEVANCE_OFFICER_PHONE = env("CONSILIUM_GRIEVANCE_OFFICER_PHONE")
+GRIEVANCE_OFFICER_ADDRESS = env("CONSILIUM_GRIEVANCE_OFFICER_ADDRESS")
+BACKUP_RETENTION_DAYS = int(env("CONSILIUM_BACKUP_RETENTION_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/", include("consilium.review.urls")),
     path("reports/", include("consilium.reports.urls")),
     path("records/", include("consilium.records.urls")),
+    path("consultations/", include("consilium.consultations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,5 +10,6 @@ class ConsentAction(StrEnum):
     CONSENT_FORM = "consent.form"
     CONSENT_PUBLISH = "consent.publish"
     CONSENT_SIGN = "consent.sign"
+    CONSENT_VIEW = "consent.view"
     CONSENT_WITHDRAW = "consent.withdraw"
     CONSENT_WITHDRAW_FORM = "consent.withdraw_form"

@@ -14,7 +14,7 @@ from consilium.consent.services import consent_text_publish
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(admin.ModelAdmin[ConsentText]):
     """New versions are written here and published with the action. A version someone has signed
     is read-only: its words are the evidence of what they agreed to."""
 
@@ -58,7 +58,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentSignature)
-class ConsentSignatureAdmin(admin.ModelAdmin):
+class ConsentSignatureAdmin(admin.ModelAdmin[ConsentSignature]):
     """Signatures are evidence: the admin may look, never change."""
 
     list_display = ["public_id", "consent_text", "relationship", "signed_at", "withdrawn_at"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -35,4 +36,5 @@ def consent_pdf_render(*, signature: ConsentSignature) -> bytes:
             "SITE_NAME": settings.SITE_NAME,
         },
     )
-    return HTML(string=html).write_pdf()
+    # WeasyPrint has no type hints; with no target, write_pdf returns the PDF's bytes.
+    return cast(bytes, HTML(string=html).write_pdf())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from consilium.audit.services import record
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep
 from consilium.cases.selectors import cases_visible_to
+from consilium.consent.actions import ConsentAction
 from consilium.consent.models import ConsentSignature, ConsentText
 
 FALLBACK_LANGUAGE = "en"
@@ -34,6 +36,11 @@ def consent_text_current(*, language: str) -> ConsentText | None:
     return texts.get(language) or texts.get(FALLBACK_LANGUAGE)
 
 
+def consent_text_get(*, public_id: UUID) -> ConsentText | None:
+    """The consent text the signer was shown (texts are public), or None if it is gone."""
+    return ConsentText.objects.filter(public_id=public_id).first()
+
+
 def consent_signature_active(*, case: Case) -> ConsentSignature | None:
     """The case's signature that is still in force (the caller has already checked access)."""
     return (
@@ -51,7 +58,8 @@ def signatures_visible_to(*, user: Any) -> QuerySet[ConsentSignature]:
 
 
 def consent_signature_get(
-    *, user: Any, public_id: UUID | str, action: str = "consent.view", holder_only: bool = False
+    *, user: Any, public_id: UUID | str, action: StrEnum = ConsentAction.CONSENT_VIEW,
+    holder_only: bool = False,
 ) -> ConsentSignature:
     """One signature the user may see (or, with `holder_only`, act on), or 404. Audited."""
     queryset = signatures_visible_to(user=user)

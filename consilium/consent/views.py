@@ -16,12 +16,12 @@ from consilium.cases.models import CaseStatus
 from consilium.cases.selectors import case_get_editable
 from consilium.consent.actions import ConsentAction
 from consilium.consent.forms import ConsentSignForm
-from consilium.consent.models import ConsentText
 from consilium.consent.pdf import consent_pdf_render
 from consilium.consent.selectors import (
     consent_signature_active,
     consent_signature_get,
     consent_text_current,
+    consent_text_get,
 )
 from consilium.consent.services import consent_sign, consent_withdraw
 from consilium.core.errors import DomainError
@@ -53,8 +53,10 @@ def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
         }
         form = ConsentSignForm(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST" and form.is_valid():
+            shown = consent_text_get(public_id=form.cleaned_data["text_id"])
             try:
-                shown = ConsentText.objects.get(public_id=form.cleaned_data["text_id"])
+                if shown is None:
+                    raise DomainError(_("The consent form was updated. Please read it again."))
                 consent_sign(
                     case=case,
                     signer=request.user,
@@ -64,8 +66,6 @@ def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
                     consent_text=shown,
                 )
-            except ConsentText.DoesNotExist:
-                form.add_error(None, _("The consent form was updated. Please read it again."))
             except DomainError as error:
                 form.add_error(None, error.message)
             else:

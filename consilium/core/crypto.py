@@ -71,6 +71,14 @@ def backup_key() -> bytes:
     ).derive(_master_key())
 
 
+def retention_key() -> bytes:
+    """The key of what a deployment keeps after a patient's erasure (their signed reports, if it
+    keeps them), derived from the master key: the patient's own key is destroyed."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_SIZE, salt=None, info=b"consilium retained v1"
+    ).derive(_master_key())
+
+
 def data_key_new() -> bytes:
     return os.urandom(KEY_SIZE)
 
@@ -94,6 +102,9 @@ def patient_data_key(*, patient: Any) -> bytes:
     """The patient's data key, created on first use. Two concurrent first uploads race on a
     conditional UPDATE; both then read back the one key that won."""
     model = type(patient)
+    if getattr(patient, "erased_at", None) is not None:
+        # Erased: a new key would only serve to store something of theirs again.
+        raise TamperedFileError("the patient's data key has been erased")
     if patient.wrapped_data_key is None:
         wrapped = data_key_wrap(data_key=data_key_new(), owner_id=str(patient.public_id))
         model.objects.filter(pk=patient.pk, wrapped_data_key__isnull=True).update(

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from consilium.core.views import kept_text_page
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 
@@ -126,8 +128,6 @@ class SignedOutPostMiddleware:
             and not request.user.is_authenticated
             and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL) + "?")
         ):
-            from consilium.core.views import kept_text_page
-
             return kept_text_page(
                 request, status=401,
                 heading=_("You were signed out"),

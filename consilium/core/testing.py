@@ -192,6 +192,7 @@ class SeaweedFS:
         self._wait_until_writable(ready_within)
 
     def client(self) -> Any:
+        # Imported here so a test run without S3 never loads boto3 (as in core.storage).
         from consilium.core.s3 import s3_client
 
         return s3_client(

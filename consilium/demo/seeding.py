@@ -24,6 +24,7 @@ from consilium.billing.services import payment_record_offline, payment_start
 from consilium.cases import services as cases
 from consilium.cases.models import Case, IntakeStep
 from consilium.consent.services import consent_sign
+from consilium.consultations.services import hours_add
 from consilium.core.crypto import patient_data_key
 from consilium.core.storage import encrypted_write_bytes
 from consilium.documents.services import document_create, document_process, document_release
@@ -287,6 +288,11 @@ def _specialist_ensure(
         profile.verified_at = timezone.now()
         profile.verified_by = verified_by
         profile.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    if not profile.consultation_hours.exists():
+        # Weekday mornings for calls, so a delivered demo opinion has times to book.
+        for weekday in range(5):
+            hours_add(actor=user, weekday=weekday, starts=dt.time(10), ends=dt.time(13),
+                      time_zone="Asia/Kolkata")
     return profile
 
 

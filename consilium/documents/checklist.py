@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from consilium.cases.models import Case, MedicalArea
 from consilium.documents.models import Document, DocumentCategory, DocumentStatus
 from consilium.insights import contents as found
+from consilium.insights.models import DocumentFact, FactKind
 
 C = DocumentCategory
 NOTES = frozenset({C.DISCHARGE, C.CLINICAL_NOTES, C.OPERATION_NOTES})
@@ -121,8 +122,6 @@ def expected_reports(*, medical_area: str) -> tuple[Expected, ...]:
 
 def checklist_for(*, case: Case, documents: Iterable[Document]) -> list[ChecklistLine]:
     """Each expected report with where reading found it (one query for every document)."""
-    from consilium.insights.models import DocumentFact, FactKind
-
     listed = list(documents)
     ordinals = {document.pk: number for number, document in enumerate(listed, start=1)}
     holds: dict[int, set[str]] = {}

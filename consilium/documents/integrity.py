@@ -9,6 +9,7 @@ from functools import partial
 from consilium.audit.services import record
 from consilium.core.crypto import TamperedFileError
 from consilium.core.integrity import IntegrityResult
+from consilium.documents.actions import DocumentAction
 from consilium.documents.files import (
     document_read_analysis,
     document_read_text,
@@ -33,7 +34,7 @@ def documents_integrity_check() -> IntegrityResult:
             failed.extend(_document_failures(document))
         result.checked += 1
         result.problems.extend(f"document {document.public_id}: {what}" for what in failed)
-        record(actor=None, action="document.integrity_checked", target=document,
+        record(actor=None, action=DocumentAction.DOCUMENT_INTEGRITY_CHECKED, target=document,
                detail={"ok": not failed})
     return result
 

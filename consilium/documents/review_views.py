@@ -22,35 +22,38 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consilium.audit.services import record
+from consilium.cases.actions import CaseAction
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
+from consilium.documents.actions import DocumentAction
 from consilium.documents.files import page_picture, rendition_open, rendition_verify
 from consilium.documents.models import Document, DocumentStatus, RedactionBox
 from consilium.documents.rendition import draw_boxes, jpeg_bytes, picture_open
 from consilium.documents.selectors import (
     case_get_for_review,
     document_get_for_review,
+    document_ordinal,
     document_page_for_review,
     document_review_pages,
     documents_for_coordinator,
     redaction_box_get,
+    redaction_boxes_active,
 )
 from consilium.documents.services import (
+    document_integrity_failure_record,
     document_release,
     document_rendition_refresh,
     document_retry,
     redaction_box_add,
     redaction_box_set_active,
 )
+from consilium.insights.selectors import case_summary_state
 
 logger = logging.getLogger(__name__)
 
 
 def panel_context(*, user: Any, case: Any) -> dict[str, Any]:
     """What the coordinator's documents panel on the case page shows."""
-    from consilium.insights.selectors import case_summary_state
-
     documents = documents_for_coordinator(user=user, case=case)
     return {
         "case": case,
@@ -66,7 +69,7 @@ def panel_context(*, user: Any, case: Any) -> dict[str, Any]:
 @require_GET
 def coordinator_panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The panel alone, polled while reports are being read."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action="case.view")
+    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
     return render(
         request, "documents/_coordinator_panel.html", panel_context(user=request.user, case=case)
     )
@@ -90,23 +93,13 @@ def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "document": document,
             "case": document.case,
             "pages": pages,
-            "ordinal": _ordinal(document),
+            "ordinal": document_ordinal(document=document),
             "hard_pages": [
                 p.page.number for p in pages
                 if p.page.hard_to_read and not p.page.checked_by_eye_at
             ],
         },
     )
-
-
-def _ordinal(document: Document) -> int:
-    """The report's number in its case, as the case summary names it ("Report 2")."""
-    ids = list(
-        Document.objects.filter(case_id=document.case_id)
-        .order_by("created_at", "id")
-        .values_list("id", flat=True)
-    )
-    return ids.index(document.id) + 1
 
 
 def _picture_response(data: bytes) -> HttpResponse:
@@ -122,7 +115,8 @@ def _picture_response(data: bytes) -> HttpResponse:
 def page_original(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
     """One page as reading saw it (identifiers visible): the coordinator's side only."""
     document, page = document_page_for_review(
-        user=request.user, public_id=public_id, number=number, action="document.page_original"
+        user=request.user, public_id=public_id, number=number,
+        action=DocumentAction.DOCUMENT_PAGE_ORIGINAL,
     )
     try:
         return _picture_response(page_picture(document=document, page=page))
@@ -135,9 +129,10 @@ def page_original(request: HttpRequest, public_id: UUID, number: int) -> HttpRes
 def page_rendition(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
     """One page with the active boxes blacked out, drawn now exactly as the rendition draws it."""
     document, page = document_page_for_review(
-        user=request.user, public_id=public_id, number=number, action="document.page_rendition"
+        user=request.user, public_id=public_id, number=number,
+        action=DocumentAction.DOCUMENT_PAGE_RENDITION,
     )
-    boxes = list(document.boxes.filter(page=number, active=True))
+    boxes = redaction_boxes_active(document=document, page=number)
     try:
         picture = picture_open(page_picture(document=document, page=page))
     except TamperedFileError:
@@ -148,8 +143,7 @@ def page_rendition(request: HttpRequest, public_id: UUID, number: int) -> HttpRe
 
 
 def _damaged(request: HttpRequest, document: Document) -> HttpResponse:
-    logger.error("document %s failed its integrity check", document.public_id)
-    record(actor=request.user, action="document.integrity_failed", target=document)
+    document_integrity_failure_record(document=document, actor=request.user)
     return render(request, "documents/damaged.html", {"document": document}, status=500)
 
 
@@ -158,7 +152,7 @@ def _damaged(request: HttpRequest, document: Document) -> HttpResponse:
 def rendition_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """The rendition PDF as a specialist will get it (redrawn first if boxes changed)."""
     document = document_get_for_review(
-        user=request.user, public_id=public_id, action="document.rendition_view"
+        user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_RENDITION_VIEW
     )
     document = document_rendition_refresh(document=document)
     if not document.rendition_storage_key:
@@ -239,7 +233,8 @@ def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Asks first, then releases the rendition the coordinator checked to the specialists."""
     document = document_get_for_review(
         user=request.user, public_id=public_id,
-        action="document.release_view" if request.method == "GET" else "document.review",
+        action=(DocumentAction.DOCUMENT_RELEASE_VIEW if request.method == "GET"
+                else DocumentAction.DOCUMENT_REVIEW),
     )
     if request.method == "POST":
         try:
@@ -260,7 +255,7 @@ def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
                             f"?version={version}")
         messages.success(
             request, _("Report %(number)s was released to the specialists.")
-            % {"number": _ordinal(document)},
+            % {"number": document_ordinal(document=document)},
         )
         return redirect(document.case.get_absolute_url())
     if document.status != DocumentStatus.PROCESSED:
@@ -280,7 +275,7 @@ def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "pages": pages,
             "box_count": sum(len(p.active_boxes) for p in pages),
             "hard_pages": [p.page for p in pages if p.page.hard_to_read],
-            "ordinal": _ordinal(document),
+            "ordinal": document_ordinal(document=document),
             "version": version,
             "changed": version != document.redaction_version,
         },

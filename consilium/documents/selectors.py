@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from consilium.audit.services import record
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep
 from consilium.cases.selectors import case_get, cases_visible_to
+from consilium.documents.actions import DocumentAction
 from consilium.documents.models import Document, DocumentCategory, DocumentPage, RedactionBox
 
 
@@ -36,7 +38,9 @@ def _document_visible(*, user: Any, public_id: UUID | str) -> Document:
         raise Http404 from None
 
 
-def document_get(*, user: Any, public_id: UUID | str, action: str = "document.view") -> Document:
+def document_get(
+    *, user: Any, public_id: UUID | str, action: StrEnum = DocumentAction.DOCUMENT_VIEW
+) -> Document:
     """One document the user may see, or 404. Writes an audit event for the read."""
     document = _document_visible(user=user, public_id=public_id)
     record(actor=user, action=action, target=document)
@@ -49,7 +53,7 @@ def document_get_deletable(*, user: Any, public_id: UUID | str) -> Document:
     document = _document_visible(user=user, public_id=public_id)
     if document.case.status != CaseStatus.DRAFT or document.case.patient.holder_id != user.pk:
         raise Http404
-    record(actor=user, action="document.view", target=document)
+    record(actor=user, action=DocumentAction.DOCUMENT_VIEW, target=document)
     return document
 
 
@@ -90,7 +94,7 @@ def _require_coordinator(user: Any) -> None:
         raise Http404
 
 
-def case_get_for_review(*, user: Any, public_id: UUID | str, action: str) -> Case:
+def case_get_for_review(*, user: Any, public_id: UUID | str, action: StrEnum) -> Case:
     """A submitted case as a coordinator reviews it, or 404 for anyone else: the role is
     checked before the case is read, so a refused request leaves no trace of reading it."""
     _require_coordinator(user)
@@ -116,14 +120,14 @@ def documents_for_coordinator(*, user: Any, case: Case) -> list[Document]:
         .order_by("created_at", "id")
     )
     record(
-        actor=user, action="document.review_list", target=case,
+        actor=user, action=DocumentAction.DOCUMENT_REVIEW_LIST, target=case,
         detail={"documents": len(documents)},
     )
     return documents
 
 
 def document_get_for_review(
-    *, user: Any, public_id: UUID | str, action: str = "document.review"
+    *, user: Any, public_id: UUID | str, action: StrEnum = DocumentAction.DOCUMENT_REVIEW
 ) -> Document:
     """One document a coordinator may review (its case is submitted), or 404 for anyone else.
     Writes an audit event for the read."""
@@ -132,7 +136,7 @@ def document_get_for_review(
 
 
 def document_page_for_review(
-    *, user: Any, public_id: UUID | str, number: int, action: str
+    *, user: Any, public_id: UUID | str, number: int, action: StrEnum
 ) -> tuple[Document, DocumentPage]:
     """One page of a document a coordinator may review, or 404 (also for a page that does not
     exist, before anything is read). Writes an audit event for the read."""
@@ -170,6 +174,21 @@ def document_review_pages(*, document: Document) -> list[ReviewPage]:
     ]
 
 
+def document_ordinal(*, document: Document) -> int:
+    """The report's number in its case, as the case summary names it ("Report 2")."""
+    ids = list(
+        Document.objects.filter(case_id=document.case_id)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
+    return ids.index(document.id) + 1
+
+
+def redaction_boxes_active(*, document: Document, page: int) -> list[RedactionBox]:
+    """The boxes blacked out on one page of a document the caller may review."""
+    return list(document.boxes.filter(page=page, active=True))
+
+
 def redaction_box_get(*, user: Any, public_id: UUID | str) -> RedactionBox:
     """A redaction box of a document the coordinator may review, or 404. Writes an audit event
     for the read."""
@@ -181,7 +200,7 @@ def redaction_box_get(*, user: Any, public_id: UUID | str) -> RedactionBox:
     except (RedactionBox.DoesNotExist, ValueError):
         raise Http404 from None
     record(
-        actor=user, action="redaction.view", target=box,
+        actor=user, action=DocumentAction.REDACTION_VIEW, target=box,
         detail={"document": str(box.document.public_id)},
     )
     return box

@@ -27,6 +27,7 @@ from consilium.cases.services import case_mark_urgent
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_open_read, encrypted_write_bytes, get_storage
+from consilium.documents.actions import DocumentAction
 from consilium.documents.files import (
     document_data_key,
     document_open,
@@ -66,6 +67,7 @@ from consilium.insights.deid.timeline import date_label
 from consilium.insights.extract import Facts, deidentify_page, extract_facts
 from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.reading import Page, Word, iter_pages, page_count
+from consilium.insights.services import case_summary_documents_changed, document_facts_replace
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +123,7 @@ def document_create(
                 size=size, uploaded_size=received.size, sha256=sha256, storage_key=storage_key,
             )
             record(
-                actor=actor, action="document.upload", target=document,
+                actor=actor, action=DocumentAction.DOCUMENT_UPLOAD, target=document,
                 detail={"case": str(case.public_id), "content_type": received.content_type},
             )
             transaction.on_commit(lambda: _enqueue_processing(document.pk))
@@ -134,6 +136,7 @@ def document_create(
 
 
 def _enqueue_processing(document_id: int) -> None:
+    # Imported here: the task module imports this one (a task loads by id and calls a service).
     from consilium.documents.tasks import document_process_task
 
     document_process_task.enqueue(document_id=document_id)
@@ -167,7 +170,15 @@ def megabytes(size: int) -> str:
 
 def document_upload_refused(*, case: Case, actor: Any, reason: str) -> None:
     """Records that a file was refused (the reason is a code, never the file's content)."""
-    record(actor=actor, action="document.refused", target=case, detail={"reason": reason})
+    record(actor=actor, action=DocumentAction.DOCUMENT_REFUSED, target=case,
+           detail={"reason": reason})
+
+
+def document_integrity_failure_record(*, document: Document, actor: Any) -> None:
+    """Records that a stored file failed its integrity check when someone opened it (logged
+    with the document's public id only)."""
+    logger.error("document %s failed its integrity check", document.public_id)
+    record(actor=actor, action=DocumentAction.DOCUMENT_INTEGRITY_FAILED, target=document)
 
 
 @transaction.atomic
@@ -179,7 +190,7 @@ def document_delete(*, document: Document, actor: Any) -> None:
         _("This request has been sent, so its reports can no longer be removed."),
     )
     record(
-        actor=actor, action="document.delete", target=document,
+        actor=actor, action=DocumentAction.DOCUMENT_DELETE, target=document,
         detail={"case": str(case.public_id)},
     )
     keys = (document.storage_key, *_derived_keys(document))
@@ -264,7 +275,6 @@ def document_process(*, document: Document) -> Document:
     document = _refreshed(document)
     if reading.facts is not None and reading.facts.urgent:
         case_mark_urgent(case=document.case, source="document")
-    from consilium.insights.services import case_summary_documents_changed
 
     case_summary_documents_changed(case=document.case)
     return document
@@ -474,7 +484,6 @@ def _document_save_reading(*, document: Document, reading: _Reading) -> bool:
             )
             for b in reading.boxes
         )
-        from consilium.insights.services import document_facts_replace
 
         document_facts_replace(document=locked, facts=reading.facts, contents=reading.contents)
         now = timezone.now()
@@ -491,7 +500,7 @@ def _document_save_reading(*, document: Document, reading: _Reading) -> bool:
             released_at=None, released_by=None,
         )
         record(
-            actor=None, action="document.processed", target=locked,
+            actor=None, action=DocumentAction.DOCUMENT_PROCESSED, target=locked,
             detail={
                 "pages": len(reading.pages),
                 "ocr_pages": sum(1 for p in reading.pages if p.source == "ocr"),
@@ -521,7 +530,7 @@ def document_retry(*, document: Document, actor: Any) -> Document:
         pk=document.pk,
     ).update(status=DocumentStatus.UPLOADED, processing_error="", updated_at=timezone.now())
     require(handed_back, _("This report is not waiting for another try."))
-    record(actor=actor, action="document.retry", target=document)
+    record(actor=actor, action=DocumentAction.DOCUMENT_RETRY, target=document)
     transaction.on_commit(lambda: _enqueue_processing(document.pk))
     document.refresh_from_db()
     return document
@@ -552,7 +561,7 @@ def _redaction_changed(*, locked: Document, actor: Any) -> None:
     locked.save(update_fields=["redaction_version", "released_at", "released_by", "updated_at"])
     if was_released:
         record(
-            actor=actor, action="document.unrelease", target=locked,
+            actor=actor, action=DocumentAction.DOCUMENT_UNRELEASE, target=locked,
             detail={"reason": "boxes_changed", "version": locked.redaction_version},
         )
     document_id = locked.pk
@@ -560,6 +569,7 @@ def _redaction_changed(*, locked: Document, actor: Any) -> None:
 
 
 def _enqueue_rendition(document_id: int) -> None:
+    # Imported here: the task module imports this one (a task loads by id and calls a service).
     from consilium.documents.tasks import document_rendition_task
 
     document_rendition_task.enqueue(document_id=document_id)
@@ -592,7 +602,7 @@ def redaction_box_add(
         origin=BoxOrigin.COORDINATOR, created_by=actor, changed_by=actor,
     )
     record(
-        actor=actor, action="redaction.add", target=created,
+        actor=actor, action=DocumentAction.REDACTION_ADD, target=created,
         detail={"document": str(locked.public_id), "page": page},
     )
     _redaction_changed(locked=locked, actor=actor)
@@ -611,7 +621,9 @@ def redaction_box_set_active(*, box: RedactionBox, actor: Any, active: bool) -> 
     current.changed_by = actor
     current.save(update_fields=["active", "changed_by", "updated_at"])
     record(
-        actor=actor, action="redaction.restore" if active else "redaction.remove", target=current,
+        actor=actor,
+        action=DocumentAction.REDACTION_RESTORE if active else DocumentAction.REDACTION_REMOVE,
+        target=current,
         detail={"document": str(locked.public_id), "page": current.page, "kind": current.kind},
     )
     _redaction_changed(locked=locked, actor=actor)
@@ -702,7 +714,7 @@ def document_release(
                     checked_by_eye_at=now, checked_by_eye_by=actor
                 )
             record(
-                actor=actor, action="document.release", target=locked,
+                actor=actor, action=DocumentAction.DOCUMENT_RELEASE, target=locked,
                 detail={
                     "version": version,
                     "boxes": locked.boxes.filter(active=True).count(),

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
-from consilium.cases.selectors import UPLOADABLE, case_get, case_get_uploadable
+from consilium.cases.selectors import case_get, case_get_uploadable
+from consilium.cases.workflow import UPLOADABLE
 from consilium.core.crypto import TamperedFileError, patient_data_key
 from consilium.core.errors import DomainError
 from consilium.core.storage import StorageFullError
+from consilium.documents.actions import DocumentAction
 from consilium.documents.checklist import checklist_for
 from consilium.documents.files import document_stream
 from consilium.documents.forms import UploadForm
@@ -36,6 +37,7 @@ from consilium.documents.selectors import (
 from consilium.documents.services import (
     document_create,
     document_delete,
+    document_integrity_failure_record,
     document_upload_refused,
     limit_message,
     megabytes,
@@ -86,7 +88,7 @@ def _page_context(
 @require_GET
 def case_documents(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The reports of a case: upload and remove while it is a draft, read-only afterwards."""
-    case = case_get(user=request.user, public_id=public_id, action="document.list")
+    case = case_get(user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_LIST)
     context = _page_context(request, case, documents_of_case(case=case))
     if request.headers.get("HX-Request"):
         return render(request, "documents/_document_list.html", context)
@@ -100,7 +102,9 @@ def document_upload(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Receives files straight into encrypted storage. The upload handler has to be installed
     before anything reads the body, so the CSRF check runs afterwards, in the inner view (the
     pattern Django's documentation gives for changing upload handlers)."""
-    case = case_get_uploadable(user=request.user, public_id=public_id, action="document.upload")
+    case = case_get_uploadable(
+        user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_UPLOAD
+    )
     handler = EncryptingUploadHandler(
         request, data_key=patient_data_key(patient=case.patient), room=case_upload_room(case=case)
     )
@@ -207,12 +211,13 @@ def _download_name(document: Document) -> str:
 @require_GET
 def document_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """The decrypted file, streamed a chunk at a time, only to someone allowed to see it."""
-    document = document_get(user=request.user, public_id=public_id, action="document.download")
+    document = document_get(
+        user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_DOWNLOAD
+    )
     try:
         stream = document_stream(document=document)
     except TamperedFileError:
-        logger.error("document %s failed its integrity check", document.public_id)
-        record(actor=request.user, action="document.integrity_failed", target=document)
+        document_integrity_failure_record(document=document, actor=request.user)
         return render(request, "documents/damaged.html", {"document": document}, status=500)
     response = StreamingHttpResponse(stream, content_type=document.content_type)
     response["Content-Length"] = str(document.size)

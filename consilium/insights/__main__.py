@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    # Imported only after django.setup(): the readers' messages need the app registry.
     from consilium.insights.extract import content_type_for, extract_document
 
     data = args.file.read_bytes()

@@ -52,9 +52,7 @@ _PRESCRIPTION = re.compile(
 )
 
 
-def report_contents(
-    *, text: str, labs: Sequence[LabResult], oncology: OncologyFacts
-) -> set[str]:
+def report_contents(*, text: str, labs: Sequence[LabResult], oncology: OncologyFacts) -> set[str]:
     """The codes of the kinds of report the document holds."""
     found: set[str] = set()
     read = {lab.loinc for lab in labs}

@@ -39,28 +39,33 @@ _TRIGGERS: tuple[tuple[str, Category, Direction], ...] = (
     (
         r"\bnot (?:been )?(?:tested|done|performed|assessed|evaluated|evaluable|assessable|"
         r"interpretable|analy[sz]ed|attempted|carried out|undertaken|possible|available)\b",
-        "not_tested", "backward",
+        "not_tested",
+        "backward",
     ),
     (
         r"\bnot (?:been )?(?:tested|done|performed|assessed|evaluated|analy[sz]ed) (?:for|on)\b"
         r"|\b(?:no|without) (?:\w+ )?(?:testing|analysis) (?:for|of)\b",
-        "not_tested", "forward",
+        "not_tested",
+        "forward",
     ),
     (
         r"\b(?:could|can) ?not be (?:tested|assessed|evaluated|determined|performed|done|"
         r"interpreted|analy[sz]ed|sequenced|reported)\b|\bunable to (?:test|assess|evaluate|"
         r"determine|perform|interpret|analy[sz]e)\b",
-        "not_tested", "both",
+        "not_tested",
+        "both",
     ),
     (
         r"\b(?:insufficient|inadequate|scanty|suboptimal|poor)\s+(?:\w+\s+)?(?:tissue|material|"
         r"sample|specimen|tumou?r|cells|cellularity|dna|rna|quantity|quality|yield)\b",
-        "not_tested", "both",
+        "not_tested",
+        "both",
     ),
     (
         r"\b(?:failed|failure|unsuccessful|not evaluable|non-?evaluable|inconclusive|"
         r"uninterpretable|invalid result|no result|qc fail\w*|quantity not sufficient|qns)\b",
-        "not_tested", "backward",
+        "not_tested",
+        "backward",
     ),
     # Recommended, requested, planned, pending.
     (
@@ -69,18 +74,21 @@ _TRIGGERS: tuple[tuple[str, Category, Direction], ...] = (
         r"\b(?:plan(?:ned)? for|to be (?:done|performed|sent|tested)|awaiting|sent for|send for|"
         r"referred for|further (?:testing|evaluation|work-?up) (?:with|for|by))\b|"
         r"\b(?:would|may|might) (?:help|be (?:helpful|useful|advisable|considered))\b",
-        "recommended", "forward",
+        "recommended",
+        "forward",
     ),
     (
         r"\b(?:recommended|suggested|advised|advisable|requested|planned|pending|awaited|"
         r"ordered|indicated|to follow|in progress|under process|will be (?:done|performed|"
         r"reported|sent|tested|issued))\b",
-        "recommended", "both",
+        "recommended",
+        "both",
     ),
     (
         r"\b(?:advice|plan|suggestions?|recommendations?|tests? (?:advised|requested|"
         r"recommended|pending))\s*[:\-–]",
-        "recommended", "forward",
+        "recommended",
+        "forward",
     ),
     # Historical: an earlier report.
     (
@@ -89,14 +97,16 @@ _TRIGGERS: tuple[tuple[str, Category, Direction], ...] = (
         r"(?:at|from|in) (?:an)?other (?:laboratory|lab|centre|center|hospital|institution)|"
         r"at (?:the time of )?(?:initial )?diagnosis|history of|h/o|k/c/o|known case of|"
         r"in (?:19|20)\d\d|\d+ (?:years?|months?|weeks?) (?:ago|back|earlier))\b",
-        "historical", "both",
+        "historical",
+        "both",
     ),
     # Family.
     (
         r"\b(?:mother|father|sister|brother|daughter|son|aunt|uncle|cousin|niece|nephew|"
         r"grand(?:mother|father|parent|daughter|son)|sibling|parent|relative|maternal|paternal|"
         r"first[- ]degree|second[- ]degree|family member|family history)s?\b",
-        "family", "both",
+        "family",
+        "both",
     ),
     # Hypothetical: what a test is for, a question.
     (
@@ -104,7 +114,8 @@ _TRIGGERS: tuple[tuple[str, Category, Direction], ...] = (
         r"confirm|determine|establish)|rule out|r/o|whether|in case of|eligib\w+ for|"
         r"suspicious (?:of|for)|suspected|possible|probable|cannot be (?:excluded|ruled out))\b"
         r"|\?(?=\s*[a-z(])",
-        "hypothetical", "forward",
+        "hypothetical",
+        "forward",
     ),
     # Generic: what a panel covers or can detect.
     (
@@ -112,13 +123,15 @@ _TRIGGERS: tuple[tuple[str, Category, Direction], ...] = (
         r"analy[sz]ed|tested|included|assessed|screened|targeted)|panel (?:of|includes|covers|"
         r"comprising)|screen(?:s|ed)? for|detect(?:s|ing)|designed to detect|does not detect|"
         r"(?:may|will) not (?:be )?detect\w*|limit of detection|such as|e\.g\.)",
-        "generic", "forward",
+        "generic",
+        "forward",
     ),
     # Negated findings ("no evidence of carcinoma", "carcinoma: not seen").
     (
         r"\b(?:no(?!\.)|not|without|negative for|free of|absence of|no evidence of|"
         r"no signs? of|nil)\b",
-        "negated", "forward",
+        "negated",
+        "forward",
     ),
     (r"\b(?:ruled out|excluded|not (?:seen|identified|present))\b", "negated", "backward"),
 )
@@ -185,9 +198,7 @@ _HEADINGS: tuple[tuple[str, Category | None], ...] = (
         None,
     ),
 )
-_HEADING_RE = [
-    (re.compile(rf"^\s*(?:\d+[.)]\s*)?(?:{p})\b", re.I), c) for p, c in _HEADINGS
-]
+_HEADING_RE = [(re.compile(rf"^\s*(?:\d+[.)]\s*)?(?:{p})\b", re.I), c) for p, c in _HEADINGS]
 _HEADING_REST = re.compile(
     r"^(?:\s*(?:[&/,]|and)\s*[A-Za-z]+)*\s*(?:\([^)]{0,60}\))?\s*[:\-–]?\s*$"
 )
@@ -352,8 +363,11 @@ class Context:
     ) -> Modifier | None:
         """The trigger that modifies the span: a relative wins, then the nearest trigger."""
         covering = [
-            m for m in self.modifiers
-            if m.category in among and m.scope_start <= start and end <= m.scope_end
+            m
+            for m in self.modifiers
+            if m.category in among
+            and m.scope_start <= start
+            and end <= m.scope_end
             and not (m.start < end and start < m.end)
         ]
         family = [m for m in covering if m.category == "family"]
@@ -389,7 +403,7 @@ def _heading(line: str) -> tuple[Category | None, bool] | None:
         m = pattern.match(stripped)
         if not m:
             continue
-        rest = stripped[m.end():]
+        rest = stripped[m.end() :]
         if _HEADING_REST.match(rest):
             return category, False
         if _INLINE_REST.match(rest):
@@ -402,8 +416,11 @@ def _is_caps_heading(line: str) -> bool:
     words = stripped.split()
     letters = [c for c in stripped if c.isalpha()]
     return (
-        1 <= len(words) <= 5 and len(letters) >= 4 and all(c.isupper() for c in letters)
-        and not any(c.isdigit() for c in stripped) and not stripped.endswith((".", ","))
+        1 <= len(words) <= 5
+        and len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and not any(c.isdigit() for c in stripped)
+        and not stripped.endswith((".", ","))
     )
 
 
@@ -414,8 +431,11 @@ def _is_title(line: str, previous: str) -> bool:
     bare = re.sub(r"\([^()]*\)", "", stripped).strip()
     words = bare.split()
     return (
-        1 <= len(words) <= 5 and bare[:1].isupper() and not re.search(r"[:;,.\d]", bare)
-        and not RESULT_TERMS.search(bare) and previous.rstrip().endswith((".", ")"))
+        1 <= len(words) <= 5
+        and bare[:1].isupper()
+        and not re.search(r"[:;,.\d]", bare)
+        and not RESULT_TERMS.search(bare)
+        and previous.rstrip().endswith((".", ")"))
         and not stripped.endswith((".", ",", ";"))
     )
 

@@ -67,8 +67,11 @@ class Extraction:
             # Every biomarker with what the report asserts of it; the status is empty unless the
             # report states a result ("recommended", "not_tested", "historical", "family").
             "biomarkers": [
-                {k: v for k, v in b.as_dict().items()
-                 if v not in ("", None) or k in ("page", "status")}
+                {
+                    k: v
+                    for k, v in b.as_dict().items()
+                    if v not in ("", None) or k in ("page", "status")
+                }
                 for b in self.oncology.biomarkers
             ],
             "oncology": self.oncology.as_dict(),
@@ -119,8 +122,9 @@ def extract_facts(pages: list[Page]) -> Facts:
     missing = missing_investigations(facts=oncology, labs=labs, text=full_text)
     recommended = asked_by_report(facts=oncology, missing=missing)
     urgent = urgent_reasons(pages=[(p.number, p.text) for p in pages], labs=labs)
-    return Facts(labs=labs, oncology=oncology, missing=missing, urgent=urgent,
-                 recommended=recommended)
+    return Facts(
+        labs=labs, oncology=oncology, missing=missing, urgent=urgent, recommended=recommended
+    )
 
 
 def extract_pages(pages: list[Page], *, known: KnownIdentity | None = None) -> Extraction:

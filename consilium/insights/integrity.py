@@ -6,6 +6,7 @@ from __future__ import annotations
 from consilium.audit.services import record
 from consilium.core.crypto import TamperedFileError
 from consilium.core.integrity import IntegrityResult
+from consilium.insights.actions import InsightAction
 from consilium.insights.models import CaseSummary
 from consilium.insights.services import summary_content
 
@@ -26,6 +27,6 @@ def summaries_integrity_check() -> IntegrityResult:
         result.checked += 1
         if problem:
             result.problems.append(f"case summary {summary.public_id}: {problem}")
-        record(actor=None, action="summary.integrity_checked", target=summary,
+        record(actor=None, action=InsightAction.SUMMARY_INTEGRITY_CHECKED, target=summary,
                detail={"ok": problem is None})
     return result

@@ -20,10 +20,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from consilium.insights.reading import Page
+from consilium.insights.reading import Page, layout
 
 Flag = Literal["none", "low", "high", "critical_low", "critical_high"]
 
@@ -724,6 +723,7 @@ _UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"lakhs?\s*/\s*(?:cumm|cu\.?\s*mm|mm3|mm³|µl|ul|μl|mcl|cmm)", "lakh/µL"),
     (r"lacs?\s*/\s*(?:cumm|cu\.?\s*mm|mm3|mm³|µl|ul|μl|mcl|cmm)", "lakh/µL"),
     (r"l\s*/\s*(?:cumm|cu\.?\s*mm|mm3|mm³|µl|ul|μl|mcl|cmm)", "lakh/µL"),  # "1.9 L/µL"
+    (r"lakhs?|lacs?", "lakh/µL"),  # a doctor's note: "platelets 1.5 lakh"
     (r"(?:x\s*)?10\s*(?:\^|\*\*)?\s*3\s*/\s*(?:µl|ul|μl|cumm|mm3|mm³|mcl|cmm)", "10^9/L"),
     # "10³" comes out of OCR as "10°" or "10%" too; the "/µL" after it leaves no doubt.
     (r"(?:x\s*)?10\s*[³°%]\s*/\s*(?:µl|ul|μl|cumm|mm3|mm³|mcl|cmm)", "10^9/L"),
@@ -1042,8 +1042,6 @@ def _mark_unsure(results: Sequence[LabResult], page: Page) -> None:
     """Withholds each value OCR may have misread: its word was read with low confidence, its
     digits come from two scripts ("1.4६": a Devanagari 6 for a printed digit), or it did
     not add up with its printed range."""
-    from consilium.insights.reading import layout
-
     placed = layout(page.words)
     if page.text != placed.text:
         return  # the text is not the words' (cannot happen for an OCR'd page): nothing to place
@@ -1051,13 +1049,20 @@ def _mark_unsure(results: Sequence[LabResult], page: Page) -> None:
     for result in results:
         if result.offset is None:
             continue
-        word = next((w for w, (start, end) in zip(page.words, spans, strict=True)
-                     if start <= result.offset < end), None)
+        word = next(
+            (
+                w
+                for w, (start, end) in zip(page.words, spans, strict=True)
+                if start <= result.offset < end
+            ),
+            None,
+        )
         if word is None:
             continue
         result.read_confidence = word.confidence
         mixed = any(c.isdigit() and not c.isascii() for c in word.text) and any(
-            c.isdigit() and c.isascii() for c in word.text)
+            c.isdigit() and c.isascii() for c in word.text
+        )
         if mixed or word.confidence < UNSURE_BELOW:
             result.withheld = True
     for result in results:
@@ -1083,13 +1088,47 @@ def parse_text(text: str, *, ocr: bool = False) -> list[LabResult]:
             # Values above and below a name alone on its row (rows of a tilted photo grouped
             # out of step): which value is its own cannot be told, so take neither.
             following = ""
-        for result, row, offset in _parse_line(line, following):
+        found = _parse_line(line, following)
+        if (
+            following
+            and index + 2 < len(lines)
+            and not any(row for _result, row, _offset in found)
+            and _method_row(following)
+        ):
+            # "TSH" / "CLIA, 3rd generation" / "5.82 H µIU/mL 0.27 - 4.20": the method printed
+            # under the name, the value on the row after it.
+            found += [
+                (result, 2, offset)
+                for result, row, offset in _parse_line(line, lines[index + 2])
+                if row
+            ]
+        for result, row, offset in found:
             result.offset = starts[index + row] + offset
             results.append(result)
         results.extend(_trend_table(line, lines[index + 1 : index + 1 + _TREND_ROWS]))
     if ocr:
         results = [result for result in results if not _decimal_point_lost(result)]
     return results
+
+
+# A row that only says how a test was done, printed under its name.
+_METHOD_WORDS = re.compile(
+    r"^\s*(?:method\b|by\s|calculated|derived|computed)|\b(?:clia|eclia|cmia|elisa|elfa|hplc|"
+    r"immunoassay|\w*turbidimetr\w*|nephelometr\w*|\w*photometr\w*|colorimetr\w*|enzymatic|"
+    r"kinetic|\w*cytometry|impedance|ise|jaffe|biuret|bromocresol|hexokinase|god[\s-]*pod|ifcc|"
+    r"\d(?:st|nd|rd|th)\s+generation)\b",
+    re.I,
+)
+
+
+def _method_row(row: str) -> bool:
+    lowered = _lower_keep_length(row)
+    return (
+        len(row.strip()) <= 70
+        and not re.match(r"\s*[<>≤≥]?\s*\d", row)
+        and _METHOD_WORDS.search(row) is not None
+        and _NAME_RE.search(lowered) is None
+    )
 
 
 def _decimal_point_lost(result: LabResult) -> bool:
@@ -1184,13 +1223,24 @@ class _Cells:
     flag: str = ""
     end: int = 0
     text: str = ""
+    l_was_unit: bool = False  # "L /cumm" read as the flag L, not as lakh
 
 
 def _parse_line(raw_line: str, following: str) -> list[_Placed]:
     line = _lower_keep_length(raw_line)
     if _FORMULA.search(line):
         return []
-    results = _parse_names(line, raw_line, following)
+    paired, line = _pairs(line, raw_line)
+    results = paired + _parse_names(line, raw_line, following)
+    if following and re.search(r"\d\s*[a-zµμ]{1,4}\s*/$", line):
+        # A unit broken over two rows of a paragraph ("albumin 2.6 g/" / "dL"): the value that
+        # ends the row is read with the whole unit.
+        joined_raw = raw_line + following.lstrip()
+        joined = _lower_keep_length(joined_raw)
+        seen = {offset for _result, _row, offset in results}
+        for result, _row, offset in _parse_names(joined, joined_raw, ""):
+            if offset < len(raw_line) and offset not in seen:
+                results.append((result, 0, offset))
     # A name broken over two rows of a paragraph ("platelet" / "count 2.6 lakh/cumm").
     if following and re.search(r"[a-z]$", line) and not re.match(r"\s*\d", following):
         joined_raw = raw_line + " " + following.lstrip()
@@ -1203,6 +1253,44 @@ def _parse_line(raw_line: str, following: str) -> list[_Placed]:
                 else:
                     results.append((result, 0, offset))
     return results
+
+
+# Two tests written as one pair, as notes do: "SGOT/SGPT 24/22 IU/L", "Urea/Creat - 24/0.8".
+_PAIR_RE = re.compile(
+    rf"(?P<a>{_NAME_RE.pattern})\s*/\s*(?P<b>{_NAME_RE.pattern})\s*[:=\-–]?\s*"
+    rf"(?P<x>{_NUM})\s*/\s*(?P<y>{_NUM})(?![\d/.])"
+)
+
+
+def _pairs(line: str, raw_line: str) -> tuple[list[_Placed], str]:
+    """The results of each pair in `line`, and the line with the pairs blanked (same length) so
+    that nothing reads them again."""
+    results: list[_Placed] = []
+    for match in _PAIR_RE.finditer(line):
+        first = _NAMES.get(_normal_name(match.group("a")))
+        second = _NAMES.get(_normal_name(match.group("b")))
+        if first is None or second is None or first is second:
+            continue
+        unit = _UNIT_AT.match(
+            line, match.end() + len(line[match.end() :]) - len(line[match.end() :].lstrip())
+        )
+        unit_text = unit.group(0) if unit else ""
+        found: list[_Placed] = []
+        for name, value in (("a", "x"), ("b", "y")):
+            # Each half read as if printed alone: "sgot 24 iu/l", with the value's own offset.
+            alone = f"{match.group(name)} {match.group(value)} {unit_text}".rstrip()
+            raw_alone = (
+                f"{raw_line[match.start(name) : match.end(name)]} "
+                f"{raw_line[match.start(value) : match.end(value)]} "
+                f"{raw_line[unit.start() : unit.end()] if unit else ''}"
+            ).rstrip()
+            for result, _row, _offset in _parse_names(alone, raw_alone, ""):
+                found.append((result, 0, match.start(value)))
+        if len(found) == 2:
+            results.extend(found)
+            end = unit.end() if unit else match.end()
+            line = line[: match.start()] + " " * (end - match.start()) + line[end:]
+    return results, line
 
 
 def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> list[_Placed]:
@@ -1227,7 +1315,12 @@ def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> l
         word = re.search(r"(?<![a-z])([a-z]{2,5}) $", before)
         if name in _QUALIFIED and word and word.group(1) not in _PLAIN_WORDS:
             continue  # "LOL cholesterol": a qualifier we cannot read (LDL? HDL?)
-        at_row_start = not _ROW_PREFIX.sub("", before) or bool(re.search(r"\s{3,}$", before))
+        at_row_start = (
+            not _ROW_PREFIX.sub("", before)
+            or bool(re.search(r"\s{3,}$", before))
+            # After a heading's colon: "Investigations (12/03): Hb 9.8, TLC 11,200".
+            or bool(re.search(r"^[a-z][a-z .()/\d-]{0,40}:\s*$", clause))
+        )
         start = _skip_to_value(line, match.end())
         named = _bracketed_name(name, line[match.end() : start])
         if named is not None and named is not analyte:
@@ -1258,6 +1351,12 @@ def _parse_names(line: str, raw_line: str, following: str, across: int = 0) -> l
         ):
             continue
         result = _result(analyte, cells, raw_line[match.start() : match.end()], raw)
+        if result is None and cells.l_was_unit:
+            # "0.9 L /cumm" is no count of cells per µL: the L was the lakh.
+            again = _cells(text, cells.value.start(), spaced_l_is_flag=False)
+            if again is not None:
+                cells = again
+                result = _result(analyte, cells, raw_line[match.start() : match.end()], raw)
         if result is not None:
             results.append((result, 0 if text is line else 1, cells.value.start("num")))
         if text is line:
@@ -1348,7 +1447,9 @@ def _skip_to_value(line: str, position: int) -> int:
     return position
 
 
-def _cells(line: str, position: int, *, strict: bool = False) -> _Cells | None:
+def _cells(
+    line: str, position: int, *, strict: bool = False, spaced_l_is_flag: bool = True
+) -> _Cells | None:
     """The value at `position` and the unit, flag and range cells after it, in any order."""
     value = _VALUE_AT.match(line, position)
     if value is None:
@@ -1367,6 +1468,12 @@ def _cells(line: str, position: int, *, strict: bool = False) -> _Cells | None:
         skip = len(rest) - len(rest.lstrip())
         at = position + skip
         if cells.unit is None and (unit := _UNIT_AT.match(line, at)):
+            if spaced_l_is_flag and re.match(r"l\s+/", unit.group(0)) and not cells.flag:
+                # "3,200 L /cumm": the flag's cell, then the unit's; a lakh is printed "L/cumm".
+                cells.flag = "l"
+                cells.l_was_unit = True
+                position = at + 1
+                continue
             cells.unit = unit
             position = unit.end()
             continue

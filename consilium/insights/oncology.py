@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from consilium.insights.context import (
     _TERMINATOR,
@@ -22,15 +22,22 @@ from consilium.insights.context import (
     Category,
     Context,
 )
-
-if TYPE_CHECKING:
-    from consilium.insights.reading import Page
+from consilium.insights.reading import Page
 
 Status = Literal[
     "",  # no result: the report recommends the test, did not do it, or quotes someone else's
-    "positive", "negative", "equivocal", "value",
-    "mutated", "rearranged", "amplified", "VUS", "wild-type", "not detected",
-    "retained", "lost",  # mismatch repair proteins
+    "positive",
+    "negative",
+    "equivocal",
+    "value",
+    "mutated",
+    "rearranged",
+    "amplified",
+    "VUS",
+    "wild-type",
+    "not detected",
+    "retained",
+    "lost",  # mismatch repair proteins
 ]
 Assertion = Literal["stated", "not_tested", "recommended", "historical", "family"]
 
@@ -266,8 +273,12 @@ def _site_from(text: str, ctx: Context, histology_at: int) -> tuple[str, int]:
 
 
 _CANCER_NAMES = {
-    "ovary": "ovarian cancer", "stomach": "gastric cancer", "oesophagus": "oesophageal cancer",
-    "uterus": "uterine cancer", "cervix": "cervical cancer", "pancreas": "pancreatic cancer",
+    "ovary": "ovarian cancer",
+    "stomach": "gastric cancer",
+    "oesophagus": "oesophageal cancer",
+    "uterus": "uterine cancer",
+    "cervix": "cervical cancer",
+    "pancreas": "pancreatic cancer",
     "oral cavity": "oral cancer",
 }
 
@@ -368,8 +379,19 @@ def _stage(text: str) -> str:
 # --- Biomarker vocabulary ------------------------------------------------------------------
 
 Kind = Literal[
-    "receptor", "her2", "ki67", "gene", "ihc", "mmr", "mmr_all", "msi", "tmb", "pdl1",
-    "gleason", "grade_group", "nottingham",
+    "receptor",
+    "her2",
+    "ki67",
+    "gene",
+    "ihc",
+    "mmr",
+    "mmr_all",
+    "msi",
+    "tmb",
+    "pdl1",
+    "gleason",
+    "grade_group",
+    "nottingham",
 ]
 
 _CD_NUMBERS = ("3", "5", "10", "15", "19", "20", "23", "30", "34", "45", "56", "99", "117", "138")
@@ -403,8 +425,11 @@ _MARKERS: tuple[tuple[str, str, Kind], ...] = (
     ("PALB2", r"\bpalb2\b", "gene"),
     ("ESR1", r"(?-i:\bESR1\b)", "gene"),
     ("ATM", r"(?-i:\bATM\b)", "gene"),
-    ("BRCA1/2", r"\bbrca\s*-?\s*1\s*(?:/|and|&|,)\s*(?:brca\s*-?\s*)?2\b|\bbrca\b(?!\s*-?\s*[12])",
-     "gene"),
+    (
+        "BRCA1/2",
+        r"\bbrca\s*-?\s*1\s*(?:/|and|&|,)\s*(?:brca\s*-?\s*)?2\b|\bbrca\b(?!\s*-?\s*[12])",
+        "gene",
+    ),
     ("BRCA1", r"\bbrca\s*-?\s*1\b", "gene"),
     ("BRCA2", r"\bbrca\s*-?\s*2\b", "gene"),
     ("TMB", r"tumou?r mutation(?:al)?(?:\s+burden)?(?:\s*\(TMB\))?|\btmb\b", "tmb"),
@@ -457,8 +482,12 @@ _MARKERS: tuple[tuple[str, str, Kind], ...] = (
     ("Melan-A", r"\bmelan[- ]?a\b", "ihc"),
     ("E-cadherin", r"\be[- ]?cadherin\b", "ihc"),
     ("AMACR", r"\bamacr\b(?:\s*\(p504s\))?|\bp504s\b", "ihc"),
-    ("HMWCK", r"\bhmwck\b(?:\s*\(34\s?(?:β|beta|b)e12\))?|\b34\s?(?:β|beta|b)e12\b"
-     r"|high[- ]molecular[- ]weight cytokeratin", "ihc"),
+    (
+        "HMWCK",
+        r"\bhmwck\b(?:\s*\(34\s?(?:β|beta|b)e12\))?|\b34\s?(?:β|beta|b)e12\b"
+        r"|high[- ]molecular[- ]weight cytokeratin",
+        "ihc",
+    ),
     ("Calretinin", r"\bcalretinin\b", "ihc"),
     ("DOG1", r"\bdog[- ]?1\b", "ihc"),
     ("BCL2", r"\bbcl[- ]?2\b", "ihc"),
@@ -475,9 +504,7 @@ _MARKERS: tuple[tuple[str, str, Kind], ...] = (
     ("CD79a", r"\bcd[- ]?79\s?(?:a|alpha)\b", "ihc"),
     *((f"CD{n}", rf"\bcd[- ]?{n}\b", "ihc") for n in _CD_NUMBERS),
 )
-_MARKER_RE = re.compile(
-    "|".join(f"(?P<m{i}>{p})" for i, (_, p, _) in enumerate(_MARKERS)), re.I
-)
+_MARKER_RE = re.compile("|".join(f"(?P<m{i}>{p})" for i, (_, p, _) in enumerate(_MARKERS)), re.I)
 _KIND = {name: kind for name, _, kind in _MARKERS}
 
 # Variants that name their gene: "T790M: not detected" is a statement about EGFR.
@@ -582,8 +609,12 @@ _NOISE = re.compile(
 def _method(text: str) -> str:
     if _ISH_WORDS.search(text):
         return "ISH"
-    if re.search(r"\bihc\b|immunohisto|\b(?:d5f3|d4d6|sp263|sp142|22c3|28-8|4b5|sp1|1e2|"
-                 r"30-9|mib-1|ventana)\b", text, re.I):
+    if re.search(
+        r"\bihc\b|immunohisto|\b(?:d5f3|d4d6|sp263|sp142|22c3|28-8|4b5|sp1|1e2|"
+        r"30-9|mib-1|ventana)\b",
+        text,
+        re.I,
+    ):
         return "IHC"
     if re.search(r"\bngs\b|next[- ]generation|sequencing|\bpanel\b", text, re.I):
         return "NGS"
@@ -602,8 +633,9 @@ def _percent(text: str) -> str:
 
 
 def _earliest(text: str, patterns: dict[str, re.Pattern[str]]) -> tuple[str, re.Match[str]] | None:
-    found = [(m.start(), -len(m.group()), key, m)
-             for key, p in patterns.items() if (m := p.search(text))]
+    found = [
+        (m.start(), -len(m.group()), key, m) for key, p in patterns.items() if (m := p.search(text))
+    ]
     if not found:
         return None
     _, _, key, match = min(found, key=lambda f: (f[0], f[1]))
@@ -632,8 +664,9 @@ def _read_receptor(window: str, method: str) -> list[Result]:
 
 def _read_ihc(window: str, method: str) -> list[Result]:
     if re.search(r"\brearrange", window, re.I):
-        neg = re.search(r"\bnot rearranged\b|\bno (?:\w+ )?rearrangement|\bnegative\b", window,
-                        re.I)
+        neg = re.search(
+            r"\bnot rearranged\b|\bno (?:\w+ )?rearrangement|\bnegative\b", window, re.I
+        )
         return [("not detected" if neg else "rearranged", "", "ISH")]
     pct = _percent(window)
     called = _call(window, method, pct)
@@ -666,12 +699,15 @@ def _read_mmr_all(window: str, method: str) -> list[Result]:
 
 
 def _read_msi(window: str, method: str) -> list[Result]:
-    hit = _earliest(window, {
-        "high": re.compile(r"msi[- ]?h(?:igh)?\b|instability[- ]high|\bhigh\b", re.I),
-        "low": re.compile(r"msi[- ]?l(?:ow)?\b|instability[- ]low|\blow\b", re.I),
-        "stable": re.compile(r"\bmss\b|\bstable\b", re.I),
-        "score": re.compile(r"\bscore\b[^.;\n]{0,15}?\d", re.I),
-    })
+    hit = _earliest(
+        window,
+        {
+            "high": re.compile(r"msi[- ]?h(?:igh)?\b|instability[- ]high|\bhigh\b", re.I),
+            "low": re.compile(r"msi[- ]?l(?:ow)?\b|instability[- ]low|\blow\b", re.I),
+            "stable": re.compile(r"\bmss\b|\bstable\b", re.I),
+            "score": re.compile(r"\bscore\b[^.;\n]{0,15}?\d", re.I),
+        },
+    )
     if hit is None:
         return []
     if hit[0] == "high":
@@ -680,7 +716,7 @@ def _read_msi(window: str, method: str) -> list[Result]:
         return [("negative", "MSI-L", method)]
     if hit[0] == "stable":
         return [("negative", "MSS", method)]
-    number = re.search(r"\d+(?:\.\d+)?\s*%?", window[hit[1].start():])
+    number = re.search(r"\d+(?:\.\d+)?\s*%?", window[hit[1].start() :])
     return [("value", f"score {number.group().strip()}", method)] if number else []
 
 
@@ -689,7 +725,8 @@ def _read_tmb(window: str, method: str) -> list[Result]:
         r"(?<![≥≤<>=\d.])\s*(\d+(?:\.\d+)?)\s*(?:mut(?:ation)?s?\s*/\s*(?:mb|megabase)|"
         r"mutations? per megabase|"
         r"/\s*mb\b)",
-        window, re.I,
+        window,
+        re.I,
     )
     if number:
         return [("value", f"{number.group(1)} mut/Mb", method or "NGS")]
@@ -701,14 +738,20 @@ def _read_tmb(window: str, method: str) -> list[Result]:
 
 
 def _read_pdl1(window: str) -> list[Result]:
-    label = re.search(r"\b(tps|cps|tc|ic|tumou?r proportion score|combined positive score)\b",
-                      window, re.I)
+    label = re.search(
+        r"\b(tps|cps|tc|ic|tumou?r proportion score|combined positive score)\b", window, re.I
+    )
     kind = ""
     if label:
         word = label.group(1).lower()
-        kind = "TPS" if word.startswith("tum") else "CPS" if word.startswith("comb") else (
-            word.upper())
-    after = window[label.end():] if label else window
+        kind = (
+            "TPS"
+            if word.startswith("tum")
+            else "CPS"
+            if word.startswith("comb")
+            else (word.upper())
+        )
+    after = window[label.end() :] if label else window
     window = LABEL_PHRASES.sub(lambda m: " " * len(m.group()), window)
     number = re.search(r"^[^\d<>≤≥]{0,20}?([<>≤≥]?\s*\d{1,3}(?:\.\d+)?)\s*(%?)", after)
     value = ""
@@ -751,7 +794,8 @@ def _read_nottingham(window: str) -> list[Result]:
     m = re.match(
         r"[^.;\n]{0,25}?\bgrade\s*[:\-]?\s*(III|II|I|[1-3])\b(?:\s*\((?:total\s+)?score\s*[:\-]?"
         r"\s*(\d)\s*/\s*9\))?",
-        window, re.I,
+        window,
+        re.I,
     )
     if not m:
         return []
@@ -768,11 +812,14 @@ def _read_her2(window: str, method: str) -> list[Result]:
     if score:
         s = score.group(1) or score.group(2)
         results.append((_HER2_IHC[s], f"{s}+" if s != "0" else "0", "IHC"))
-    if re.search(r"not amplified|non-?amplified|no amplification|amplification not", window,
-                 re.I):
+    if re.search(r"not amplified|non-?amplified|no amplification|amplification not", window, re.I):
         results.append(("negative", "not amplified", "ISH"))
-    elif re.search(r"(?<!not )(?<!non-)(?<!non )\bamplified\b|amplification (?:is )?"
-                   r"(?:detected|seen|present|observed)", window, re.I):
+    elif re.search(
+        r"(?<!not )(?<!non-)(?<!non )\bamplified\b|amplification (?:is )?"
+        r"(?:detected|seen|present|observed)",
+        window,
+        re.I,
+    ):
         results.append(("positive", "amplified", "ISH"))
     if results:
         return results
@@ -804,21 +851,35 @@ def _read_gene(
     variants = [m.group().strip() for m in _VARIANT_RE.finditer(window)]
     if _NEGATION_BEFORE.search(before) and not (chained and variants):
         return [("not detected", _variant_value(variants), method)]
-    hit = _earliest(window, {
-        "variant": _VARIANT_RE, "neg": _GENE_NEG, "pos": _GENE_POS, "vus": _VUS_RE,
-    })
+    hit = _earliest(
+        window,
+        {
+            "variant": _VARIANT_RE,
+            "neg": _GENE_NEG,
+            "pos": _GENE_POS,
+            "vus": _VUS_RE,
+        },
+    )
     shown_before = bool(_POSITIVE_BEFORE.search(before))
     if hit is None:
-        if shown_before and re.match(r"\W*(?:gene\s+)?(?:mutation|rearrangement|fusion|"
-                                     r"amplification)", window, re.I):
+        if shown_before and re.match(
+            r"\W*(?:gene\s+)?(?:mutation|rearrangement|fusion|"
+            r"amplification)",
+            window,
+            re.I,
+        ):
             return [(_positive_status(name, window), "", method)]
         return []
     key, match = hit
     if key == "variant":
-        rest = window[match.end():]
+        rest = window[match.end() :]
         after = _earliest(rest, {"neg": _GENE_NEG, "pos": _GENE_POS, "vus": _VUS_RE})
-        shown = [m.group().strip() for m in _VARIANT_RE.finditer(
-            window[: match.end() + (after[1].start() if after else len(rest))])]
+        shown = [
+            m.group().strip()
+            for m in _VARIANT_RE.finditer(
+                window[: match.end() + (after[1].start() if after else len(rest))]
+            )
+        ]
         if after and after[0] == "neg":
             return [("not detected", _variant_value(shown), method)]
         if after and after[0] == "vus":
@@ -838,10 +899,14 @@ def _read_gene(
         for found in _VARIANT_RE.finditer(window, match.end()):
             if not re.search(r"\b[cp]\.", found.group()):
                 continue
-            after = _earliest(window[found.end():], {"neg": _GENE_NEG, "pos": _GENE_POS})
+            after = _earliest(window[found.end() :], {"neg": _GENE_NEG, "pos": _GENE_POS})
             if after and after[0] == "pos":
-                shown = [m.group().strip() for m in _VARIANT_RE.finditer(
-                    window, found.start(), found.end() + after[1].start())]
+                shown = [
+                    m.group().strip()
+                    for m in _VARIANT_RE.finditer(
+                        window, found.start(), found.end() + after[1].start()
+                    )
+                ]
                 return [(_positive_status(name, window), _variant_value(shown), method)]
         word = match.group().lower()
         if "wild" in word or word == "wt":
@@ -900,8 +965,10 @@ def _read(
         "nottingham": lambda: _read_nottingham(window),
     }
     results = readers[kind]()
-    if not results and kind in ("receptor", "ihc", "gene", "her2") and _NEGATION_BEFORE.search(
-        before
+    if (
+        not results
+        and kind in ("receptor", "ihc", "gene", "her2")
+        and _NEGATION_BEFORE.search(before)
     ):
         return [("negative" if kind != "gene" else "not detected", "", method)]
     return results
@@ -960,11 +1027,15 @@ def _mentions(text: str) -> list[_Mention]:
             preceding = [
                 m for m in found if m.name == gene and line_start <= m.start < match.start()
             ]
-            stated = re.match(r"\s*[:\-–]?\s*(?:mutation\s*)?(?:\([^)]{0,40}\)\s*)?(?:not\b|"
-                              r"detected|negative|positive|absent|present)", text[match.end():],
-                              re.I)
-            absent_before = re.search(r"(?:absence of|\bno\b(?!\.))\s*$",
-                                      text[line_start : match.start()], re.I)
+            stated = re.match(
+                r"\s*[:\-–]?\s*(?:mutation\s*)?(?:\([^)]{0,40}\)\s*)?(?:not\b|"
+                r"detected|negative|positive|absent|present)",
+                text[match.end() :],
+                re.I,
+            )
+            absent_before = re.search(
+                r"(?:absence of|\bno\b(?!\.))\s*$", text[line_start : match.start()], re.I
+            )
             if not preceding and (stated or absent_before):
                 found.append(_Mention(gene, match.start(), match.end(), "gene", implied=True))
     found.sort(key=lambda m: m.start)
@@ -990,7 +1061,7 @@ def _join_wrapped_cells(text: str) -> str:
             cell = lines[j][: cell_gap.start(1)] if cell_gap else lines[j]
             if not cell.strip() or not _only_markers(cell):
                 break
-            taken.append((j, cell.strip(), lines[j][len(cell):]))
+            taken.append((j, cell.strip(), lines[j][len(cell) :]))
             if not cell.rstrip().endswith(","):
                 break
             j += 1
@@ -998,7 +1069,9 @@ def _join_wrapped_cells(text: str) -> str:
             i += 1
             continue
         original = "\n".join(lines[i : taken[-1][0] + 1])
-        merged = [first.rstrip() + " " + " ".join(c for _, c, _ in taken) + lines[i][gap.start(1):]]
+        merged = [
+            first.rstrip() + " " + " ".join(c for _, c, _ in taken) + lines[i][gap.start(1) :]
+        ]
         merged += [rest for _, _, rest in taken]
         block = "\n".join(merged)
         while len(block) > len(original) and re.search(r"\s{3,}", block):
@@ -1067,13 +1140,15 @@ def _note(text: str, ctx: Context, start: int, end: int) -> str:
     reason = re.search(
         r"\b(?:insufficient|inadequate|scanty|suboptimal|poor)\s+(?:\w+\s+)?(?:tissue|material|"
         r"sample|specimen|tumou?r|cells|cellularity|dna|rna|quantity|quality|yield)\b",
-        text[low:high], re.I,
+        text[low:high],
+        re.I,
     )
     if reason:
         return reason.group()[0].lower() + reason.group()[1:]
     after = re.match(
         r"\W{0,3}(?:\(([^()]{3,60})\)|(?:due to|because of|owing to)\s+([^.;\n()]{3,60}))",
-        text[trigger.end : high], re.I,
+        text[trigger.end : high],
+        re.I,
     )
     if after:
         said = (after.group(1) or after.group(2)).strip()
@@ -1096,14 +1171,14 @@ def _origin(name: str, text: str, ctx: Context, start: int, end: int, document: 
     return ""
 
 
-def _biomarkers(
-    text: str, ctx: Context, page_of: Callable[[int], int | None]
-) -> list[Biomarker]:
+def _biomarkers(text: str, ctx: Context, page_of: Callable[[int], int | None]) -> list[Biomarker]:
     mentions = _mentions(text)
     cleaned = _NOISE.sub(lambda m: " " * len(m.group()), text)
-    outside_boilerplate = "".join(
-        ch if ctx.section_of(i) != "generic" else " " for i, ch in enumerate(text)
-    ) if any(s.category == "generic" for s in ctx.sections) else text
+    outside_boilerplate = (
+        "".join(ch if ctx.section_of(i) != "generic" else " " for i, ch in enumerate(text))
+        if any(s.category == "generic" for s in ctx.sections)
+        else text
+    )
     document_has_vaf = bool(re.search(r"\bvaf\b|allele (?:frequency|fraction)", text, re.I))
     found: list[Biomarker] = []
     pending: list[_Mention] = []
@@ -1129,8 +1204,11 @@ def _biomarkers(
             if not method:
                 # "FISH for MYC, BCL2 and BCL6 is recommended": the sentence's one method.
                 low, high = ctx.sentence(mention.start, mention.end)
-                methods = {_method(m.group()) for m in re.finditer(
-                    r"\b\w[\w-]*\b", text[low:high]) if _method(m.group())}
+                methods = {
+                    _method(m.group())
+                    for m in re.finditer(r"\b\w[\w-]*\b", text[low:high])
+                    if _method(m.group())
+                }
                 method = methods.pop() if len(methods) == 1 else ""
             for name in names:
                 found.append(Biomarker(name, "", "", method, page, assertion, note=note))  # type: ignore[arg-type]
@@ -1143,39 +1221,71 @@ def _biomarkers(
         for name in names:
             results = _read(mention.kind, name, window, before, method, chain_start != i)
         if not results:
-            if (_in_list(text, ctx, mention.end, next_start)
-                    and mention.kind not in ("gleason", "grade_group", "nottingham", "tmb")):
+            if _in_list(text, ctx, mention.end, next_start) and mention.kind not in (
+                "gleason",
+                "grade_group",
+                "nottingham",
+                "tmb",
+            ):
                 pending.append(mention)  # part of a list; it takes the status that ends it
             else:
                 pending.clear()
             continue
         for status, value, result_method in results:
             for other in pending:
-                if status in _PROPAGATES and _KIND[other.name] == mention.kind or (
-                    status in _PROPAGATES and {_KIND[other.name], mention.kind} <= {"gene", "her2"}
+                if (
+                    status in _PROPAGATES
+                    and _KIND[other.name] == mention.kind
+                    or (
+                        status in _PROPAGATES
+                        and {_KIND[other.name], mention.kind} <= {"gene", "her2"}
+                    )
                 ):
-                    for other_name in (("BRCA1", "BRCA2") if other.name == "BRCA1/2"
-                                       else (other.name,)):
-                        found.append(Biomarker(
-                            other_name, status, "", result_method, page_of(other.start),
-                            origin=_origin(other_name, text, ctx, other.start, other.end,
-                                           outside_boilerplate),
-                        ))
+                    for other_name in (
+                        ("BRCA1", "BRCA2") if other.name == "BRCA1/2" else (other.name,)
+                    ):
+                        found.append(
+                            Biomarker(
+                                other_name,
+                                status,
+                                "",
+                                result_method,
+                                page_of(other.start),
+                                origin=_origin(
+                                    other_name,
+                                    text,
+                                    ctx,
+                                    other.start,
+                                    other.end,
+                                    outside_boilerplate,
+                                ),
+                            )
+                        )
             vaf = ""
             if status in ("mutated", "VUS", "rearranged", "amplified"):
                 labelled = _VAF_RE.search(window)
                 if labelled:
                     vaf = f"{labelled.group(1)}%"
                 elif document_has_vaf and value:
-                    bare = re.search(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*%",
-                                     window[max(0, window.find(value.split(" ")[0])) :])
+                    bare = re.search(
+                        r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*%",
+                        window[max(0, window.find(value.split(" ")[0])) :],
+                    )
                     vaf = f"{bare.group(1)}%" if bare else ""
             for name in names:
-                found.append(Biomarker(
-                    name, status, value, result_method, page, vaf=vaf,
-                    origin=_origin(name, text, ctx, mention.start, mention.end,
-                                   outside_boilerplate),
-                ))
+                found.append(
+                    Biomarker(
+                        name,
+                        status,
+                        value,
+                        result_method,
+                        page,
+                        vaf=vaf,
+                        origin=_origin(
+                            name, text, ctx, mention.start, mention.end, outside_boilerplate
+                        ),
+                    )
+                )
         pending.clear()
     return _dedupe(found)
 
@@ -1196,28 +1306,46 @@ def _dedupe(found: list[Biomarker]) -> list[Biomarker]:
             continue
         index = kept.index(twin)
         fuller = _variant_tokens(marker.value) > _variant_tokens(twin.value) or (
-            bool(twin.value) and marker.value.startswith(twin.value)
+            bool(twin.value)
+            and marker.value.startswith(twin.value)
             and len(marker.value) > len(twin.value)
         )
         if (marker.value and not twin.value) or fuller or (marker.vaf and not twin.vaf):
-            kept[index] = replace(marker, vaf=marker.vaf or twin.vaf,
-                                  page=twin.page if twin.page is not None else marker.page)
+            kept[index] = replace(
+                marker,
+                vaf=marker.vaf or twin.vaf,
+                page=twin.page if twin.page is not None else marker.page,
+            )
     called = {k.name for k in kept if k.status in ("positive", "negative", "equivocal")}
-    kept = [k for k in kept if not (
-        k.status == "value" and k.name in called and _KIND.get(k.name) in ("ihc", "receptor")
-    )]
+    kept = [
+        k
+        for k in kept
+        if not (
+            k.status == "value" and k.name in called and _KIND.get(k.name) in ("ihc", "receptor")
+        )
+    ]
     proteins = {"MLH1", "PMS2", "MSH2", "MSH6"}
     if any(k.name in proteins and k.status for k in kept):
         kept = [k for k in kept if not (k.name == "MMR" and k.status)]
     merged: list[Biomarker] = []
     for marker in kept:
         if marker.status == "not detected" and marker.value:
-            other = next((m for m in merged if m.name == marker.name and m.status == "not detected"
-                          and m.value and m.method == marker.method), None)
+            other = next(
+                (
+                    m
+                    for m in merged
+                    if m.name == marker.name
+                    and m.status == "not detected"
+                    and m.value
+                    and m.method == marker.method
+                ),
+                None,
+            )
             if other is not None:
                 if marker.value not in other.value.split(", "):
-                    merged[merged.index(other)] = replace(other,
-                                                          value=f"{other.value}, {marker.value}")
+                    merged[merged.index(other)] = replace(
+                        other, value=f"{other.value}, {marker.value}"
+                    )
                 continue
         merged.append(marker)
     # Grading scores repeat the tumour's grade; the markers come first.
@@ -1287,7 +1415,9 @@ def extract_oncology(pages_or_text: Sequence[Page] | str) -> OncologyFacts:
     site, site_at = _site_from(full, ctx, histology_at)
     facts.cancer_type = _cancer_type(site, facts.histology, full)
     haematological = facts.cancer_type == "lymphoma" or facts.cancer_type in (
-        "acute myeloid leukaemia", "acute lymphoblastic leukaemia", "multiple myeloma"
+        "acute myeloid leukaemia",
+        "acute lymphoblastic leukaemia",
+        "multiple myeloma",
     )
     if site and not haematological:
         facts.site = site
@@ -1296,4 +1426,3 @@ def extract_oncology(pages_or_text: Sequence[Page] | str) -> OncologyFacts:
         facts.pages["type"] = facts.pages.get("histology", facts.pages.get("site"))
     facts.biomarkers = _biomarkers(full, ctx, page_of)
     return facts
-

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 # Tesseract's OpenMP threads fight each other on small machines: one thread per page was ten times
 # faster on our 2-core box. It must be set before the library is loaded.
@@ -153,9 +153,7 @@ def render_pdf_page(page: Any, *, grayscale: bool = False) -> Image.Image:
     scale = RENDER_SCALE
     while math.ceil(width * scale) * math.ceil(height * scale) > MAX_RENDER_PIXELS:
         scale = min(scale * 0.999, (MAX_RENDER_PIXELS / max(1.0, width * height)) ** 0.5)
-    bitmap = page.render(
-        scale=scale, grayscale=grayscale, draw_annots=False, may_draw_forms=False
-    )
+    bitmap = page.render(scale=scale, grayscale=grayscale, draw_annots=False, may_draw_forms=False)
     image: Image.Image = bitmap.to_pil()
     return image.convert("L" if grayscale else "RGB")
 
@@ -165,8 +163,9 @@ def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image
     words = _pdf_words(page, height)
     if sum(len(w.text) for w in words) < MIN_TEXT_LAYER_CHARS:
         # A scan with at most a stamp or a page number on it.
-        return _ocr_page(render_pdf_page(page, grayscale=not images), number=number,
-                         keep_image=images)
+        return _ocr_page(
+            render_pdf_page(page, grayscale=not images), number=number, keep_image=images
+        )
     image = render_pdf_page(page) if images else None
     extra: dict[str, Any] = {}
     pictures = _pictures(page, width, height)
@@ -182,8 +181,16 @@ def _read_pdf_page(page: Any, *, number: int, images: bool) -> tuple[Page, Image
         words = words + added
         extra["ocr_words"] = len(added)
     return (
-        Page(number=number, text=words_to_text(words), words=words, source="text-layer",
-             width=width, height=height, confidence=1.0, extra=extra),
+        Page(
+            number=number,
+            text=words_to_text(words),
+            words=words,
+            source="text-layer",
+            width=width,
+            height=height,
+            confidence=1.0,
+            extra=extra,
+        ),
         image,
     )
 
@@ -198,8 +205,12 @@ def _pictures(page: Any, width: float, height: float) -> list[Box]:
     found = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
         left, bottom, right, top = obj.get_bounds()
-        box = (max(0.0, left), max(0.0, height - top), min(width, right),
-               min(height, height - bottom))
+        box = (
+            max(0.0, left),
+            max(0.0, height - top),
+            min(width, right),
+            min(height, height - bottom),
+        )
         if (box[2] - box[0]) * (box[3] - box[1]) >= PICTURE_SHARE_FOR_OCR * width * height:
             found.append(box)
     return found
@@ -214,12 +225,18 @@ def _ocr_regions(rendered: Image.Image, regions: list[Box], *, scale: float) -> 
             continue
         read, _none = _ocr_page(rendered.crop(crop), number=0, straighten_page=False)
         for w in read.words:
-            words.append(Word(
-                w.text,
-                ((w.box[0] + crop[0]) / scale, (w.box[1] + crop[1]) / scale,
-                 (w.box[2] + crop[0]) / scale, (w.box[3] + crop[1]) / scale),
-                w.confidence,
-            ))
+            words.append(
+                Word(
+                    w.text,
+                    (
+                        (w.box[0] + crop[0]) / scale,
+                        (w.box[1] + crop[1]) / scale,
+                        (w.box[2] + crop[0]) / scale,
+                        (w.box[3] + crop[1]) / scale,
+                    ),
+                    w.confidence,
+                )
+            )
     return words
 
 
@@ -355,8 +372,11 @@ def _ocr_page(
 
     gray = image.convert("L")
     with _api_lock:
-        geometry = (find_geometry(gray) if straighten_page
-                    else Geometry(Transform.identity(gray.size), 0, 0.0, False))
+        geometry = (
+            find_geometry(gray)
+            if straighten_page
+            else Geometry(Transform.identity(gray.size), 0, 0.0, False)
+        )
         straight = clean_photo(apply_transform(gray, geometry.transform))
         api = _tesseract()
         api.SetPageSegMode(tesserocr.PSM.AUTO)
@@ -457,7 +477,7 @@ def _skew_search(ink: Image.Image, limit: float = MAX_SKEW_DEGREES) -> tuple[flo
     def score(angle: float) -> float:
         turned = np.asarray(ink.rotate(angle, expand=False, fillcolor=0), dtype=np.float32)
         rows = turned.sum(axis=1)
-        return float(np.sum(np.diff(rows) ** 2)) / max(1, turned.shape[0])
+        return float(np.sum(np.diff(rows) ** 2)) / max(1, int(turned.shape[0]))
 
     coarse = [float(a) for a in np.arange(-limit, limit + 0.01, 1.0)]
     best = max(coarse, key=score)
@@ -551,7 +571,11 @@ def apply_transform(image: Image.Image, transform: Transform) -> Image.Image:
     # A quarter turn maps pixels onto pixels: nearest keeps them bit for bit.
     flags = cv2.INTER_NEAREST if exact_turn else cv2.INTER_CUBIC
     out = cv2.warpPerspective(
-        arr, matrix, transform.size, flags=flags, borderMode=cv2.BORDER_CONSTANT,
+        arr,
+        matrix,
+        transform.size,
+        flags=flags,
+        borderMode=cv2.BORDER_CONSTANT,
         borderValue=white,
     )
     return Image.fromarray(out, mode=image.mode)
@@ -569,19 +593,28 @@ def _turn(angle: float, size: tuple[int, int]) -> tuple[np.ndarray, tuple[int, i
     width, height = size
     quarter = angle % 90 == 0
     radians = np.radians(angle)
-    cos, sin = (round(np.cos(radians)), round(np.sin(radians))) if quarter else (
-        float(np.cos(radians)), float(np.sin(radians)))
+    cos, sin = (
+        (round(np.cos(radians)), round(np.sin(radians)))
+        if quarter
+        else (float(np.cos(radians)), float(np.sin(radians)))
+    )
     new_w = abs(width * cos) + abs(height * sin)
     new_h = abs(width * sin) + abs(height * cos)
-    out = (int(round(new_w)), int(round(new_h))) if quarter else (
-        int(np.ceil(new_w - 1e-6)), int(np.ceil(new_h - 1e-6)))
+    out = (
+        (int(round(new_w)), int(round(new_h)))
+        if quarter
+        else (int(np.ceil(new_w - 1e-6)), int(np.ceil(new_h - 1e-6)))
+    )
     cx, cy = (width - 1) / 2, (height - 1) / 2
     ox, oy = (out[0] - 1) / 2, (out[1] - 1) / 2
-    matrix = np.array([
-        [cos, sin, ox - cx * cos - cy * sin],
-        [-sin, cos, oy + cx * sin - cy * cos],
-        [0, 0, 1],
-    ], dtype=np.float64)
+    matrix = np.array(
+        [
+            [cos, sin, ox - cx * cos - cy * sin],
+            [-sin, cos, oy + cx * sin - cy * cos],
+            [0, 0, 1],
+        ],
+        dtype=np.float64,
+    )
     return matrix, out
 
 
@@ -674,8 +707,7 @@ class Geometry:
 def find_geometry(gray: Image.Image) -> Geometry:
     """How to make a page upright, level and flat: see the notes above. Call under _api_lock."""
     corners = find_page(gray)
-    page = (_page_transform(corners) if corners is not None
-            else Transform.identity(gray.size))
+    page = _page_transform(corners) if corners is not None else Transform.identity(gray.size)
     # Decisions are taken on a smaller copy of the flattened page.
     factor = min(1.0, PROBE_SIDE / max(page.size))
     probe_size = (max(1, round(page.size[0] * factor)), max(1, round(page.size[1] * factor)))
@@ -692,8 +724,9 @@ def find_geometry(gray: Image.Image) -> Geometry:
         scores.update({turn: _probe(probe, turn, tilt) for turn, tilt in second})
     if max(s[0] for s in scores.values()) < PROBE_MIN_WORDS:
         # No English on the band (a page in Hindi): every script the page is read in, now.
-        scores = {turn: _probe(probe, turn, tilt, every_script=True)
-                  for turn, tilt in first + second}
+        scores = {
+            turn: _probe(probe, turn, tilt, every_script=True) for turn, tilt in first + second
+        }
     tilts = dict(first + second)
     ranked = sorted(scores, key=lambda t: scores[t], reverse=True)
     best = ranked[0]
@@ -716,8 +749,7 @@ def find_geometry(gray: Image.Image) -> Geometry:
 def _rotate_small(image: Image.Image, turn: int, tilt: float) -> Image.Image:
     turned = image.rotate(turn, expand=True) if turn else image
     if abs(tilt) >= 0.3:
-        turned = turned.rotate(tilt, expand=True, fillcolor=255,
-                               resample=Image.Resampling.BILINEAR)
+        turned = turned.rotate(tilt, expand=True, fillcolor=255, resample=Image.Resampling.BILINEAR)
     return turned
 
 
@@ -761,8 +793,12 @@ def _middle_band(image: Image.Image) -> Image.Image:
     mass = np.cumsum(ink.sum(axis=1))
     middle = float(np.searchsorted(mass, mass[-1] / 2)) * factor
     half = max(height / 6, min(height, 150.0) / 2)
-    box = (int(max(0, left - 10)), int(max(0, middle - half)),
-           int(min(image.width, right + 10)), int(min(image.height, middle + half)))
+    box = (
+        int(max(0, left - 10)),
+        int(max(0, middle - half)),
+        int(min(image.width, right + 10)),
+        int(min(image.height, middle + half)),
+    )
     return image.crop(box)
 
 
@@ -774,7 +810,8 @@ def _rotation_of(transform: Transform) -> tuple[int, float]:
 
     def back(x: float, y: float) -> np.ndarray:
         p = inverse @ np.array([x, y, 1.0])
-        return p[:2] / p[2]
+        # numpy types a slice of an array divided by one of its items as Any.
+        return cast(np.ndarray, p[:2] / p[2])
 
     u = back(cx + 10, cy) - back(cx, cy)  # the direction in the picture that ends up level
     turned = -float(np.degrees(np.arctan2(-u[1], u[0])))
@@ -801,7 +838,9 @@ def _iterate_words(api: Any, *, boxes: bool = False) -> list[Any]:
         if not text or not text.strip():
             continue
         entry: tuple[Any, ...] = (
-            text.strip(), float(item.Confidence(level)), bool(item.WordIsFromDictionary())
+            text.strip(),
+            float(item.Confidence(level)),
+            bool(item.WordIsFromDictionary()),
         )
         if boxes:
             box = item.BoundingBox(level)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from consilium.audit.services import record
 from consilium.cases.models import Case
 from consilium.documents.models import Document, DocumentCategory, DocumentPage
+from consilium.insights.actions import InsightAction
 from consilium.insights.models import CaseSummary, SummaryStatus
 from consilium.insights.services import (
     FACT_SECTIONS,
@@ -36,19 +37,26 @@ class SummaryView:
 
 def _documents_of(case: Case) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    rows = Document.objects.filter(case=case).order_by("created_at", "id").values_list(
-        "public_id", "category", "released_at", "page_count", "status"
+    rows = (
+        Document.objects.filter(case=case)
+        .order_by("created_at", "id")
+        .values_list("public_id", "category", "released_at", "page_count", "status")
     )
     hard: dict[str, list[int]] = {}
     for public_id, number in (
         DocumentPage.objects.filter(document__case=case, hard_to_read=True)
-        .order_by("number").values_list("document__public_id", "number")
+        .order_by("number")
+        .values_list("document__public_id", "number")
     ):
         hard.setdefault(str(public_id), []).append(number)
     for ordinal, (public_id, category, released_at, pages, status) in enumerate(rows, start=1):
         found[str(public_id)] = {
-            "ordinal": ordinal, "category": category, "released": released_at is not None,
-            "pages": pages, "status": status, "hard_pages": hard.get(str(public_id), []),
+            "ordinal": ordinal,
+            "category": category,
+            "released": released_at is not None,
+            "pages": pages,
+            "status": status,
+            "hard_pages": hard.get(str(public_id), []),
         }
     return found
 
@@ -65,7 +73,8 @@ def case_summary_for_coordinator(*, user: Any, case: Case) -> SummaryView:
     if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
         raise Http404
     summary = case_summary_get_or_draft(case=case)
-    record(actor=user, action="summary.view", target=summary, detail={"case": str(case.public_id)})
+    record(actor=user, action=InsightAction.SUMMARY_VIEW, target=summary,
+           detail={"case": str(case.public_id)})
     return SummaryView(
         summary=summary, content=summary_content(summary=summary), documents=_documents_of(case)
     )
@@ -105,18 +114,19 @@ def case_summary_for_specialist(*, case: Case, user: Any = None) -> SummaryView 
     content.pop("documents", None)
     content["hard_to_read"] = [
         _cite_for_specialist(document, page)
-        for document in documents.values() if document["released"]
+        for document in documents.values()
+        if document["released"]
         for page in document["hard_pages"]
     ]
     if user is not None:
         record(
-            actor=user, action="summary.specialist_view", target=summary,
+            actor=user, action=InsightAction.SUMMARY_SPECIALIST_VIEW, target=summary,
             detail={"case": str(case.public_id)},
         )
     return SummaryView(summary=summary, content=content, documents=documents)
 
 
 def _cite_for_specialist(document: dict[str, Any], page: int | None) -> str:
-    """"Pathology or biopsy report, page 2": specialists see the released reports by kind."""
+    """ "Pathology or biopsy report, page 2": specialists see the released reports by kind."""
     kind = str(DocumentCategory(document["category"]).label)
     return _("%(kind)s, page %(page)s") % {"kind": kind, "page": page} if page else kind

@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
+from consilium.cases.red_flags import RedFlag
 from consilium.core.crypto import patient_data_key
 from consilium.core.errors import require
 from consilium.core.storage import encrypted_read_bytes, encrypted_write_bytes, get_storage
+from consilium.documents.files import document_read_text
 from consilium.documents.models import Document, DocumentStatus
+from consilium.insights.actions import InsightAction
 from consilium.insights.extract import Facts
 from consilium.insights.identity import date_anchor_for, known_identity_for
 from consilium.insights.models import CaseSummary, DocumentFact, FactKind, SummaryStatus
@@ -40,23 +43,46 @@ def _fact_rows(document: Document, facts: Facts, contents: Iterable[str]) -> lis
 
     oncology = facts.oncology
     for name, value in (
-        ("type", oncology.cancer_type), ("site", oncology.site),
-        ("histology", oncology.histology), ("grade", oncology.grade), ("tnm", oncology.tnm),
+        ("type", oncology.cancer_type),
+        ("site", oncology.site),
+        ("histology", oncology.histology),
+        ("grade", oncology.grade),
+        ("tnm", oncology.tnm),
         ("stage", oncology.stage),
     ):
         if value:
-            add(kind=FactKind.TUMOUR, name=name, value=value[:120],
-                page=oncology.pages.get(name))
+            add(kind=FactKind.TUMOUR, name=name, value=value[:120], page=oncology.pages.get(name))
     for marker in oncology.biomarkers:
-        add(kind=FactKind.BIOMARKER, name=marker.name, value=marker.status,
-            detail=marker.value[:80], method=marker.method[:16], page=marker.page,
-            assertion=marker.assertion, vaf=marker.vaf[:16], origin=marker.origin[:16])
+        add(
+            kind=FactKind.BIOMARKER,
+            name=marker.name,
+            value=marker.status,
+            detail=marker.value[:80],
+            method=marker.method[:16],
+            page=marker.page,
+            assertion=marker.assertion,
+            vaf=marker.vaf[:16],
+            origin=marker.origin[:16],
+        )
     for lab in facts.labs:
-        add(kind=FactKind.LAB, name=lab.name, code=lab.loinc, value=f"{lab.value:g}",
-            number=lab.value, unit=lab.unit[:32], reference_range=lab.reference_range[:64],
-            reference_source=lab.reference_source, flag=lab.flag, comparator=lab.comparator,
-            page=lab.page, printed=lab.printed[:64], printed_range=lab.printed_range[:64],
-            uncertain=lab.uncertain, note=lab.note[:160], withheld=lab.withheld)
+        add(
+            kind=FactKind.LAB,
+            name=lab.name,
+            code=lab.loinc,
+            value=f"{lab.value:g}",
+            number=lab.value,
+            unit=lab.unit[:32],
+            reference_range=lab.reference_range[:64],
+            reference_source=lab.reference_source,
+            flag=lab.flag,
+            comparator=lab.comparator,
+            page=lab.page,
+            printed=lab.printed[:64],
+            printed_range=lab.printed_range[:64],
+            uncertain=lab.uncertain,
+            note=lab.note[:160],
+            withheld=lab.withheld,
+        )
     for reason in facts.urgent:
         if reason.kind == "finding":
             add(kind=FactKind.URGENT, name=reason.code[:80], page=reason.page)
@@ -103,8 +129,6 @@ def summary_content(*, summary: CaseSummary) -> dict[str, Any]:
 
 
 def _intake_of(case: Case) -> Intake:
-    from consilium.cases.red_flags import RedFlag
-
     return Intake(
         date_of_birth=case.patient.date_of_birth,
         sex=case.patient.sex,
@@ -123,30 +147,49 @@ def _intake_of(case: Case) -> Intake:
 
 
 def _source_documents(case: Case) -> list[SourceDocument]:
-    from consilium.documents.files import document_read_text
-
     documents = list(
-        Document.objects.filter(case=case).select_related("case__patient")
-        .prefetch_related("facts").order_by("created_at", "id")
+        Document.objects.filter(case=case)
+        .select_related("case__patient")
+        .prefetch_related("facts")
+        .order_by("created_at", "id")
     )
     sources = []
     for ordinal, document in enumerate(documents, start=1):
         if document.status != DocumentStatus.PROCESSED:
             continue
         facts = [
-            Fact(kind=f.kind, name=f.name, page=f.page, value=f.value, number=f.number,
-                 code=f.code, unit=f.unit, reference_range=f.reference_range,
-                 reference_source=f.reference_source, flag=f.flag, comparator=f.comparator,
-                 detail=f.detail, method=f.method, assertion=f.assertion, vaf=f.vaf,
-                 origin=f.origin, printed=f.printed, printed_range=f.printed_range,
-                 uncertain=f.uncertain, note=f.note, withheld=f.withheld)
+            Fact(
+                kind=f.kind,
+                name=f.name,
+                page=f.page,
+                value=f.value,
+                number=f.number,
+                code=f.code,
+                unit=f.unit,
+                reference_range=f.reference_range,
+                reference_source=f.reference_source,
+                flag=f.flag,
+                comparator=f.comparator,
+                detail=f.detail,
+                method=f.method,
+                assertion=f.assertion,
+                vaf=f.vaf,
+                origin=f.origin,
+                printed=f.printed,
+                printed_range=f.printed_range,
+                uncertain=f.uncertain,
+                note=f.note,
+                withheld=f.withheld,
+            )
             for f in document.facts.all()
         ]
         sources.append(
             SourceDocument(
-                public_id=str(document.public_id), ordinal=ordinal,
+                public_id=str(document.public_id),
+                ordinal=ordinal,
                 category=str(document.get_category_display()),
-                text=document_read_text(document=document), facts=facts,
+                text=document_read_text(document=document),
+                facts=facts,
             )
         )
     return sources
@@ -189,8 +232,11 @@ def case_summary_draft(*, case: Case, actor: Any = None) -> CaseSummary:
     if summary is None:
         key, sha256 = _content_write(case=case, content=content)
         summary = CaseSummary.objects.create(
-            case=case, status=SummaryStatus.DRAFTED, content_storage_key=key,
-            content_sha256=sha256, drafted_at=now,
+            case=case,
+            status=SummaryStatus.DRAFTED,
+            content_storage_key=key,
+            content_sha256=sha256,
+            drafted_at=now,
         )
         old: list[str] = []
     else:
@@ -202,7 +248,7 @@ def case_summary_draft(*, case: Case, actor: Any = None) -> CaseSummary:
         summary.new_facts = False
         summary.save()
     record(
-        actor=actor, action="summary.draft", target=summary,
+        actor=actor, action=InsightAction.SUMMARY_DRAFT, target=summary,
         detail={"case": str(case.public_id), "documents": len(content["documents"])},
     )
     _delete_on_commit(old)
@@ -225,7 +271,7 @@ def case_summary_documents_changed(*, case: Case) -> None:
         case_summary_draft(case=case)
     elif not summary.new_facts:
         CaseSummary.objects.filter(pk=summary.pk).update(new_facts=True)
-        record(actor=None, action="summary.new_facts", target=summary)
+        record(actor=None, action=InsightAction.SUMMARY_NEW_FACTS, target=summary)
 
 
 def _require_coordinator(actor: Any) -> None:
@@ -237,8 +283,13 @@ def _require_coordinator(actor: Any) -> None:
 
 @transaction.atomic
 def case_summary_save(
-    *, summary: CaseSummary, actor: Any, sections: dict[str, str], questions: list[str],
-    excluded: set[str], corrections: dict[str, str] | None = None,
+    *,
+    summary: CaseSummary,
+    actor: Any,
+    sections: dict[str, str],
+    questions: list[str],
+    excluded: set[str],
+    corrections: dict[str, str] | None = None,
 ) -> tuple[CaseSummary, int]:
     """Saves a coordinator's edits (text sections, questions, facts left out and drafted rows
     corrected, both by "section-index" keys) as not approved yet. A correction is kept beside
@@ -246,8 +297,8 @@ def case_summary_save(
     Identifiers typed into any text are masked here too; returns the summary and how many were
     masked."""
     _require_coordinator(actor)
-    locked = CaseSummary.objects.select_for_update().select_related("case__patient").get(
-        pk=summary.pk
+    locked = (
+        CaseSummary.objects.select_for_update().select_related("case__patient").get(pk=summary.pk)
     )
     content = summary_content(summary=locked)
     known = known_identity_for(case=locked.case)
@@ -289,9 +340,11 @@ def case_summary_save(
     locked.approved_at = locked.approved_by = None
     locked.save()
     record(
-        actor=actor, action="summary.edit", target=locked,
+        actor=actor, action=InsightAction.SUMMARY_EDIT, target=locked,
         detail={
-            "case": str(locked.case.public_id), "excluded": len(excluded), "masked": masked,
+            "case": str(locked.case.public_id),
+            "excluded": len(excluded),
+            "masked": masked,
             "corrected": corrected,
         },
     )
@@ -305,13 +358,14 @@ def case_summary_approve(*, summary: CaseSummary, actor: Any) -> CaseSummary:
     included fact comes from must have been released first, so nothing from an unchecked
     document reaches a specialist."""
     _require_coordinator(actor)
-    locked = CaseSummary.objects.select_for_update().select_related("case__patient").get(
-        pk=summary.pk
+    locked = (
+        CaseSummary.objects.select_for_update().select_related("case__patient").get(pk=summary.pk)
     )
     cited = cited_documents(summary_content(summary=locked))
     unreleased = list(
-        Document.objects.filter(case=locked.case, public_id__in=cited, released_at__isnull=True)
-        .order_by("created_at", "id")
+        Document.objects.filter(
+            case=locked.case, public_id__in=cited, released_at__isnull=True
+        ).order_by("created_at", "id")
     )
     if unreleased:
         ordinals = {
@@ -323,8 +377,11 @@ def case_summary_approve(*, summary: CaseSummary, actor: Any) -> CaseSummary:
         numbers = ", ".join(str(ordinals[str(d.public_id)]) for d in unreleased)
         require(
             False,
-            _("Release the reports this summary cites first (report %(numbers)s), or leave "
-              "their facts out.") % {"numbers": numbers},
+            _(
+                "Release the reports this summary cites first (report %(numbers)s), or leave "
+                "their facts out."
+            )
+            % {"numbers": numbers},
         )
     locked.status = SummaryStatus.APPROVED
     locked.approved_at = timezone.now()
@@ -332,7 +389,7 @@ def case_summary_approve(*, summary: CaseSummary, actor: Any) -> CaseSummary:
     locked.new_facts = False
     locked.save()
     record(
-        actor=actor, action="summary.approve", target=locked,
+        actor=actor, action=InsightAction.SUMMARY_APPROVE, target=locked,
         detail={"case": str(locked.case.public_id)},
     )
     return locked

@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
 from consilium.insights.deid import Finding, KnownIdentity, detect
 from consilium.insights.deid.timeline import redact_with_timeline
 from consilium.insights.labs import LabResult
-from consilium.insights.oncology import Biomarker, OncologyFacts
+from consilium.insights.oncology import Assertion, Biomarker, OncologyFacts, Status
 from consilium.insights.urgency import finding_reason, unread_critical_reason
 from consilium.insights.workup import asked_by_report, missing_investigations, shows_cancer
 
@@ -31,8 +31,14 @@ TEXT_SECTIONS = ("history", "diagnosis", "treatment_so_far", "treatment_planned"
 # the coordinator to check on the page, never counted among the normal results.
 # "unread": a value OCR may have misread (labs.LabResult.withheld): the test is listed with its
 # page and without the value, for the coordinator to read it there.
-FLAG_ORDER = {"critical_high": 0, "critical_low": 0, "high": 1, "low": 1, "uncertain": 2,
-              "unread": 2}
+FLAG_ORDER = {
+    "critical_high": 0,
+    "critical_low": 0,
+    "high": 1,
+    "low": 1,
+    "uncertain": 2,
+    "unread": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,10 @@ def age_band(date_of_birth: dt.date | None, today: dt.date) -> str:
     from 90 (an exact great age identifies people)."""
     if date_of_birth is None:
         return ""
-    age = today.year - date_of_birth.year - (
-        (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
+    age = (
+        today.year
+        - date_of_birth.year
+        - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
     )
     if age < 1:
         return _("under 1 year")
@@ -126,8 +134,9 @@ def deidentify_text(
     for finding in detect(text, known=known):
         last = findings[-1] if findings else None
         if last and last.type == finding.type and not text[last.end : finding.start].strip():
-            findings[-1] = Finding(last.type, last.start, finding.end,
-                                   text[last.start : finding.end])
+            findings[-1] = Finding(
+                last.type, last.start, finding.end, text[last.start : finding.end]
+            )
         else:
             findings.append(finding)
     return redact_with_timeline(text, findings, anchor=anchor), len(findings)
@@ -139,12 +148,19 @@ def _source(document: SourceDocument, page: int | None) -> dict[str, Any]:
 
 def _lab_of(fact: Fact) -> LabResult:
     return LabResult(
-        name=fact.name, loinc=fact.code, value=fact.number or 0.0, unit=fact.unit,
+        name=fact.name,
+        loinc=fact.code,
+        value=fact.number or 0.0,
+        unit=fact.unit,
         reference_range=fact.reference_range,
         reference_source=fact.reference_source or "none",  # type: ignore[arg-type]
         flag=fact.flag or "none",  # type: ignore[arg-type]
-        page=fact.page, comparator=fact.comparator, printed=fact.printed,
-        printed_range=fact.printed_range, uncertain=fact.uncertain, note=fact.note,
+        page=fact.page,
+        comparator=fact.comparator,
+        printed=fact.printed,
+        printed_range=fact.printed_range,
+        uncertain=fact.uncertain,
+        note=fact.note,
         withheld=fact.withheld,
     )
 
@@ -203,77 +219,136 @@ def summary_draft(
         for fact in document.facts:
             if fact.kind == "tumour" and fact.name in TUMOUR_FIELDS:
                 if not getattr(merged, "cancer_type" if fact.name == "type" else fact.name):
-                    setattr(merged, "cancer_type" if fact.name == "type" else fact.name,
-                            fact.value)
+                    setattr(merged, "cancer_type" if fact.name == "type" else fact.name, fact.value)
                 if (fact.name, fact.value) not in seen_tumour:
                     seen_tumour.add((fact.name, fact.value))
-                    tumour.append({"field": fact.name, "value": fact.value,
-                                   "source": _source(document, fact.page), "include": True})
+                    tumour.append(
+                        {
+                            "field": fact.name,
+                            "value": fact.value,
+                            "source": _source(document, fact.page),
+                            "include": True,
+                        }
+                    )
             elif fact.kind == "biomarker":
-                assertion = fact.assertion or "stated"
-                all_markers.append(Biomarker(
-                    fact.name, fact.value, fact.detail, fact.method, fact.page,  # type: ignore[arg-type]
-                    assertion=assertion, vaf=fact.vaf, origin=fact.origin,  # type: ignore[arg-type]
-                ))
+                assertion = cast(Assertion, fact.assertion or "stated")
+                # The row holds what a Biomarker was built with: its status and assertion are
+                # the same literals, kept as text.
+                all_markers.append(
+                    Biomarker(
+                        fact.name,
+                        cast(Status, fact.value),
+                        fact.detail,
+                        fact.method,
+                        fact.page,
+                        assertion=assertion,
+                        vaf=fact.vaf,
+                        origin=fact.origin,
+                    )
+                )
                 # Only a result the report states is a finding; what it recommends or says was
                 # not done is in the work-up lists below, never here.
-                target = {"stated": biomarkers, "historical": biomarkers,
-                          "family": family}.get(assertion)
+                target = {"stated": biomarkers, "historical": biomarkers, "family": family}.get(
+                    assertion
+                )
                 key = (fact.name, fact.value, fact.detail, fact.method, assertion)
-                if target is not None and key not in seen_markers and (
-                    fact.value or fact.detail or target is family
+                if (
+                    target is not None
+                    and key not in seen_markers
+                    and (fact.value or fact.detail or target is family)
                 ):
                     seen_markers.add(key)
-                    target.append({"name": fact.name, "status": fact.value,
-                                   "value": fact.detail, "method": fact.method,
-                                   "vaf": fact.vaf, "origin": fact.origin,
-                                   "earlier": assertion == "historical",
-                                   "source": _source(document, fact.page), "include": True})
+                    target.append(
+                        {
+                            "name": fact.name,
+                            "status": fact.value,
+                            "value": fact.detail,
+                            "method": fact.method,
+                            "vaf": fact.vaf,
+                            "origin": fact.origin,
+                            "earlier": assertion == "historical",
+                            "source": _source(document, fact.page),
+                            "include": True,
+                        }
+                    )
             elif fact.kind == "lab" and fact.withheld:
                 # Never its value: OCR may have misread it. The test and its page are listed,
                 # and a value that read as critical still raises the alarm, without the number.
                 all_labs.append(_lab_of(fact))
-                labs.append({
-                    "name": fact.name, "value": "", "comparator": "", "unit": "",
-                    "reference_range": "", "flag": "unread",
-                    "source": _source(document, fact.page), "printed": "",
-                    "printed_range": "", "note": "", "withheld": True, "include": True,
-                })
+                labs.append(
+                    {
+                        "name": fact.name,
+                        "value": "",
+                        "comparator": "",
+                        "unit": "",
+                        "reference_range": "",
+                        "flag": "unread",
+                        "source": _source(document, fact.page),
+                        "printed": "",
+                        "printed_range": "",
+                        "note": "",
+                        "withheld": True,
+                        "include": True,
+                    }
+                )
                 if fact.flag.startswith("critical"):
-                    urgency.append({
-                        "kind": "lab", "text": unread_critical_reason(fact.name, fact.flag),
-                        "source": _source(document, fact.page), "include": True,
-                    })
+                    urgency.append(
+                        {
+                            "kind": "lab",
+                            "text": unread_critical_reason(fact.name, fact.flag),
+                            "source": _source(document, fact.page),
+                            "include": True,
+                        }
+                    )
             elif fact.kind == "lab":
                 all_labs.append(_lab_of(fact))
-                flag = fact.flag if fact.flag in FLAG_ORDER else (
-                    "uncertain" if fact.uncertain else ""
+                flag = (
+                    fact.flag
+                    if fact.flag in FLAG_ORDER
+                    else ("uncertain" if fact.uncertain else "")
                 )
                 if flag:
-                    labs.append({
-                        "name": fact.name, "value": fact.value, "comparator": fact.comparator,
-                        "unit": fact.unit, "reference_range": fact.reference_range,
-                        "flag": flag, "source": _source(document, fact.page),
-                        "printed": fact.printed, "printed_range": fact.printed_range,
-                        "note": fact.note, "include": True,
-                    })
+                    labs.append(
+                        {
+                            "name": fact.name,
+                            "value": fact.value,
+                            "comparator": fact.comparator,
+                            "unit": fact.unit,
+                            "reference_range": fact.reference_range,
+                            "flag": flag,
+                            "source": _source(document, fact.page),
+                            "printed": fact.printed,
+                            "printed_range": fact.printed_range,
+                            "note": fact.note,
+                            "include": True,
+                        }
+                    )
                     if fact.flag.startswith("critical"):
                         template = (
                             _("%(name)s %(value)s %(unit)s is critically low")
                             if fact.flag == "critical_low"
                             else _("%(name)s %(value)s %(unit)s is critically high")
                         )
-                        urgency.append({
-                            "kind": "lab",
-                            "text": template % {"name": fact.name, "value": fact.value,
-                                                "unit": fact.unit},
-                            "source": _source(document, fact.page), "include": True,
-                        })
+                        urgency.append(
+                            {
+                                "kind": "lab",
+                                "text": template
+                                % {"name": fact.name, "value": fact.value, "unit": fact.unit},
+                                "source": _source(document, fact.page),
+                                "include": True,
+                            }
+                        )
                 else:
                     normal_labs += 1
             elif fact.kind == "urgent":
-                urgency.append({"kind": "finding", "text": finding_reason(fact.name),
-                                "source": _source(document, fact.page), "include": True})
+                urgency.append(
+                    {
+                        "kind": "finding",
+                        "text": finding_reason(fact.name),
+                        "source": _source(document, fact.page),
+                        "include": True,
+                    }
+                )
     labs.sort(key=lambda lab: FLAG_ORDER[lab["flag"]])
     merged.biomarkers = all_markers
     # A case filed under cancer is checked against the cancer work-up even before a report
@@ -284,8 +359,14 @@ def summary_draft(
     )
     asked = asked_by_report(facts=merged, missing=work_up)
     for label in intake.red_flag_labels:
-        urgency.append({"kind": "intake", "text": _("The patient reports: %(flag)s")
-                        % {"flag": label}, "source": None, "include": True})
+        urgency.append(
+            {
+                "kind": "intake",
+                "text": _("The patient reports: %(flag)s") % {"flag": label},
+                "source": None,
+                "include": True,
+            }
+        )
     return {
         "version": CONTENT_VERSION,
         "patient": {"age_band": age_band(intake.date_of_birth, today), "sex": sex_label},

@@ -143,11 +143,7 @@ def red_flags(text: str, *, page: int | None = None) -> list[UrgentReason]:
         if label == "blasts in the blood" and not _blasts_present(match.group(0)):
             continue
         seen.add(label)
-        reasons.append(
-            UrgentReason(
-                finding_reason(label), "finding", page, code=label
-            )
-        )
+        reasons.append(UrgentReason(finding_reason(label), "finding", page, code=label))
     return reasons
 
 
@@ -168,8 +164,9 @@ def unread_critical_reason(name: str, flag: str) -> str:
     template = (
         _("%(name)s may be critically low (the value may have been misread: read it on the page)")
         if flag == "critical_low"
-        else _("%(name)s may be critically high (the value may have been misread: read it on "
-               "the page)")
+        else _(
+            "%(name)s may be critically high (the value may have been misread: read it on the page)"
+        )
     )
     return template % {"name": name}
 
@@ -178,8 +175,11 @@ def critical_labs(labs: Sequence[LabResult]) -> list[UrgentReason]:
     reasons = []
     for lab in labs:
         if lab.withheld and lab.flag in ("critical_low", "critical_high"):
-            reasons.append(UrgentReason(unread_critical_reason(lab.name, lab.flag), "lab",
-                                        lab.page, code=lab.name))
+            reasons.append(
+                UrgentReason(
+                    unread_critical_reason(lab.name, lab.flag), "lab", lab.page, code=lab.name
+                )
+            )
         elif lab.flag in ("critical_low", "critical_high"):
             template = (
                 _("%(name)s %(value)s %(unit)s is critically low")

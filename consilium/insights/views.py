@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from consilium.cases.actions import CaseAction
 from consilium.cases.models import MedicalArea
 from consilium.core.errors import DomainError
 from consilium.documents.selectors import case_get_for_review
@@ -63,7 +64,8 @@ def _cite(item: dict[str, Any], documents: dict[str, dict[str, Any]]) -> None:
     item["link"] = f"{url}#page-{page}" if page else url
     item["cite"] = (
         _("Report %(number)s, page %(page)s") % {"number": document["ordinal"], "page": page}
-        if page else _("Report %(number)s") % {"number": document["ordinal"]}
+        if page
+        else _("Report %(number)s") % {"number": document["ordinal"]}
     )
 
 
@@ -87,12 +89,11 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
     waiting = [d["ordinal"] for d in view.documents.values() if d["status"] != "processed"]
     hard_to_read = [
         {
-            "cite": _("Report %(number)s, page %(page)s")
-            % {"number": d["ordinal"], "page": page},
-            "link": reverse("documents:review", kwargs={"public_id": public_id})
-            + f"#page-{page}",
+            "cite": _("Report %(number)s, page %(page)s") % {"number": d["ordinal"], "page": page},
+            "link": reverse("documents:review", kwargs={"public_id": public_id}) + f"#page-{page}",
         }
-        for public_id, d in view.documents.items() for page in d["hard_pages"]
+        for public_id, d in view.documents.items()
+        for page in d["hard_pages"]
     ]
     return {
         "case": case,
@@ -103,7 +104,8 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
             for name in TEXT_SECTIONS
         ],
         "medical_area": MedicalArea(content["medical_area"]).label
-        if content.get("medical_area") in MedicalArea.values else "",
+        if content.get("medical_area") in MedicalArea.values
+        else "",
         "unreleased": unreleased,
         "waiting": waiting,
         "hard_to_read": hard_to_read,
@@ -113,7 +115,7 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case = case_get_for_review(user=request.user, public_id=public_id, action="case.view")
+    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
     view = case_summary_for_coordinator(user=request.user, case=case)
     return render(request, "insights/summary.html", _context(view, case))
 
@@ -122,17 +124,20 @@ def summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the coordinator's edits; with "approve", approves the summary as saved."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action="case.view")
+    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
     view = case_summary_for_coordinator(user=request.user, case=case)
     sections = {name: request.POST.get(name, "") for name in TEXT_SECTIONS if name in request.POST}
     try:
         saved, masked = case_summary_save(
-            summary=view.summary, actor=request.user, sections=sections,
+            summary=view.summary,
+            actor=request.user,
+            sections=sections,
             questions=request.POST.getlist("question"),
             excluded=set(request.POST.getlist("leave_out")),
             corrections={
                 key.removeprefix("correct-"): request.POST.get(key, "")
-                for key in request.POST if key.startswith("correct-")
+                for key in request.POST
+                if key.startswith("correct-")
             },
         )
         if masked:
@@ -155,7 +160,7 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def summary_redraft(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Drafts the summary again from the intake and the reports, discarding edits and approval."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action="case.view")
+    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
     case_summary_for_coordinator(user=request.user, case=case)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that your edits may be replaced."))

@@ -57,8 +57,8 @@ class Evidence:
         """Whether the documents give a result for one of the markers (an earlier report's
         counts: the test was done)."""
         return any(
-            b.name in names and (b.assertion == "historical" or (b.assertion == "stated"
-                                                                and b.status))
+            b.name in names
+            and (b.assertion == "historical" or (b.assertion == "stated" and b.status))
             for b in self.facts.biomarkers
         )
 
@@ -131,22 +131,26 @@ RULES: dict[str, list[Rule]] = {
             "ER (oestrogen receptor) status",
             "ER status decides whether hormone therapy such as tamoxifen or an aromatase inhibitor "
             "will help.",
-            lambda e: e.marker("ER"), ("ER",),
+            lambda e: e.marker("ER"),
+            ("ER",),
         ),
         Rule(
             "PR (progesterone receptor) status",
             "PR status adds to ER in choosing hormone therapy and judging the outlook.",
-            lambda e: e.marker("PR"), ("PR",),
+            lambda e: e.marker("PR"),
+            ("PR",),
         ),
         Rule(
             "HER2 status",
             "HER2 status decides whether HER2-targeted therapy such as trastuzumab is an option.",
-            lambda e: e.marker("HER2"), ("HER2",),
+            lambda e: e.marker("HER2"),
+            ("HER2",),
         ),
         Rule(
             "HER2 in situ hybridisation (FISH) for the equivocal (2+) result",
             "An IHC 2+ result is equivocal; only FISH/ISH shows whether trastuzumab will help.",
-            lambda e: not _her2_ish_needed(e), ("HER2",),
+            lambda e: not _her2_ish_needed(e),
+            ("HER2",),
         ),
         Rule(
             "Tumour grade",
@@ -165,50 +169,59 @@ RULES: dict[str, list[Rule]] = {
         Rule(
             "EGFR mutation test",
             "An EGFR mutation means tablets such as osimertinib may work better than chemotherapy.",
-            lambda e: e.marker("EGFR"), ("EGFR",),
+            lambda e: e.marker("EGFR"),
+            ("EGFR",),
         ),
         Rule(
             "ALK rearrangement test",
             "An ALK rearrangement means targeted tablets such as "
             "alectinib may work better than chemotherapy.",
-            lambda e: e.marker("ALK"), ("ALK",),
+            lambda e: e.marker("ALK"),
+            ("ALK",),
         ),
         Rule(
             "ROS1 rearrangement test",
             "A ROS1 rearrangement can be treated with targeted tablets "
             "such as crizotinib or entrectinib.",
-            lambda e: e.marker("ROS1"), ("ROS1",),
+            lambda e: e.marker("ROS1"),
+            ("ROS1",),
         ),
         Rule(
             "KRAS mutation test",
             "A KRAS G12C mutation can be treated with sotorasib or adagrasib.",
-            lambda e: e.marker("KRAS"), ("KRAS",),
+            lambda e: e.marker("KRAS"),
+            ("KRAS",),
         ),
         Rule(
             "BRAF mutation test",
             "A BRAF V600E mutation can be treated with dabrafenib and trametinib.",
-            lambda e: e.marker("BRAF"), ("BRAF",),
+            lambda e: e.marker("BRAF"),
+            ("BRAF",),
         ),
         Rule(
             "MET exon 14 skipping test",
             "MET exon 14 skipping can be treated with capmatinib or tepotinib.",
-            lambda e: e.marker("MET"), ("MET",),
+            lambda e: e.marker("MET"),
+            ("MET",),
         ),
         Rule(
             "RET fusion test",
             "A RET fusion can be treated with selpercatinib or pralsetinib.",
-            lambda e: e.marker("RET"), ("RET",),
+            lambda e: e.marker("RET"),
+            ("RET",),
         ),
         Rule(
             "NTRK fusion test",
             "An NTRK fusion can be treated with larotrectinib or entrectinib.",
-            lambda e: e.marker("NTRK"), ("NTRK",),
+            lambda e: e.marker("NTRK"),
+            ("NTRK",),
         ),
         Rule(
             "PD-L1 expression (TPS)",
             "PD-L1 level decides whether immunotherapy such as "
             "pembrolizumab is an option, alone or with chemotherapy.",
-            lambda e: e.marker("PD-L1"), ("PD-L1",),
+            lambda e: e.marker("PD-L1"),
+            ("PD-L1",),
         ),
         Rule("Stage (TNM)", STAGE_WHY, _staged),
     ],
@@ -224,12 +237,14 @@ RULES: dict[str, list[Rule]] = {
             "KRAS and NRAS mutation tests",
             "Anti-EGFR drugs such as cetuximab only help when KRAS "
             "and NRAS are normal (wild-type).",
-            lambda e: e.marker("KRAS") and e.marker("NRAS"), ("KRAS", "NRAS"),
+            lambda e: e.marker("KRAS") and e.marker("NRAS"),
+            ("KRAS", "NRAS"),
         ),
         Rule(
             "BRAF mutation test",
             "A BRAF V600E mutation changes the outlook and allows encorafenib with cetuximab.",
-            lambda e: e.marker("BRAF"), ("BRAF",),
+            lambda e: e.marker("BRAF"),
+            ("BRAF",),
         ),
         Rule(
             "CEA blood test",
@@ -249,8 +264,7 @@ RULES: dict[str, list[Rule]] = {
         Rule(
             "Gleason score / Grade Group",
             "Gleason score (Grade Group) is the strongest guide to how aggressive the cancer is.",
-            lambda e: e.marker("Gleason", "Grade Group")
-            or e.facts.grade.startswith("Grade Group"),
+            lambda e: e.marker("Gleason", "Grade Group") or e.facts.grade.startswith("Grade Group"),
             ("Gleason", "Grade Group"),
         ),
     ],
@@ -259,8 +273,10 @@ RULES: dict[str, list[Rule]] = {
             "Excisional biopsy with immunohistochemistry",
             "The exact lymphoma type, which decides "
             "treatment, needs a whole node examined with IHC; a needle sample is often not enough.",
-            lambda e: e.says(r"excision|excisional|immunohisto|\bihc\b")
-            or e.marker("CD20", "CD3", "CD30"),
+            lambda e: (
+                e.says(r"excision|excisional|immunohisto|\bihc\b")
+                or e.marker("CD20", "CD3", "CD30")
+            ),
         ),
         Rule(
             "PET-CT scan",
@@ -330,7 +346,10 @@ _MALIGNANT = re.compile(
 def shows_cancer(facts: OncologyFacts) -> bool:
     """Whether the documents state a cancer: a type, a site, a stage or a malignant histology."""
     return bool(
-        facts.cancer_type or facts.site or facts.tnm or facts.stage
+        facts.cancer_type
+        or facts.site
+        or facts.tnm
+        or facts.stage
         or _MALIGNANT.search(facts.histology)
     )
 
@@ -364,16 +383,18 @@ def missing_investigations(
     return missing
 
 
-def asked_by_report(
-    *, facts: OncologyFacts, missing: Sequence[Missing] = ()
-) -> list[Missing]:
+def asked_by_report(*, facts: OncologyFacts, missing: Sequence[Missing] = ()) -> list[Missing]:
     """The tests the report recommends or says were not done and that no work-up item covers
     ("MYC FISH is recommended", "EBER not performed"), each once, with what the report says."""
     covered = {name for m in missing for name in m.markers}
     asked: dict[str, list[Biomarker]] = {}
     for b in facts.biomarkers:
-        if b.assertion in _ASKED and b.name not in covered and not any(
-            r.name == b.name and (r.method == b.method or not b.method) for r in facts.results
+        if (
+            b.assertion in _ASKED
+            and b.name not in covered
+            and not any(
+                r.name == b.name and (r.method == b.method or not b.method) for r in facts.results
+            )
         ):
             asked.setdefault(b.name, []).append(b)
     items = []

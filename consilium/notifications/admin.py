@@ -9,7 +9,7 @@ from consilium.notifications.models import Notification, OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     """Read-only: only the outbox services change a message's state."""
 
     list_display = ("created_at", "to", "subject", "status", "attempts", "sent_at")
@@ -26,7 +26,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_display = ("created_at", "user", "message", "read_at")
     list_select_related = ("user",)
     show_full_result_count = False

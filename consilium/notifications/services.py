@@ -98,7 +98,7 @@ def _attachment_bytes(item: dict[str, str]) -> bytes:
 
 
 def _enqueue_send(*, message_id: int) -> None:
-    # Imported here because the task module imports this one.
+    # Imported here: the task module imports this one (a task loads by id and calls a service).
     from consilium.notifications.tasks import outbox_send
 
     outbox_send.enqueue(message_id=message_id)

@@ -9,7 +9,7 @@ from consilium.patients.models import Patient
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(admin.ModelAdmin[Patient]):
     """Read-mostly: patients change their own details through the intake, which audits it."""
 
     # No names or health data in the list: the list is what shoulder-surfers see.

@@ -49,6 +49,9 @@ class Patient(BaseModel):
     # The patient's data key (AES-256) wrapped by the deployment's master key; destroying it makes
     # every file of this patient unreadable (erasure).
     wrapped_data_key = models.BinaryField(editable=False, null=True)
+    # Set by the erasure (records.erasure): the row stays, emptied, for what the law keeps
+    # (payments, the consent's tombstone), and is no longer one of the holder's patients.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["full_name"]

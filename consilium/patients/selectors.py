@@ -13,4 +13,4 @@ def patients_of(*, user: Any) -> QuerySet[Patient]:
     """The patients an account holds (itself, a parent, a child…)."""
     if not getattr(user, "is_authenticated", False):
         return Patient.objects.none()
-    return Patient.objects.filter(holder=user)
+    return Patient.objects.filter(holder=user, erased_at__isnull=True)

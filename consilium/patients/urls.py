@@ -1,4 +1,5 @@
+from django.urls import URLPattern, URLResolver
 
 app_name = "patients"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []

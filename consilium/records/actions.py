@@ -11,6 +11,14 @@ class RecordAction(StrEnum):
     ACCESS_LOG_VIEW = "record.access_log_view"
     SHARE_LIST = "share_link.list"
     SHARE_VIEW = "share_link.view"
+    # The patient's export of the whole record
+    EXPORT_REQUEST = "record.export_request"
+    EXPORT_BUILD = "record.export_build"
+    EXPORT_FAILED = "record.export_failed"
+    EXPORT_DOWNLOAD = "record.export_download"
+    # Erasing the patient
+    ERASE_VIEW = "record.erase_view"
+    ERASE = "record.erase"
     # The patient's share links
     SHARE_CREATE = "share_link.create"
     SHARE_REVOKE = "share_link.revoke"

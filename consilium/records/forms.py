@@ -32,3 +32,16 @@ class PinForm(forms.Form):
         error_messages={"invalid": _("The PIN has 6 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class ErasureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone"), required=True,
+        error_messages={"required": _("Tick the box to say you understand.")},
+    )
+    reason = forms.CharField(
+        label=_("The patient's written request"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who asked, how and when (for example: email of 3 March from the account "
+                    "holder). Do not write the patient's name; it is removed anyway."),
+    )

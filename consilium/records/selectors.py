@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -30,11 +31,11 @@ from consilium.documents.selectors import documents_of_case
 from consilium.patients.models import Patient
 from consilium.patients.selectors import patients_of
 from consilium.records.actions import RecordAction
-from consilium.records.models import ShareLink
+from consilium.records.models import ExportStatus, RecordExport, ShareLink
 from consilium.records.services import share_token_hash
 from consilium.reports.models import Report
 from consilium.reports.rendering import report_context
-from consilium.review.models import Assignment, FollowUp
+from consilium.review.models import Assignment, AssignmentStatus, FollowUp
 from consilium.review.selectors import identity_mode, section_label, specialist_label
 
 # --- The opinion as a page ----------------------------------------------------------------------
@@ -100,6 +101,54 @@ def opinion_get(*, user: Any, public_id: UUID | str) -> OpinionView:
     return _opinion_view(report)
 
 
+# --- The opinion in the export ----------------------------------------------------------------
+
+
+@dataclass
+class ExportOpinion:
+    """One signed version's content for the FHIR export: the same text the PDF prints."""
+
+    summary: str
+    sections: list[Any]
+    investigations: str
+    questions: list[tuple[str, str]]
+    assignments: list[Assignment]
+
+
+def opinion_sections(*, report: Report) -> ExportOpinion:
+    """The caller (the export) has been allowed the whole record and writes the audit event."""
+    view = _opinion_view(report)
+    investigations_title = section_label("further_investigations")
+    return ExportOpinion(
+        summary=view.summary,
+        sections=view.context["sections"],
+        investigations=next((s.text for s in view.context["sections"]
+                             if s.title == investigations_title), ""),
+        questions=list(view.context["questions"]),
+        assignments=list(
+            Assignment.objects.filter(review__case=report.case, status=AssignmentStatus.ACCEPTED)
+            .select_related("specialist__user").order_by("position")
+        ),
+    )
+
+
+@dataclass
+class ExportReviewer:
+    """A reviewer as the signed report names them (names only in the open identity mode)."""
+
+    assignment: Assignment
+    label: str
+
+
+def reviewers_of(*, cases: list[Case]) -> dict[int, ExportReviewer]:
+    """The accepted reviewers of the cases, by assignment id."""
+    mode = identity_mode()
+    seats = (Assignment.objects.filter(review__case__in=cases, status=AssignmentStatus.ACCEPTED)
+             .select_related("specialist__user").order_by("review__case", "position"))
+    return {a.pk: ExportReviewer(assignment=a, label=specialist_label(assignment=a, mode=mode))
+            for a in seats}
+
+
 # --- Share links, as their patient sees them -----------------------------------------------------
 
 
@@ -126,7 +175,7 @@ def share_links_of_case(*, user: Any, public_id: UUID | str) -> ShareLinks:
 
 
 def share_link_get(*, user: Any, public_id: UUID | str,
-                   action: str = RecordAction.SHARE_VIEW) -> ShareLink:
+                   action: StrEnum = RecordAction.SHARE_VIEW) -> ShareLink:
     """One of the account holder's links, or 404; writes an audit event."""
     if not _holder(user):
         raise Http404
@@ -186,7 +235,7 @@ class SharedView:
     documents: list[Document]
 
 
-def _event(link: ShareLink, actor: Any, action: str, ip: str, **extra: str) -> None:
+def _event(link: ShareLink, actor: Any, action: StrEnum, ip: str, **extra: str) -> None:
     record(actor=actor, action=action, target=link.case, ip=ip,
            detail={"share_link": str(link.public_id), **extra})
 
@@ -387,7 +436,12 @@ def access_log(*, user: Any, public_id: UUID | str, page: int | str = 1) -> Acce
 def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
     """Links from the case page to the opinion page and the share links, for the holder once a
     report exists (registered with `cases.hooks.on_case_page`)."""
-    if not is_holder or not Report.objects.filter(case=case).exists():
+    if not is_holder:
+        if getattr(user, "is_coordinator", False):
+            return {"record_links": {"erase": reverse(
+                "records:erase", kwargs={"public_id": case.patient.public_id})}}
+        return {}
+    if not Report.objects.filter(case=case).exists():
         return {}
     return {
         "record_links": {
@@ -395,5 +449,78 @@ def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
             "shares": reverse("records:shares", kwargs={"public_id": case.public_id}),
             "access": reverse("records:access_log",
                               kwargs={"public_id": case.patient.public_id}),
+            "export": reverse("records:export", kwargs={"public_id": case.patient.public_id}),
         }
     }
+
+
+# --- The export of the whole record ---------------------------------------------------------
+
+
+@dataclass
+class Exports:
+    patient: Patient
+    exports: list[RecordExport]
+    now: dt.datetime
+
+    @property
+    def building(self) -> bool:
+        return any(e.status in (ExportStatus.QUEUED, ExportStatus.BUILDING) for e in self.exports)
+
+
+def _held_patient(user: Any, public_id: UUID | str) -> Patient:
+    if not _holder(user):
+        raise Http404
+    try:
+        return patients_of(user=user).get(public_id=public_id)
+    except (Patient.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def exports_of_patient(*, user: Any, public_id: UUID | str) -> Exports:
+    """The account holder's exports of one patient's record, newest first; 404 for anyone
+    else. Only when and how big, no health data: no audit event (the page polls it)."""
+    patient = _held_patient(user, public_id)
+    return Exports(patient=patient, exports=list(patient.exports.all()[:10]), now=timezone.now())
+
+
+def export_get(*, user: Any, public_id: UUID | str) -> RecordExport:
+    """One of the account holder's exports (its state, not its content), or 404."""
+    if not _holder(user):
+        raise Http404
+    try:
+        return RecordExport.objects.select_related("patient").get(
+            public_id=public_id, patient__holder=user)
+    except (RecordExport.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def export_for_download(*, user: Any, public_id: UUID | str) -> RecordExport | None:
+    """The export to download, for its account holder only (404 for anyone else), or None when
+    it is not ready or has expired; writes the audit event of the download."""
+    export = export_get(user=user, public_id=public_id)
+    if not export.is_downloadable_at(timezone.now()):
+        return None
+    record(actor=user, action=RecordAction.EXPORT_DOWNLOAD, target=export.patient,
+           detail={"export": str(export.public_id)})
+    return export
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+
+
+def patient_for_erasure(*, user: Any, public_id: UUID | str) -> Patient:
+    """The patient whose erasure the account holder, or a coordinator acting on a written
+    request, may ask for; 404 for anyone else. Writes an audit event (the page lists the
+    record's requests)."""
+    if _holder(user):
+        patient = _held_patient(user, public_id)
+    elif getattr(user, "is_coordinator", False):
+        try:
+            patient = Patient.objects.select_related("holder").get(public_id=public_id)
+        except (Patient.DoesNotExist, ValueError):
+            raise Http404 from None
+    else:
+        raise Http404
+    record(actor=user, action=RecordAction.ERASE_VIEW, target=patient)
+    return patient

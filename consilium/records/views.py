@@ -8,7 +8,9 @@ from typing import cast
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -22,11 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consilium.accounts.models import User
 from consilium.accounts.views import client_ip
-from consilium.core.crypto import TamperedFileError
+from consilium.core.crypto import TamperedFileError, patient_data_key, verify_plaintext
 from consilium.core.errors import DomainError
-from consilium.documents.files import document_stream
+from consilium.core.storage import encrypted_open_read
+from consilium.documents.files import PlaintextStream, document_stream
 from consilium.records import selectors
-from consilium.records.forms import PinForm, ShareLinkForm
+from consilium.records.erasure import erasure_plan, patient_erase
+from consilium.records.export import record_export_request
+from consilium.records.forms import ErasureForm, PinForm, ShareLinkForm
 from consilium.records.models import ShareLink
 from consilium.records.services import (
     share_link_create,
@@ -121,6 +126,109 @@ def access(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     log = selectors.access_log(user=request.user, public_id=public_id,
                                page=request.GET.get("page", 1))
     return _private(render(request, "records/access_log.html", {"log": log}))
+
+
+# --- The export of the whole record -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    data = selectors.exports_of_patient(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        try:
+            record_export_request(patient=data.patient, actor=cast(User, request.user))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("We are putting your record together. This page shows "
+                                        "how far it is, and we will email you when it is ready."))
+        return redirect("records:export", public_id=data.patient.public_id)
+    template = ("records/_exports.html" if request.headers.get("HX-Request")
+                else "records/export.html")
+    return _private(render(request, template, {"data": data,
+                                               "days": settings.EXPORT_LINK_DAYS}))
+
+
+@login_required
+@require_GET
+def export_detail(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    item = selectors.export_get(user=request.user, public_id=public_id)
+    return _private(render(request, "records/export_detail.html", {
+        "item": item, "downloadable": item.is_downloadable_at(timezone.now()),
+    }))
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    item = selectors.export_for_download(user=request.user, public_id=public_id)
+    if item is None:
+        return _private(render(request, "records/export_gone.html", status=410))
+    data_key = patient_data_key(patient=item.patient)
+    try:
+        with encrypted_open_read(key=item.storage_key, data_key=data_key) as reader:
+            verify_plaintext(reader, sha256=item.sha256)
+        stream = PlaintextStream(encrypted_open_read(key=item.storage_key, data_key=data_key))
+    except (TamperedFileError, OSError):
+        logger.error("record export %s failed its integrity check", item.public_id)
+        return _private(render(request, "records/export_gone.html", {"damaged": True},
+                               status=500))
+    response = StreamingHttpResponse(stream, content_type="application/zip")
+    response["Content-Length"] = str(item.size)
+    response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return _private(response)
+
+
+# --- Your data and your rights ------------------------------------------------------------------
+
+
+@require_GET
+def rights(request: HttpRequest) -> HttpResponseBase:
+    """The notice of DPDP Rules 2025, Rule 3: for everyone, before and after signing up."""
+    return render(request, "records/rights.html", {
+        "officer": {
+            "name": settings.GRIEVANCE_OFFICER_NAME, "email": settings.GRIEVANCE_OFFICER_EMAIL,
+            "phone": settings.GRIEVANCE_OFFICER_PHONE,
+            "address": settings.GRIEVANCE_OFFICER_ADDRESS,
+        },
+        "export_days": settings.EXPORT_LINK_DAYS,
+        "backup_days": settings.BACKUP_RETENTION_DAYS,
+        "keeps_reports": settings.ERASURE_KEEPS_REPORTS,
+        "my_cases_url": reverse("cases:my_cases"),
+    })
+
+
+# --- Erasure -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    patient = selectors.patient_for_erasure(user=request.user, public_id=public_id)
+    user = cast(User, request.user)
+    is_holder = patient.holder_id == user.pk
+    plan = erasure_plan(patient=patient)
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = patient_erase(patient=patient, actor=user,
+                                 reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if done.closed_account:
+                logout(request)
+                messages.success(request, _("Your record has been erased and your account "
+                                            "closed. We have emailed you what was kept."))
+                return redirect("core:home")
+            messages.success(request, _("The record has been erased. An email says what was "
+                                        "kept and why."))
+            return redirect("cases:my_cases" if is_holder else "cases:triage_queue")
+    return _private(render(request, "records/erase.html", {
+        "patient": patient, "plan": plan, "form": form, "is_holder": is_holder,
+    }))
 
 
 # --- What a link opens ------------------------------------------------------------------------

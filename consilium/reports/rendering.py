@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -126,4 +126,5 @@ def report_pdf_render(*, context: dict[str, Any], language: str = "en") -> bytes
 
     with translation.override(language):
         html = render_to_string("reports/report.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    # WeasyPrint has no type hints; with no target, write_pdf returns the PDF's bytes.
+    return cast(bytes, HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from django.http import Http404
 
 from consilium.audit.services import record
 from consilium.cases.models import Case
+from consilium.reports.actions import ReportAction
 from consilium.reports.models import Report
 
 
@@ -19,7 +21,8 @@ def reports_of_case(*, case: Case) -> list[Report]:
 
 
 def report_get(
-    *, user: Any, public_id: UUID | str, action: str = "report.view", holder_only: bool = False
+    *, user: Any, public_id: UUID | str, action: StrEnum = ReportAction.REPORT_VIEW,
+    holder_only: bool = False,
 ) -> Report:
     """A report the user may read (with `holder_only`, only the case's account holder), or 404;
     writes an audit event once the read is allowed."""

@@ -8,7 +8,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -209,8 +209,7 @@ LOST_TASK_GRACE = dt.timedelta(minutes=2)
 
 def reports_issue_due(*, now: dt.datetime | None = None) -> int:
     """Enqueues every report that should exist but does not; returns how many."""
-    from django.db.models import Exists, OuterRef
-
+    # Imported here: the task module imports this one (a task loads by id and calls a service).
     from consilium.reports.tasks import report_issue_task
 
     now = now or timezone.now()

@@ -16,6 +16,7 @@ class ReviewAction(StrEnum):
     ASSIGNMENT_VIEW_STAFF = "assignment.view_staff"
     ASSIGNMENT_WITHDRAW = "assignment.withdraw"
     CASE_SPECIALIST_CHOICE = "case.specialist_choice"
+    CASE_SPECIALIST_CHOICE_VIEW = "case.specialist_choice_view"
     CASE_VIEW_DEIDENTIFIED = "case.view_deidentified"
     CONSOLIDATION_SAVE = "consolidation.save"
     CONSOLIDATION_SUBMIT = "consolidation.submit"

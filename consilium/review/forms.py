@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,8 @@ from consilium.review.models import (
     TrialAdvice,
     Urgency,
 )
+from consilium.review.panels import MAX_PANEL
+from consilium.review.selectors import section_label
 
 TEXTAREA = {"rows": 4}
 # The order a specialist writes in: each choice sits next to its explanation.
@@ -42,7 +44,11 @@ class DeclineForm(forms.Form):
     )
 
 
-class _OpinionFields(forms.ModelForm):
+# What a specialist writes: their own opinion, or the lead's consolidated one.
+_Written = TypeVar("_Written", Opinion, Consolidation)
+
+
+class _OpinionFields(forms.ModelForm[_Written]):
     """The opinion's sections plus one answer field per patient question."""
 
     def __init__(self, *args: Any, questions: list[Any], **kwargs: Any) -> None:
@@ -79,13 +85,13 @@ class _OpinionFields(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name in self.data}
 
 
-class OpinionForm(_OpinionFields):
+class OpinionForm(_OpinionFields[Opinion]):
     class Meta:
         model = Opinion
         fields = list(FORM_ORDER)
 
 
-class ConsolidationForm(_OpinionFields):
+class ConsolidationForm(_OpinionFields[Consolidation]):
     class Meta:
         model = Consolidation
         fields = [*FORM_ORDER, "agreement", "agreement_note"]
@@ -95,7 +101,6 @@ class ConsolidationForm(_OpinionFields):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].widget = forms.RadioSelect(choices=AgreementLevel.choices)
         recorded = self.instance.section_agreement or {}
-        from consilium.review.selectors import section_label
 
         for name in sections:
             # Not pre-ticked from the proposal: the lead confirms each section themselves.
@@ -120,7 +125,7 @@ class AssignForm(forms.Form):
                                   help_text=_("Writes the panel's consolidated opinion."))
     panel_size = forms.TypedChoiceField(
         label=_("How many specialists"), coerce=int, required=False, empty_value=None,
-        choices=[(n, str(n)) for n in range(1, 6)],
+        choices=[(n, str(n)) for n in range(1, MAX_PANEL + 1)],
     )
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from consilium.accounts.models import SpecialistProfile, Specialty
 from consilium.cases.models import Case, MedicalArea
 from consilium.cases.workflow import REVIEW_STATUSES
+from consilium.review.models import ACTIVE_ASSIGNMENT
 
 # Which specialties answer which medical area: the first is the best fit; the others sit on a
 # panel (a tumour board has medical, surgical and radiation oncologists, a pathologist and a
@@ -122,7 +123,7 @@ def profiles_with_load() -> QuerySet[SpecialistProfile]:
             load=Count(
                 "assignments",
                 filter=Q(
-                    assignments__status__in=["offered", "accepted"],
+                    assignments__status__in=ACTIVE_ASSIGNMENT,
                     assignments__review__case__status__in=REVIEW_STATUSES,
                 ),
             )

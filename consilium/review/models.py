@@ -77,6 +77,7 @@ class AssignmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn by the coordinator")
 
 
+# A seat that still holds a specialist: offered and not yet answered, or accepted.
 ACTIVE_ASSIGNMENT = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED)
 
 
@@ -111,12 +112,12 @@ class Assignment(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "specialist"],
-                condition=models.Q(status__in=["offered", "accepted"]),
+                condition=models.Q(status__in=list(ACTIVE_ASSIGNMENT)),
                 name="one_active_assignment_per_specialist",
             ),
             models.UniqueConstraint(
                 fields=["review", "position"],
-                condition=models.Q(status__in=["offered", "accepted"]),
+                condition=models.Q(status__in=list(ACTIVE_ASSIGNMENT)),
                 name="one_active_assignment_per_seat",
             ),
         ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,7 @@ from consilium.cases.models import (
     InformationRequestStatus,
     Turnaround,
 )
-from consilium.cases.workflow import ASKABLE, ASSIGNABLE, REVIEW_STATUSES
+from consilium.cases.workflow import ASKABLE, ASSIGNABLE, DELIVERED, REVIEW_STATUSES
 from consilium.core.pagination import ListPage, list_page
 from consilium.documents.selectors import documents_released
 from consilium.insights.identity import date_anchor_for
@@ -39,6 +40,7 @@ from consilium.review.deidentified import (
     known_identity_for,
     redact_text,
 )
+from consilium.review.matching import propose_panel, rank_specialists
 from consilium.review.models import (
     ACTIVE_ASSIGNMENT,
     Assessment,
@@ -153,7 +155,7 @@ def _turnaround(case: Case) -> Turnaround | None:
         return None
 
 
-def assignment_get(*, user: Any, public_id: UUID | str, action: str) -> Assignment:
+def assignment_get(*, user: Any, public_id: UUID | str, action: StrEnum) -> Assignment:
     """One of the specialist's own assignments (offered, accepted or finished), or 404. Writes an
     audit event."""
     try:
@@ -185,8 +187,6 @@ class Proposal:
 def case_ranking(*, case: Case, review: Review | None) -> tuple[list[Assignment], list[Any]]:
     """The seats held now and every verified specialist ranked for the case: those holding or
     having refused a seat, the treating doctor and anyone unavailable marked ineligible."""
-    from consilium.review.matching import rank_specialists
-
     active = list(review.assignments.filter(status__in=ACTIVE_ASSIGNMENT)) if review else []
     candidates = rank_specialists(
         case=case,
@@ -211,8 +211,6 @@ def earlier_offers(*, review: Review | None) -> dict[int, str]:
 
 def assignment_proposal(*, case: Case) -> Proposal:
     """The ranked proposals for the open seats of a case (the caller checked it may see it)."""
-    from consilium.review.matching import propose_panel
-
     review = Review.objects.filter(case=case).first()
     active, candidates = case_ranking(case=case, review=review)
     size = review.panel_size if review else panel_size_default(review_type=case.review_type)
@@ -222,7 +220,7 @@ def assignment_proposal(*, case: Case) -> Proposal:
                     open_seats=open_seats, proposed=[c.profile.pk for c in proposed])
 
 
-def seat_get(*, user: Any, public_id: UUID | str, action: str) -> Assignment:
+def seat_get(*, user: Any, public_id: UUID | str, action: StrEnum) -> Assignment:
     """A seat (assignment) a coordinator acts on, or 404 for anyone else; audited on its case."""
     if not getattr(user, "is_coordinator", False):
         raise Http404
@@ -254,6 +252,14 @@ class SpecialistCaseView:
     turnaround: Turnaround | None
     open_request: InformationRequest | None
     answered: list[AnsweredRequest]
+
+
+def seat_opinion(*, assignment: Assignment) -> Opinion | None:
+    """The opinion of an accepted seat (accepting creates it), or None when the seat has none to
+    edit (offered, declined, expired): the assignment page then says why."""
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        return None
+    return Opinion.objects.filter(assignment=assignment).first()
 
 
 def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCaseView:
@@ -515,7 +521,7 @@ def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
         open_request=next((r for r in requests if r.status == InformationRequestStatus.OPEN), None),
         answered_requests=[r for r in requests if r.status == InformationRequestStatus.ANSWERED],
         can_ask=reported and left > 0 and review is not None,
-        can_rate=case.status in (CaseStatus.REPORTED, CaseStatus.CLOSED) and rating is None
+        can_rate=case.status in DELIVERED and rating is None
         and review is not None,
         identity_mode=mode,
     )
@@ -662,10 +668,10 @@ def coordinator_dashboard(*, user: Any) -> Dashboard:
 
 def review_work_queue(*, user: Any, page: object = 1) -> ListPage[Case]:
     """A page of the cases with specialists, urgent first, then the nearest deadline, with their
-    clock, review and seats (one query)."""
+    clock, review and seats (one query); the read is audited with how many cases it showed."""
     if not getattr(user, "is_coordinator", False):
         raise Http404
-    return list_page(
+    cases: ListPage[Case] = list_page(
         Case.objects.filter(status__in=REVIEW_STATUSES)
         .select_related("turnaround", "review")
         .annotate(
@@ -681,4 +687,7 @@ def review_work_queue(*, user: Any, page: object = 1) -> ListPage[Case]:
         .order_by("-is_urgent", "turnaround__target_at", "submitted_at", "id"),
         page=page,
     )
+    record(actor=user, action=ReviewAction.REVIEW_WORK_QUEUE, target=user,
+           detail={"count": len(cases), "page": cases.number})
+    return cases
 

@@ -25,7 +25,7 @@ from consilium.accounts.selectors import coordinators_active
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.services import case_transition
-from consilium.cases.workflow import ASSIGNABLE
+from consilium.cases.workflow import ASSIGNABLE, DELIVERED
 from consilium.core.errors import DomainError, require
 from consilium.notifications.services import user_notify
 from consilium.review import hooks as review_hooks
@@ -710,7 +710,7 @@ def follow_up_answer(*, follow_up: FollowUp, actor: User, answer: str) -> Follow
 def rating_give(*, case: Case, actor: User, score: int, comment: str = "") -> Rating:
     """The patient rates the service once, after the opinion is delivered."""
     require(case.patient.holder_id == actor.pk, _("Only the account holder can rate."))
-    require(case.status in (CaseStatus.REPORTED, CaseStatus.CLOSED),
+    require(case.status in DELIVERED,
             _("You can rate the service once the opinion has been delivered."))
     require(1 <= score <= 5, _("Choose from 1 to 5 stars."))
     review = Review.objects.get(case=case)

@@ -4,6 +4,7 @@ work queue and dashboard; the patient's follow-up questions, rating and choice o
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, cast
 from uuid import UUID
 
@@ -18,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consilium.accounts.models import User
-from consilium.audit.services import record
 from consilium.cases.forms import InformationRequestForm
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import case_get
@@ -30,6 +30,7 @@ from consilium.documents.files import rendition_open, rendition_verify
 from consilium.insights.identity import date_anchor_for
 from consilium.review import services
 from consilium.review.actions import ReviewAction
+from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 from consilium.review.forms import (
     AssignForm,
     ConsolidationForm,
@@ -40,7 +41,8 @@ from consilium.review.forms import (
     RatingForm,
     SpecialistChoiceForm,
 )
-from consilium.review.models import AssignmentStatus, Opinion, OpinionStatus
+from consilium.review.matching import AREA_SPECIALTIES, profiles_with_load
+from consilium.review.models import ACTIVE_ASSIGNMENT, AssignmentStatus, OpinionStatus
 from consilium.review.panels import panel_size_is_chosen
 from consilium.review.rows import ReviewLabels, active_rows, offered_rows, work_rows
 from consilium.review.selectors import (
@@ -49,11 +51,13 @@ from consilium.review.selectors import (
     assignment_proposal,
     coordinator_dashboard,
     follow_up_get_for_answer,
+    identity_mode,
     opinion_display,
     panel_view,
     released_document_get,
     review_work_queue,
     seat_get,
+    seat_opinion,
     section_label,
     section_text,
     specialist_case_view,
@@ -93,7 +97,7 @@ def _case_page(
 ) -> HttpResponse:
     """The offer (accept or decline) or, once accepted, the de-identified case and the opinion."""
     user: Any = request.user
-    if item.status not in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
+    if item.status not in ACTIVE_ASSIGNMENT:
         return render(request, "review/assignment_closed.html",
                       {"assignment": item, "review": item.review})
     view = specialist_case_view(user=user, assignment=item)
@@ -101,7 +105,10 @@ def _case_page(
     if item.status == AssignmentStatus.OFFERED:
         context["decline_form"] = DeclineForm()
         return render(request, "review/offer.html", context)
-    opinion = view.opinion or Opinion.objects.get_or_create(assignment=item)[0]
+    opinion = view.opinion
+    if opinion is None:  # accepting creates the opinion; a seat without one has nothing to edit
+        return render(request, "review/assignment_closed.html",
+                      {"assignment": item, "review": item.review})
     context.update(
         opinion=opinion,
         # The de-identified questions: the patient may have written a name into one.
@@ -165,26 +172,18 @@ def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
                   status=400)
 
 
-def _seat_opinion(item: Any) -> Opinion | None:
-    """The seat's opinion, or None when the seat has none to edit (offered, declined, expired):
-    the assignment page then says why."""
-    if item.status != AssignmentStatus.ACCEPTED:
-        return None
-    return Opinion.objects.filter(assignment=item).first()
-
-
 @login_required
 @require_POST
 def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the draft: the htmx autosave gets a one-line status, a plain post comes back to the
     page. Submitting asks for a confirmation first."""
     item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
-    opinion = _seat_opinion(item)
+    opinion = seat_opinion(assignment=item)
     if opinion is None:
         return redirect("review:assignment", public_id=item.public_id)
     questions = list(item.review.case.questions.only("position"))
-    form = OpinionForm(request.POST, instance=Opinion.objects.get(pk=opinion.pk),
-                       questions=questions)
+    # The form works on a copy of its own, so `opinion` stays as saved for the service.
+    form = OpinionForm(request.POST, instance=seat_opinion(assignment=item), questions=questions)
     form.is_valid()
     try:
         saved = services.opinion_save(opinion=opinion, actor=cast(User, request.user),
@@ -213,7 +212,7 @@ def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Confirm, then lock the opinion: it cannot be changed afterwards."""
     item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
-    opinion = _seat_opinion(item)
+    opinion = seat_opinion(assignment=item)
     if opinion is None:
         return redirect("review:assignment", public_id=item.public_id)
     if opinion.status == OpinionStatus.SUBMITTED:
@@ -367,7 +366,6 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if getattr(request.user, "is_specialist", False):
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
-    from consilium.review.deidentified import deidentify_case, known_identity_for, redact_text
 
     question = redact_text(item.question, known=known_identity_for(case=review.case),
                            anchor=date_anchor_for(case=review.case))
@@ -475,10 +473,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def work_queue(request: HttpRequest) -> HttpResponse:
-
     cases = review_work_queue(user=request.user, page=request.GET.get("page"))
-    record(actor=request.user, action=ReviewAction.REVIEW_WORK_QUEUE,
-           target=cast(Any, request.user), detail={"count": len(cases), "page": cases.number})
     rows = work_rows(cases, now=timezone.now(), labels=ReviewLabels())
     return render(request, "review/work_queue.html", {"cases": cases, "rows": rows})
 
@@ -486,7 +481,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 # --- Patients ------------------------------------------------------------------------------------
 
 
-def _holder_case(request: HttpRequest, public_id: UUID, action: str) -> Case:
+def _holder_case(request: HttpRequest, public_id: UUID, action: StrEnum) -> Case:
     # holder_only: a coordinator refused here must not be audited as having read the case.
     return case_get(user=request.user, public_id=public_id, action=action, holder_only=True)
 
@@ -494,7 +489,7 @@ def _holder_case(request: HttpRequest, public_id: UUID, action: str) -> Case:
 @login_required
 @require_POST
 def ask(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case = _holder_case(request, public_id, "follow_up.ask")
+    case = _holder_case(request, public_id, ReviewAction.FOLLOW_UP_ASK)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
@@ -513,7 +508,7 @@ def ask(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def rate(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case = _holder_case(request, public_id, "review.rate")
+    case = _holder_case(request, public_id, ReviewAction.REVIEW_RATE)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
@@ -534,12 +529,9 @@ def rate(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """In the `patient` doctor-choice mode, the patient picks specialists from verified profiles
     (named only in the open identity mode); the coordinator confirms."""
-    from consilium.review.matching import AREA_SPECIALTIES, profiles_with_load
-    from consilium.review.selectors import identity_mode
-
     if settings.DOCTOR_CHOICE != "patient":
         raise Http404
-    case = _holder_case(request, public_id, "case.specialist_choice_view")
+    case = _holder_case(request, public_id, ReviewAction.CASE_SPECIALIST_CHOICE_VIEW)
     if case.status != CaseStatus.DRAFT:
         raise Http404
     wanted = AREA_SPECIALTIES.get(case.medical_area or "other", ())

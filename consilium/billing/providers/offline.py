@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from consilium.billing.providers import ProviderEvent
-
-if TYPE_CHECKING:
-    from consilium.billing.models import Payment
+from consilium.billing.models import Payment
+from consilium.billing.providers.base import ProviderEvent
 
 
 class OfflineProvider:

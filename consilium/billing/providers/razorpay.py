@@ -11,14 +11,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 
-from consilium.billing.providers import ProviderError, ProviderEvent
-
-if TYPE_CHECKING:
-    from consilium.billing.models import Payment
+from consilium.billing.models import Payment
+from consilium.billing.providers.base import ProviderError, ProviderEvent
 
 TIMEOUT_SECONDS = 15
 

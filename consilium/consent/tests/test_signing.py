@@ -106,6 +106,17 @@ def test_a_name_shorter_than_two_characters_is_refused_and_keeps_the_form(
     assert not ConsentSignature.objects.exists()
 
 
+def test_a_text_that_is_gone_when_the_form_comes_back_is_refused_and_signs_nothing(
+    client: Any, patient: Patient
+) -> None:
+    case = make_case(patient)
+    client.force_login(patient.holder)
+    response = _sign(client, case, text_id="00000000-0000-4000-8000-000000000000")
+    assert response.status_code == 200
+    assert "The consent form was updated. Please read it again." in response.content.decode()
+    assert not ConsentSignature.objects.exists()
+
+
 def test_short_and_non_latin_names_are_accepted(client: Any, patient: Patient) -> None:
     case = make_case(patient)
     client.force_login(patient.holder)

@@ -7,8 +7,9 @@ from pathlib import Path
 from consilium.core.scheduler import JOBS
 
 CORE = Path(__file__).resolve().parents[1]
-DOMAIN_APPS = ("accounts", "audit", "billing", "cases", "consent", "demo", "documents",
-               "insights", "notifications", "patients", "reports", "review")
+DOMAIN_APPS = ("accounts", "audit", "billing", "cases", "consent", "consultations", "demo",
+               "documents", "insights", "notifications", "patients", "records", "reports",
+               "review")
 
 
 def test_every_app_that_owns_a_periodic_job_registered_it() -> None:
@@ -17,6 +18,8 @@ def test_every_app_that_owns_a_periodic_job_registered_it() -> None:
         "turnaround_sweep": "cases",
         "offers_expire": "review",
         "reports_due": "reports",
+        "consultation_reminders": "consultations",
+        "record_exports_expire": "records",
     }
 
 

@@ -200,9 +200,28 @@ records:shares                       reported            POST   share_link.creat
 records:share_detail                 reported.share      GET    share_link.view       ok      ok    404   404   404   404   login
 records:share_revoke                 reported.share      POST   share_link.revoke     go      go    404   404   404   404   login
 records:access_log                   patient             GET    record.access_log_view ok     ok    404   404   404   404   login
+records:rights                       -                   GET    -                     ok      ok    ok    ok    ok    ok    ok
+records:erase                        patient             GET    record.erase_view     ok      ok    404   ok    404   ok    login
+records:erase                        patient             POST   -                     ok      ok    404   ok    404   ok    login
+records:export                       patient             GET    -                     ok      ok    404   404   404   404   login
+records:export                       patient             POST   record.export_request go      go    404   404   404   404   login
+records:export_detail                patient.export      GET    -                     ok      ok    404   404   404   404   login
+records:export_download              patient.export      GET    record.export_download ok     ok    404   404   404   404   login
 records:shared                       reported.share-link GET    share_link.open       ok      ok    ok    ok    ok    ok    ok
 records:shared_pdf                   reported.share-link GET    share_link.pdf        ok      ok    ok    ok    ok    ok    ok
 records:shared_document              reported.share-doc  GET    share_link.document   ok      ok    ok    ok    ok    ok    ok
+consultations:hours                  -                   GET    -                     404     404   404   404   ok    404   login
+consultations:hours_remove           reported.hours      POST   consultation.availability_change 404 404 404 404 go 404 login
+consultations:ask                    inreview.case       GET    consultation.ask_view 404     404   404   404   ok    404   login
+consultations:ask                    inreview.case       POST   consultation.ask      404     404   404   404   go    404   login
+consultations:book                   reported            GET    consultation.book_view ok     ok    404   404   404   404   login
+consultations:book                   reported            POST   consultation.book_view go     go    404   404   404   404   login
+consultations:book                   draft               GET    consultation.book_view ok     ok    404   404   404   404   login
+consultations:detail                 reported.call       GET    consultation.view     ok      ok    404   404   ok    404   login
+consultations:reschedule             reported.call       GET    consultation.reschedule_view ok ok  404   404   ok    404   login
+consultations:cancel                 reported.call       GET    consultation.cancel_view ok   ok    404   404   ok    404   login
+consultations:cancel                 reported.call       POST   consultation.cancel   go      go    404   404   go    404   login
+consultations:note                   reported.call       POST   consultation.note     404     404   404   404   ok    404   login
 notifications:list                   -                   GET    -                     ok      ok    ok    ok    ok    ok    login
 notifications:outbox                 -                   GET    -                     404     404   404   ok    404   ok    login
 notifications:outbox_detail          message             GET    outbox.view           404     404   404   404   404   ok    login
@@ -351,7 +370,37 @@ def holding_build(
         },
     )
     review_side_build(holding, patient, coordinator, specialist, panel)
+    consultation_side_build(holding, specialist)
     return holding
+
+
+def consultation_side_build(holding: Holding, specialist: User) -> None:
+    """The specialist keeps hours for calls; the holder has booked one after the reported
+    case's opinion."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from consilium.consultations.services import consultation_book
+    from consilium.consultations.slots import free_slots
+    from consilium.consultations.tests.conftest import every_day
+
+    profile = specialist.specialist_profile
+    if not profile.consultation_hours.exists():
+        every_day(specialist)
+    reported = holding.objects["reported"]
+    assert isinstance(reported, Case)
+    reported.refresh_from_db()
+    # A day ahead: far enough that either side may still move or cancel it.
+    tomorrow = free_slots(specialist=profile, since=timezone.now() + dt.timedelta(days=1))[0]
+    call = consultation_book(case=reported, actor=reported.patient.holder, specialist=profile,
+                             starts_at=tomorrow.starts_at, mode="video")
+    holding.objects.update({
+        "reported.call": call,
+        "reported.hours": profile.consultation_hours.first(),  # type: ignore[dict-item]
+        "inreview.case": holding.objects["inreview.seat"].review.case,  # type: ignore[attr-defined]
+    })
+    holding.audit_targets.update({"reported.hours": profile})
 
 
 def review_side_build(
@@ -406,6 +455,7 @@ def review_side_build(
         "reported.share": share.link,
         "reported.share-link": share.link,
         "reported.share-doc": share.link,
+        "patient.export": _ready_export(patient),
     })
     holding.url_kwargs.update({
         "inreview.rendition": {"document_id": document.public_id},
@@ -419,6 +469,7 @@ def review_side_build(
         "panel.review": board, "reported.follow_up": reported, "reported.report": reported,
         "reported.share": reported, "reported.share-link": reported,
         "reported.share-doc": reported,
+        "patient.export": patient,
     })
 
 
@@ -437,6 +488,26 @@ def _share_links(case: Case) -> tuple[Any, Document]:
     Document.objects.filter(pk=document.pk).update(storage_key=key, size=size, sha256=sha256,
                                                    content_type="application/pdf")
     return share, document
+
+
+def _ready_export(patient: Patient) -> Any:
+    """A built export of the patient's record (an empty zip, encrypted like the real one)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from consilium.core.crypto import patient_data_key
+    from consilium.core.storage import encrypted_write_bytes
+    from consilium.records.models import ExportStatus, RecordExport
+
+    key, size, sha256 = encrypted_write_bytes(data=b"PK\x05\x06" + bytes(18),
+                                              data_key=patient_data_key(patient=patient))
+    now = timezone.now()
+    return RecordExport.objects.create(
+        patient=patient, requested_by=patient.holder, status=ExportStatus.READY, progress=100,
+        storage_key=key, sha256=sha256, size=size, ready_at=now,
+        expires_at=now + dt.timedelta(days=7),
+    )
 
 
 @dataclass
@@ -540,11 +611,20 @@ POST_DATA: dict[str, Callable[[Row, User | None, models.Model | None], dict[str,
     "review:information": lambda row, user, obj: {"message": "Was a HER2 test done?"},
     "review:opinion_save": lambda row, user, obj: {"stage_or_severity": "IIA"},
     "records:shares": lambda row, user, obj: {"label": "Dr Matrix", "days": "14"},
+    "consultations:book": lambda row, user, obj: {"mode": "video", "slot": _free_slot_key(obj)},
     "billing:record_offline": lambda row, user, obj: {
         "amount": str(obj.amount if isinstance(obj, Payment) else Decimal("0")),
         "reference": "UTR-TEST-2",
     },
 }
+
+
+def _free_slot_key(case: models.Model | None) -> str:
+    from consilium.consultations.models import Consultation
+    from consilium.consultations.slots import free_slots
+
+    call = Consultation.objects.filter(case=case).first()
+    return free_slots(specialist=call.specialist)[0].key if call else ""
 
 
 # --- Running a row -------------------------------------------------------------------------------

@@ -67,3 +67,20 @@ def test_several_files_go_at_once(
         "document.querySelectorAll('#upload-progress li.upload-saved').length === 3"
     )
     assert sorted(Document.objects.values_list("original_name", flat=True)) == sorted(names)
+
+
+def test_a_double_click_on_upload_stores_the_file_once(
+    browser_page: Any, live_server: Any, draft_case: Case, tmp_path: Path, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    (tmp_path / "cbc.pdf").write_bytes(text_pdf("CBC"))
+    page = browser_page
+    open_documents_page(page, live_server, draft_case)
+    page.select_option("select[name=category]", "lab")
+    page.set_input_files("#id_files", [str(tmp_path / "cbc.pdf")])
+    page.dblclick("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-progress li.upload-saved")
+    page.wait_for_selector("#document-list a:has-text('cbc.pdf')")
+    wait_for_js(page, "!document.querySelector('#upload-form button[type=submit]').disabled")
+    assert page.locator("#upload-progress li").count() == 1
+    assert list(Document.objects.values_list("original_name", flat=True)) == ["cbc.pdf"]

@@ -5,6 +5,7 @@
 name lists with context); no model is loaded, so it runs offline on any machine.
 """
 
-from consilium.insights.deid.core import Finding, KnownIdentity, detect, redact
+from consilium.insights.deid.core import detect, redact
+from consilium.insights.deid.findings import Finding, KnownIdentity
 
 __all__ = ["Finding", "KnownIdentity", "detect", "redact"]

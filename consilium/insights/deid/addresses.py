@@ -62,8 +62,9 @@ UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 # Cells of a printed row are apart by two spaces, a tab, a bar or a bullet.
 CELL = re.compile(r"[^\n\t|•]+?(?=\s{2,}|\t|\||•|\n|$)")
 TOKEN = re.compile(r"[^\s,]+")
-LOWER_OK = frozenset(("no", "no.", "of", "and", "&", "near", "opp", "opp.", "off", "e", "w",
-                      "post", "road", "marg"))
+LOWER_OK = frozenset(
+    ("no", "no.", "of", "and", "&", "near", "opp", "opp.", "off", "e", "w", "post", "road", "marg")
+)
 
 
 def _plain(token: str) -> str:
@@ -118,8 +119,10 @@ def _addressy(part: str, upper: bool) -> bool:
                 return True  # "Post Dumraon", not "Post Prandial"
         if word in ADDRESS_WORDS and index > 0 and (token[:1].isupper() or not token.isascii()):
             before = tokens[index - 1].strip("().,-")
-            named = any(c.isdigit() for c in before) or not before.isascii() or (
-                before[:1].isupper() and (not upper or not is_ordinary(_plain(before)))
+            named = (
+                any(c.isdigit() for c in before)
+                or not before.isascii()
+                or (before[:1].isupper() and (not upper or not is_ordinary(_plain(before))))
             )
             if named:
                 return True
@@ -136,7 +139,7 @@ def _addressy(part: str, upper: bool) -> bool:
 
 
 def _ends_in_pin(part: str) -> bool:
-    """"Mysuru - 570001", "Patna – 800013 (Bihar)", "Mumbai 400 036": a PIN after a place."""
+    """ "Mysuru - 570001", "Patna – 800013 (Bihar)", "Mumbai 400 036": a PIN after a place."""
     pins = list(PIN.finditer(part))
     if not pins:
         return False
@@ -164,8 +167,10 @@ def _run_start(text: str, start: int, end: int) -> int | None:
         return None
     begin = None
     for token in reversed(tokens):
-        if token.group().endswith(":") or not _place_token(token.group()) or _clinical(
-            token.group()
+        if (
+            token.group().endswith(":")
+            or not _place_token(token.group())
+            or _clinical(token.group())
         ):
             break  # a label ("Address :") or a word that is not part of a place
         begin = token.start()
@@ -198,8 +203,10 @@ def find(text: str) -> list[Span]:
             part = text[start:end]
             # A sentence ends the address: "..., Pune 411045. He has ..."
             stop = re.search(r"\.\s+(?=[A-Z][a-z])|[.?!]\s*$", part)
-            if stop and re.search(r"(?:\b[A-Za-z]|\bNo|\bDist|\bDistt|\bP\.O)\.?$",
-                                  part[: stop.start() + 1].rstrip(".")):
+            if stop and re.search(
+                r"(?:\b[A-Za-z]|\bNo|\bDist|\bDistt|\bP\.O)\.?$",
+                part[: stop.start() + 1].rstrip("."),
+            ):
                 stop = None  # an abbreviation's dot, not a sentence's: "Kottayam Dist., Kerala"
             if stop:
                 end = start + stop.start()
@@ -230,8 +237,11 @@ def find(text: str) -> list[Span]:
                         break
                     spans.append((head, first_end, "ADDRESS"))
                     back -= 1
-            elif in_address and whole and len(TOKEN.findall(run)) <= 4 and (
-                not upper or not all(is_ordinary(_plain(t)) for t in TOKEN.findall(run))
+            elif (
+                in_address
+                and whole
+                and len(TOKEN.findall(run)) <= 4
+                and (not upper or not all(is_ordinary(_plain(t)) for t in TOKEN.findall(run)))
             ):
                 spans.append((begin, begin + len(_trimmed(run)), "ADDRESS"))
             else:

@@ -1,46 +1,42 @@
-"""The public types and the merge of every detector's spans."""
+"""The merge of every detector's spans (the public types are in `findings`)."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class KnownIdentity:
-    """The patient's identity as registered; every field is optional."""
-
-    names: tuple[str, ...] = ()
-    date_of_birth: datetime.date | None = None
-    phones: tuple[str, ...] = ()
-    emails: tuple[str, ...] = ()
-    address_parts: tuple[str, ...] = ()
-    identifiers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Finding:
-    type: str
-    start: int
-    end: int
-    text: str
-
+from consilium.insights.deid import (
+    addresses,
+    fields,
+    identifiers,
+    known_identity,
+    people,
+    places,
+)
+from consilium.insights.deid.findings import Finding, KnownIdentity
+from consilium.insights.deid.lexicon import is_clinical, is_word
 
 # When spans of different types overlap, the merged span keeps the most specific type:
 # a checksum-validated identifier says more than "a name-like word was here".
 PRIORITY = {
-    "AADHAAR": 0, "PAN": 0, "ABHA": 0, "EMAIL": 1, "PHONE": 2, "ID": 3, "DATE": 4,
-    "NAME": 5, "PIN": 6, "ADDRESS": 7, "AGE": 8, "LOCATION": 9,
+    "AADHAAR": 0,
+    "PAN": 0,
+    "ABHA": 0,
+    "EMAIL": 1,
+    "PHONE": 2,
+    "ID": 3,
+    "DATE": 4,
+    "NAME": 5,
+    "PIN": 6,
+    "ADDRESS": 7,
+    "AGE": 8,
+    "LOCATION": 9,
 }
 
 
 def merge(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
     """Sorts spans and merges overlapping ones into single findings."""
-    ordered = sorted(
-        ((s, e, t) for s, e, t in spans if e > s), key=lambda x: (x[0], -x[1])
-    )
+    ordered = sorted(((s, e, t) for s, e, t in spans if e > s), key=lambda x: (x[0], -x[1]))
     # Each merged group keeps the type of its longest part (a labelled "Address" value
     # rather than a name found inside it), ties going to the more specific type.
     groups: list[list[tuple[int, int, str]]] = []
@@ -65,15 +61,6 @@ def merge(text: str, spans: Iterable[tuple[int, int, str]]) -> list[Finding]:
 
 def detect(text: str, *, known: KnownIdentity | None = None) -> list[Finding]:
     """Finds identifiers in text: sorted, non-overlapping findings."""
-    from consilium.insights.deid import (
-        addresses,
-        fields,
-        identifiers,
-        known_identity,
-        people,
-        places,
-    )
-
     spans: list[tuple[int, int, str]] = []
     spans += identifiers.find(text)
     spans += fields.find(text)
@@ -104,15 +91,26 @@ _DEVANAGARI_TITLED = re.compile(
 def _devanagari_titled(text: str) -> list[tuple[int, int, str]]:
     """Names in Devanagari after a Hindi title (Shri, Shrimati, Kumari)."""
     return [
-        (m.start(1), m.end(1), "NAME") for m in _DEVANAGARI_TITLED.finditer(text)
+        (m.start(1), m.end(1), "NAME")
+        for m in _DEVANAGARI_TITLED.finditer(text)
         if not any(word in m.group(1) for word in _DEVANAGARI_BUSINESS)
     ]
 
 
 # "श्री साईं पैथोलॉजी" is a laboratory named for a saint, not a person: pathology, diagnostics,
 # lab, hospital, clinic, centre.
-_DEVANAGARI_BUSINESS = ("पैथोलॉजी", "डायग्नो", "लैब", "अस्पताल", "हॉस्पिटल", "क्लिनिक",
-                        "चिकित्सालय", "केंद्र", "सेंटर", "मेडिकल")
+_DEVANAGARI_BUSINESS = (
+    "पैथोलॉजी",
+    "डायग्नो",
+    "लैब",
+    "अस्पताल",
+    "हॉस्पिटल",
+    "क्लिनिक",
+    "चिकित्सालय",
+    "केंद्र",
+    "सेंटर",
+    "मेडिकल",
+)
 
 
 def _with_titles(text: str, findings: list[Finding]) -> list[Finding]:
@@ -141,8 +139,6 @@ _TRANSLITERATION = re.compile(
 def _with_transliterations(
     text: str, spans: list[tuple[int, int, str]]
 ) -> list[tuple[int, int, str]]:
-    from consilium.insights.deid.lexicon import is_clinical, is_word
-
     added: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
         if kind != "NAME" or text[start:end].isascii():
@@ -152,9 +148,13 @@ def _with_transliterations(
             continue
         words = re.findall(r"[A-Za-z']+", match.group(1))
         relations = ("wife", "husband", "son", "daughter", "father", "mother")
-        if words and not any(is_clinical(w) or w.lower() in relations for w in words) and not all(
-            is_word(w) and w.lower() not in ("mr", "mrs", "smt", "shri", "late", "sh")
-            for w in words
+        if (
+            words
+            and not any(is_clinical(w) or w.lower() in relations for w in words)
+            and not all(
+                is_word(w) and w.lower() not in ("mr", "mrs", "smt", "shri", "late", "sh")
+                for w in words
+            )
         ):
             added.append((match.start(1), match.end(1), "NAME"))
     return spans + added
@@ -166,8 +166,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 def _repeat_elsewhere(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A name or place found once through its context is masked wherever else it appears in
     the same text ("Dr. Lavely ordered ..." then "LAVELY AWARE"), unless it is an ordinary word."""
-    from consilium.insights.deid.lexicon import is_word
-
     kinds: dict[str, str] = {}
     for start, end, kind in spans:
         if kind in ("NAME", "LOCATION"):

@@ -8,32 +8,49 @@ from __future__ import annotations
 
 import re
 
+from consilium.insights.deid.lexicon import is_clinical, is_name, is_word
+
 Span = tuple[int, int, str]
 
 # label pattern -> finding type; longer labels first so "Patient Name" wins over "Name".
 LABELS: tuple[tuple[str, str], ...] = (
     (r"patient'?s?\s+name|pt\.?\s+name|name\s+of\s+(?:the\s+)?patient|patient", "NAME"),
-    (r"ref(?:erred)?\.?\s*by|referring\s+(?:doctor|physician|consultant)|ref\.?\s*(?:dr|doctor)|"
-     r"consultant|treating\s+(?:doctor|physician)|doctor|physician", "NAME"),
-    (r"(?:father|husband|guardian|relative|mother|spouse|wife|son|daughter)'?s?\s+name|"
-     r"next\s+of\s+kin|attendant|accompanied\s+by|informant|bystander|guardian|"
-     r"husband|wife|spouse|father|mother|son|daughter|[sdwch]\s?/\s?o", "NAME"),
+    (
+        r"ref(?:erred)?\.?\s*by|referring\s+(?:doctor|physician|consultant)|ref\.?\s*(?:dr|doctor)|"
+        r"consultant|treating\s+(?:doctor|physician)|doctor|physician",
+        "NAME",
+    ),
+    (
+        r"(?:father|husband|guardian|relative|mother|spouse|wife|son|daughter)'?s?\s+name|"
+        r"next\s+of\s+kin|attendant|accompanied\s+by|informant|bystander|guardian|"
+        r"husband|wife|spouse|father|mother|son|daughter|[sdwch]\s?/\s?o",
+        "NAME",
+    ),
     (r"name", "NAME"),
     # "UHID" as OCR often reads it: "UHIO", "UHlD", "UH1D".
-    (r"uh[i1l|][d0o]|mrn|m\.r\.n\.?|mrd?\.?\s*no\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
-     r"reg(?:istration)?\.?\s*(?:no|number|id)\.?|lab\.?\s*(?:no|number|id)\.?|"
-     r"ip\.?\s*(?:no|number)\.?|op\.?\s*(?:no|number)\.?|ipd\s*(?:no)?|opd\s*(?:no)?|"
-     r"cr\.?\s*no\.?|sample\s+(?:no|id)|specimen\s+(?:no|id)|accession\s+(?:no|number)|"
-     r"visit\s+(?:no|id)|bill\s+no|barcode|sid|abha(?:\s+(?:no|number|id|address))?|"
-     r"aadhaa?r(?:\s+(?:no|number))?|pan(?:\s+(?:no|number))?|"
-     r"(?:hpe|biopsy|block|slide|case)\s*(?:no|number|#)\.?|"
-     r"uid(?:ai)?(?:\s+(?:no|number))?|passport(?:\s+(?:no|number))?|"
-     r"policy(?:\s+(?:no|number))?|claim(?:\s+(?:no|number))?|"
-     r"(?:member|employee|emp|beneficiary|customer|client|case|card)\.?\s+id", "ID"),
-    (r"(?:permanent\s+|residential\s+|postal\s+)?address|addr\.?|locality|village|city|"
-     r"district", "ADDRESS"),
-    (r"mobile(?:\s+no\.?)?|mob\.?(?:\s+no\.?)?|phone(?:\s+no\.?)?|ph\.?\s*no\.?|"
-     r"contact(?:\s+(?:no|number))?\.?|tel(?:ephone)?\.?|cell", "PHONE"),
+    (
+        r"uh[i1l|][d0o]|mrn|m\.r\.n\.?|mrd?\.?\s*no\.?|pid|patient\s+id|pt\.?\s+id|hospital\s+(?:no|number|id)|"
+        r"reg(?:istration)?\.?\s*(?:no|number|id)\.?|lab\.?\s*(?:no|number|id)\.?|"
+        r"ip\.?\s*(?:no|number)\.?|op\.?\s*(?:no|number)\.?|ipd\s*(?:no)?|opd\s*(?:no)?|"
+        r"cr\.?\s*no\.?|sample\s+(?:no|id)|specimen\s+(?:no|id)|accession\s+(?:no|number)|"
+        r"visit\s+(?:no|id)|bill\s+no|barcode|sid|abha(?:\s+(?:no|number|id|address))?|"
+        r"aadhaa?r(?:\s+(?:no|number))?|pan(?:\s+(?:no|number))?|"
+        r"(?:hpe|biopsy|block|slide|case)\s*(?:no|number|#)\.?|"
+        r"uid(?:ai)?(?:\s+(?:no|number))?|passport(?:\s+(?:no|number))?|"
+        r"policy(?:\s+(?:no|number))?|claim(?:\s+(?:no|number))?|"
+        r"(?:member|employee|emp|beneficiary|customer|client|case|card)\.?\s+id",
+        "ID",
+    ),
+    (
+        r"(?:permanent\s+|residential\s+|postal\s+)?address|addr\.?|locality|village|city|"
+        r"district",
+        "ADDRESS",
+    ),
+    (
+        r"mobile(?:\s+no\.?)?|mob\.?(?:\s+no\.?)?|phone(?:\s+no\.?)?|ph\.?\s*no\.?|"
+        r"contact(?:\s+(?:no|number))?\.?|tel(?:ephone)?\.?|cell",
+        "PHONE",
+    ),
     (r"e-?mail(?:\s+id)?", "EMAIL"),
     (r"d\.?o\.?b\.?|date\s+of\s+birth|birth\s+date", "DATE"),
     # Hindi headers: patient's name, father's / husband's name, name; address; mobile, phone;
@@ -88,8 +105,19 @@ _RELATIONS = {
     r"next\s+of\s+kin|attendant|accompanied\s+by|informant|bystander|guardian|"
     r"husband|wife|spouse|father|mother|son|daughter|[sdwch]\s?/\s?o",
 }
-_STRICT_LABELS = ("name", "patient", "doctor", "physician", "consultant", "city", "district",
-                  "village", "cell", "sid", "attendant")
+_STRICT_LABELS = (
+    "name",
+    "patient",
+    "doctor",
+    "physician",
+    "consultant",
+    "city",
+    "district",
+    "village",
+    "cell",
+    "sid",
+    "attendant",
+)
 
 
 # A code starts here: letters in groups, then a digit ("QRH/LB/25/40917", "PMX-20571").
@@ -152,8 +180,6 @@ _TITLE_WORD = re.compile(rf"(?i)^(?:{TITLES})")
 def _name_value(value: str) -> bool:
     """A name field holds a name: a title, a word in another script, or a capitalised word
     that is not an ordinary or clinical word ("Mother : Diabetic" is family history)."""
-    from consilium.insights.deid.lexicon import is_clinical, is_name, is_word
-
     if value.strip().lower() in NOT_A_NAME:
         return False
     if _TITLE_WORD.match(value) or not value[:1].isascii():

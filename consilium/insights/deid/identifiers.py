@@ -8,17 +8,26 @@ Span = tuple[int, int, str]
 
 # Verhoeff tables (dihedral group D5), used by UIDAI for the Aadhaar check digit.
 _D = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
-    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6), (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
-    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
-    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4), (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
 )
 _P = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
-    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2), (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
 )
 
 
@@ -148,9 +157,7 @@ DATE_PATTERNS = [
         rf"(?<![\w]){_DAY}(?:st|nd|rd|th)?[\s\-/.]*(?i:{MONTHS})\b\.?(?:[\s\-/,.]*{_YEAR}\b)?"
     ),
     # March 12, 2024; Mar 12th; March 2024
-    re.compile(
-        rf"\b(?i:{MONTHS})\b\.?[\s\-/]*{_DAY}(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR}\b)?"
-    ),
+    re.compile(rf"\b(?i:{MONTHS})\b\.?[\s\-/]*{_DAY}(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR}\b)?"),
     re.compile(rf"\b(?i:{MONTHS})\b\.?,?\s*'?(?:19|20)\d\d\b"),
     # Whole month names written out (capitalised, since "may" and "march" are also words).
     re.compile(
@@ -252,22 +259,24 @@ def find(text: str) -> list[Span]:
     spans += [(m.start(), m.end(), "ABHA") for m in ABHA_ADDRESS.finditer(text)]
     spans += [(m.start(), m.end(), "ID") for m in URL.finditer(text)]
     spans += [(m.start(), m.end(), "PAN") for m in PAN.finditer(text)]
-    spans += [(m.start(), m.end(), "AADHAAR") for m in AADHAAR.finditer(text)
-              if aadhaar_valid(m.group())]
+    spans += [
+        (m.start(), m.end(), "AADHAAR") for m in AADHAAR.finditer(text) if aadhaar_valid(m.group())
+    ]
     spans += [(m.start(), m.end(), "ABHA") for m in ABHA_NUMBER.finditer(text)]
     spans += [(m.start(1), m.end(1), "AADHAAR") for m in AADHAAR_LABELLED.finditer(text)]
     spans += [(m.start(), m.end(), "ID") for m in SHAPED_ID.finditer(text) if _shaped(m.group())]
     spans += [(m.start(1), m.end(1), "ID") for m in BARE_IP.finditer(text)]
     spans += [
-        (m.start(1), m.end(1), "ID") for m in LONE_CODE.finditer(text)
+        (m.start(1), m.end(1), "ID")
+        for m in LONE_CODE.finditer(text)
         if _digits(m.group(1)) >= 4 and (not m.group(1).isdigit() or len(m.group(1)) >= 9)
     ]
-    for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE, MOBILE_433, TOLL_FREE,
-                    MOBILE_START):
+    for pattern in (INDIAN_MOBILE, INDIAN_LANDLINE, US_PHONE, MOBILE_433, TOLL_FREE, MOBILE_START):
         spans += [(m.start(), m.end(), "PHONE") for m in pattern.finditer(text)]
     for pattern in (INTERNATIONAL_PHONE, STD_LANDLINE):
         spans += [
-            (m.start(), m.end(), "PHONE") for m in pattern.finditer(text)
+            (m.start(), m.end(), "PHONE")
+            for m in pattern.finditer(text)
             if 8 <= _digits(m.group()) <= 15
         ]
     spans += [(m.start(1), m.end(1), "AGE") for m in OLD_AGE_CONTEXT.finditer(text)]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from consilium.insights.deid.core import KnownIdentity
+from consilium.insights.deid.findings import KnownIdentity
+from consilium.insights.deid.lexicon import is_clinical, is_word
 
 Span = tuple[int, int, str]
 
@@ -16,8 +17,18 @@ HONORIFICS = frozenset(
     ("mr", "mrs", "ms", "miss", "dr", "smt", "shri", "sri", "kumari", "master", "baby", "prof")
 )
 MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 
 
@@ -43,8 +54,9 @@ def _name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
             spans.append((match.start(), match.end(), "NAME"))
     # Initials alone, in order: "A.V." for Asha Verma.
     for name in names:
-        letters_in_order = [p[0] for p in re.split(r"[\s,.;:()\-/]+", name)
-                            if p and p.lower() not in HONORIFICS]
+        letters_in_order = [
+            p[0] for p in re.split(r"[\s,.;:()\-/]+", name) if p and p.lower() not in HONORIFICS
+        ]
         if len(letters_in_order) >= 2:
             pattern = r"\.\s?".join(re.escape(c) for c in letters_in_order) + r"\."
             for match in re.finditer(rf"(?<!\w){pattern}", text):
@@ -86,8 +98,6 @@ def _within_one_edit(a: str, b: str, limit: int) -> bool:
 def _misread_name_spans(text: str, names: tuple[str, ...]) -> list[Span]:
     """A registered name part as OCR misreads it: one letter off for five letters or more, two
     for nine or more ("VERMA" read as "VERNA"). Ordinary and clinical words are never taken."""
-    from consilium.insights.deid.lexicon import is_clinical, is_word
-
     parts = {
         part.lower()
         for name in names
@@ -148,14 +158,17 @@ def find(text: str, known: KnownIdentity) -> list[Span]:
         pattern = rf"(?<!\d)(?:(?:\+|00)?\s*91[\s\-.]*|0)?\(?{_flexible(local)}(?!\d)"
         spans += [(m.start(), m.end(), "PHONE") for m in re.finditer(pattern, text)]
     for email in known.emails:
-        spans += [(m.start(), m.end(), "EMAIL")
-                  for m in re.finditer(re.escape(email.strip()), text, re.IGNORECASE)]
+        spans += [
+            (m.start(), m.end(), "EMAIL")
+            for m in re.finditer(re.escape(email.strip()), text, re.IGNORECASE)
+        ]
     for part in known.address_parts:
         if len(part.strip()) < 3:
             continue
         pattern = r"(?<!\w)" + _flexible(part, r"[\s\-.,/#()]*") + r"(?!\w)"
-        spans += [(m.start(), m.end(), "ADDRESS")
-                  for m in re.finditer(pattern, text, re.IGNORECASE)]
+        spans += [
+            (m.start(), m.end(), "ADDRESS") for m in re.finditer(pattern, text, re.IGNORECASE)
+        ]
     for identifier in known.identifiers:
         if sum(c.isalnum() for c in identifier) < 4:
             continue

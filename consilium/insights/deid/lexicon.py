@@ -74,9 +74,12 @@ def cities() -> frozenset[str]:
     """City names that are neither ordinary words nor people's names ("Thrissur", "Leicester",
     "San Jose"; not "Mobile", "Salem" the surname, "Sagar" the first name)."""
     kept = set()
-    for line in resources.files(__package__).joinpath("data", "cities.txt").read_text(
-        encoding="utf-8"
-    ).splitlines():
+    for line in (
+        resources.files(__package__)
+        .joinpath("data", "cities.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ):
         name = line.strip()
         # Short single names are too often abbreviations or slips ("perm", "alot").
         if not name or name.startswith("#") or (len(name) < 6 and " " not in name):
@@ -93,8 +96,18 @@ def is_name(word: str) -> bool:
     return lower in first_names() or lower in surnames()
 
 
-_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-             ("ing", "e"), ("ly", ""), ("ers", ""), ("'s", ""))
+_SUFFIXES = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ly", ""),
+    ("ers", ""),
+    ("'s", ""),
+)
 
 
 @functools.cache

@@ -26,9 +26,27 @@ TITLE = re.compile(
 WEAK_TITLE = re.compile(r"(?i)\b(?:ms|md|master|baby|sister|nurse|madam|sir)\b\.?[ \t]*")
 CONTACT_VERBS = frozenset(
     (
-        "called", "calls", "phoned", "visited", "visits", "arrived", "updated", "informed",
-        "notified", "states", "stated", "says", "said", "agrees", "agreed", "wants", "wishes",
-        "requests", "requested", "left", "came",
+        "called",
+        "calls",
+        "phoned",
+        "visited",
+        "visits",
+        "arrived",
+        "updated",
+        "informed",
+        "notified",
+        "states",
+        "stated",
+        "says",
+        "said",
+        "agrees",
+        "agreed",
+        "wants",
+        "wishes",
+        "requests",
+        "requested",
+        "left",
+        "came",
     )
 )
 SIGNATURE = re.compile(r"(?m)^[ \t]*([A-Za-z][a-z']+(?:[ \t]+[A-Za-z][A-Za-z'\-]+){1,2})[ \t]*$")
@@ -93,8 +111,10 @@ def _name_like(token: Token, *, upper: bool = True, strong: bool = False) -> boo
 
 def _same_phrase(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end : right.start]
-    return gap in (" ", "  ", "-") or re.fullmatch(r"\.?\s?", gap) is not None and (
-        len(left.text) == 1
+    return (
+        gap in (" ", "  ", "-")
+        or re.fullmatch(r"\.?\s?", gap) is not None
+        and (len(left.text) == 1)
     )
 
 
@@ -193,9 +213,16 @@ def find(text: str) -> list[Span]:
             )
             if signed or unusual:
                 j = i
-                while j >= 0 and i - j < 3 and (
-                    _name_like(tokens[j], upper=upper, strong=comma)
-                    or (len(tokens[j].text) == 1 and text[tokens[j].end : tokens[j].end + 1] == ".")
+                while (
+                    j >= 0
+                    and i - j < 3
+                    and (
+                        _name_like(tokens[j], upper=upper, strong=comma)
+                        or (
+                            len(tokens[j].text) == 1
+                            and text[tokens[j].end : tokens[j].end + 1] == "."
+                        )
+                    )
                 ):
                     if j < i and not _same_phrase(text, tokens[j], tokens[j + 1]):
                         break
@@ -245,15 +272,14 @@ def find(text: str) -> list[Span]:
     for match in INITIAL_NAME.finditer(text):
         word = match.group(1).lower()
         line_start = text.rfind("\n", 0, match.start()) + 1
-        heading = text[line_start : match.start()].strip() == "" or text[
-            max(0, match.start() - 2) : match.start()
-        ] == "  "
+        heading = (
+            text[line_start : match.start()].strip() == ""
+            or text[max(0, match.start() - 2) : match.start()] == "  "
+        )
         if heading and match.group()[0] in "SOAPI":
             continue  # "S. intubated / O. see flowsheet / A. stable / P. continue"
         capital = match.group(1)[0].isupper()
-        if not is_clinical(word) and (
-            not is_word(word) or (is_name(word) and (upper or capital))
-        ):
+        if not is_clinical(word) and (not is_word(word) or (is_name(word) and (upper or capital))):
             i = starts[match.start(1)]
             flagged[i] = True
             flagged[i - 1] = True
@@ -279,8 +305,8 @@ def find(text: str) -> list[Span]:
                     grow = True
                 else:
                     capital = token.text[0].isupper() and not upper
-                    after_first = j < i and tokens[j].lower in first_names() and (
-                        is_name(word) or capital
+                    after_first = (
+                        j < i and tokens[j].lower in first_names() and (is_name(word) or capital)
                     )
                     grow = (word in first_names() and j > i) or (is_name(word) and capital)
                     grow = grow or after_first

@@ -26,6 +26,7 @@ GENERIC_TAIL = re.compile(
 def _words(text: str) -> list[str]:
     return text.split()
 
+
 WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
 # The facility word itself is kept unless it is part of the proper name ("Harford Memorial").
 FACILITY = re.compile(
@@ -134,15 +135,19 @@ RESIDENCE = re.compile(
     r"home|grew\s+up)(?:[ \t]+(?:alone|nearby|close|by|together|back|also))*[ \t]+"
     r"(?:in|to|near|for|at|of|from|on)[ \t]+(?:the[ \t]+)?"
 )
-PLACE_PARTS = frozenset(_words(
-    "mill mills river haven shore park heights hills city beach falls springs creek valley "
-    "square point harbor harbour bay village town county lake island grove ridge woods "
-    "forest glen station nagar pur puram abad ganj garh"
-))
-PLACE_PREFIXES = frozenset(_words(
-    "new north south east west eastern western northern southern upper lower fort mount port "
-    "glen white black green st saint san santa middle"
-))
+PLACE_PARTS = frozenset(
+    _words(
+        "mill mills river haven shore park heights hills city beach falls springs creek valley "
+        "square point harbor harbour bay village town county lake island grove ridge woods "
+        "forest glen station nagar pur puram abad ganj garh"
+    )
+)
+PLACE_PREFIXES = frozenset(
+    _words(
+        "new north south east west eastern western northern southern upper lower fort mount port "
+        "glen white black green st saint san santa middle"
+    )
+)
 PLACE_NAMES = frozenset(p.replace("_", " ") for p in CITIES.split())
 
 
@@ -150,11 +155,15 @@ PLACE_NAMES = frozenset(p.replace("_", " ") for p in CITIES.split())
 def place_names() -> frozenset[str]:
     """The cities above and those of the GeoNames resource (lexicon.cities)."""
     return PLACE_NAMES | cities()
-BROAD_PLACES = STATE_NAMES | frozenset(_words(
-    "india usa america europe asia africa canada mexico england britain uk china japan "
-    "pakistan bangladesh nepal sri lanka russia germany france italy ireland conneticut "
-    "hampshire jersey carolina dakota"
-))
+
+
+BROAD_PLACES = STATE_NAMES | frozenset(
+    _words(
+        "india usa america europe asia africa canada mexico england britain uk china japan "
+        "pakistan bangladesh nepal sri lanka russia germany france italy ireland conneticut "
+        "hampshire jersey carolina dakota"
+    )
+)
 
 
 def _place_spans(text: str) -> list[Span]:
@@ -248,7 +257,8 @@ def _residence_spans(text: str, upper: bool) -> list[Span]:
             word = words[last].group()
             lower = word.lower()
             if last > first and text[words[last - 1].end() : words[last].start()] not in (
-                " ", "  "
+                " ",
+                "  ",
             ):
                 break
             part = lower in PLACE_PARTS and last > first
@@ -289,15 +299,18 @@ def find(text: str) -> list[Span]:
     spans += [(m.start(), m.end(), "LOCATION") for m in STREET.finditer(text)]
     for pattern in (BARE_UNIT, SENT_TO):
         spans += [
-            (m.start(1), m.end(1), "LOCATION") for m in pattern.finditer(text)
+            (m.start(1), m.end(1), "LOCATION")
+            for m in pattern.finditer(text)
             if _unknown_word(m.group(1))
         ]
     for match in PLACE_PAIR.finditer(text):
         head = match.group(1).lower()
         if head in NOT_A_PLACE or is_clinical(head):
             continue
-        if head in PLACE_PREFIXES or not is_ordinary(head) or (
-            match.group(1)[0].isupper() and match.group(2)[0].isupper() and not upper
+        if (
+            head in PLACE_PREFIXES
+            or not is_ordinary(head)
+            or (match.group(1)[0].isupper() and match.group(2)[0].isupper() and not upper)
         ):
             spans.append((match.start(), match.end(), "LOCATION"))
     for match in UNIT.finditer(text):
@@ -305,7 +318,8 @@ def find(text: str) -> list[Span]:
             spans.append((match.start(1), match.end(1), "LOCATION"))
     if not _mostly_upper(text):
         spans += [
-            (m.start(1), m.end(1), "LOCATION") for m in UNKNOWN_AFTER.finditer(text)
+            (m.start(1), m.end(1), "LOCATION")
+            for m in UNKNOWN_AFTER.finditer(text)
             if _unknown_word(m.group(1))
         ]
         for match in CAPITALISED_AFTER.finditer(text):

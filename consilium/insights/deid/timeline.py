@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from consilium.insights.deid.core import Finding
 from consilium.insights.deid.dates import MINUS, MONTHS, parse_date, relative_label
+from consilium.insights.deid.findings import Finding
 
 _BIRTH = re.compile(
     r"(?i)(?:\bd\.?\s?o\.?\s?b\b|date\s+of\s+birth|birth\s*date|\bborn\b|\bdob\b|जन्म)[^\n]{0,25}$"

@@ -61,5 +61,3 @@ def summary_url(case: Case, suffix: str = "") -> str:
 def drafted(client: Client, case: Case) -> dict[str, Any]:
     assert client.get(summary_url(case)).status_code == 200
     return summary_content(summary=CaseSummary.objects.get(case=case))
-
-

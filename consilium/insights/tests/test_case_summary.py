@@ -83,14 +83,17 @@ def test_every_fact_links_to_the_document_and_page_it_came_from(
 
 
 def test_specialists_get_nothing_until_a_coordinator_approves_after_releasing_the_reports(
-    coordinator_client: Client, case: Case, coordinator: Any,
+    coordinator_client: Client,
+    case: Case,
+    coordinator: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     drafted(coordinator_client, case)
     assert case_summary_for_specialist(case=case) is None
 
-    refused = coordinator_client.post(summary_url(case, "save/"), {"action": "approve"},
-                                      follow=True)
+    refused = coordinator_client.post(
+        summary_url(case, "save/"), {"action": "approve"}, follow=True
+    )
     assert "Release the reports this summary cites first (report 1, 2)" in (
         refused.content.decode()
     )
@@ -98,8 +101,9 @@ def test_specialists_get_nothing_until_a_coordinator_approves_after_releasing_th
 
     for document in Document.objects.all():
         with django_capture_on_commit_callbacks(execute=True):
-            coordinator_client.post(f"/documents/{document.public_id}/release/",
-                                    {"version": document.redaction_version})
+            coordinator_client.post(
+                f"/documents/{document.public_id}/release/", {"version": document.redaction_version}
+            )
     coordinator_client.post(summary_url(case, "save/"), {"action": "approve"})
 
     summary = CaseSummary.objects.get(case=case)
@@ -202,10 +206,12 @@ def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_take
     drafted(coordinator_client, case)
     for document in Document.objects.all():
         with django_capture_on_commit_callbacks(execute=True):
-            coordinator_client.post(f"/documents/{document.public_id}/release/",
-                                    {"version": document.redaction_version})
-    coordinator_client.post(summary_url(case, "save/"),
-                            {"action": "approve", "leave_out": ["biomarkers-0"]})
+            coordinator_client.post(
+                f"/documents/{document.public_id}/release/", {"version": document.redaction_version}
+            )
+    coordinator_client.post(
+        summary_url(case, "save/"), {"action": "approve", "leave_out": ["biomarkers-0"]}
+    )
     shown = case_summary_for_specialist(case=case)
     assert shown is not None
     assert "ER" not in [b["name"] for b in shown.content["biomarkers"]]
@@ -214,8 +220,10 @@ def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_take
     assert planted.identifiers_in(html) == {}
     assert "<a href" not in html  # no assignment on this page: sources are named in words
     assignment = SimpleNamespace(status="accepted", public_id=uuid.uuid4())
-    linked = render_to_string("insights/_summary_for_specialist.html",
-                              {"summary": shown, "view": SimpleNamespace(assignment=assignment)})
+    linked = render_to_string(
+        "insights/_summary_for_specialist.html",
+        {"summary": shown, "view": SimpleNamespace(assignment=assignment)},
+    )
     histo = Document.objects.get(original_name="histo.pdf")
     assert f'/a/{assignment.public_id}/documents/{histo.public_id}/#page=1"' in linked
 
@@ -231,7 +239,9 @@ def test_the_specialists_summary_drops_left_out_facts_and_those_of_a_report_take
 
 
 def test_a_case_with_no_cancer_is_not_asked_for_the_cancer_work_up(
-    coordinator_client: Client, patient: Any, reports: dict[str, bytes],
+    coordinator_client: Client,
+    patient: Any,
+    reports: dict[str, bytes],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     case = make_case(patient, medical_area="hormones", diagnosis_so_far="Thyroid trouble")

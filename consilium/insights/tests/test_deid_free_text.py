@@ -14,8 +14,18 @@ def test_names_after_titles_relations_and_before_credentials_are_masked():
         "irene snell, rn\n"
     )
     out = masked(note)
-    for name in ("healey", "LAVELY", "Mary", "Lou", "Smokey", "Morris", "Roger", "Hulse",
-                 "irene", "snell"):
+    for name in (
+        "healey",
+        "LAVELY",
+        "Mary",
+        "Lou",
+        "Smokey",
+        "Morris",
+        "Roger",
+        "Hulse",
+        "irene",
+        "snell",
+    ):
         assert name not in out, name
     for kept in ("pt seen by dr", "AWARE", "wife", "daughter", "at bedside", "in to visit"):
         assert kept in out, kept

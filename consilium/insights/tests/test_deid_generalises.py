@@ -14,8 +14,11 @@ def hidden(text: str, value: str) -> bool:
     commas between the parts of an address may stay."""
     start = text.index(value)
     findings = detect(text)
-    return all(any(f.start <= i < f.end for f in findings)
-               for i in range(start, start + len(value)) if text[i].isalnum())
+    return all(
+        any(f.start <= i < f.end for f in findings)
+        for i in range(start, start + len(value))
+        if text[i].isalnum()
+    )
 
 
 def untouched(text: str, value: str) -> bool:
@@ -29,9 +32,11 @@ def untouched(text: str, value: str) -> bool:
 def test_an_aadhaar_number_failing_verhoeff_is_redacted_beside_its_label():
     number = "4821 6603 5512"
     assert not aadhaar_valid(number)  # a typing slip on the report: the checksum fails
-    for text in (f"Aadhaar No.   {number}   Ward   Oncology",
-                 f"Aadhaar No.: {number}",
-                 f"My Aadhaar number\nis {number}, for your registration."):
+    for text in (
+        f"Aadhaar No.   {number}   Ward   Oncology",
+        f"Aadhaar No.: {number}",
+        f"My Aadhaar number\nis {number}, for your registration.",
+    ):
         assert hidden(text, number), text
 
 
@@ -91,7 +96,7 @@ def test_a_label_after_a_quote_or_bracket_ocr_put_before_it_is_a_label():
 
 def test_a_code_keeps_its_redaction_when_ocr_sticks_a_glyph_to_its_front():
     # OCR leaves the quote of a cell border, or reads an 'S' as '$'.
-    for glyph in ("\u2019", "'", "\"", "`"):
+    for glyph in ("\u2019", "'", '"', "`"):
         text = f"Lab No.   {glyph}771   Collected   10:15\n"
         assert hidden(text, "771"), glyph
 
@@ -148,8 +153,9 @@ def test_what_ocr_made_of_a_title_before_a_labelled_name_is_boxed_with_it():
         assert hidden(text, f"{junk} SAROJ GUPTA"), junk
 
 
-@pytest.mark.parametrize("title", ["Mr.", "Mrs.", "Ms.", "Smt.", "Shri", "Kumari", "Master",
-                                   "Baby", "B/O"])
+@pytest.mark.parametrize(
+    "title", ["Mr.", "Mrs.", "Ms.", "Smt.", "Shri", "Kumari", "Master", "Baby", "B/O"]
+)
 def test_a_title_goes_with_the_name_it_opens(title):
     text = f"The patient {title} Harshvardhan Kulkarni was reviewed today.\n"
     assert hidden(text, f"{title} Harshvardhan Kulkarni")
@@ -163,8 +169,20 @@ def test_a_doctors_title_stays_visible():
 
 @pytest.mark.parametrize(
     "label",
-    ["S/O", "D/O", "W/O", "C/O", "Father's name:", "Husband:", "Attendant:", "Guardian:",
-     "Referred by", "Consultant:", "Husband  ", "W/o   :"],
+    [
+        "S/O",
+        "D/O",
+        "W/O",
+        "C/O",
+        "Father's name:",
+        "Husband:",
+        "Attendant:",
+        "Guardian:",
+        "Referred by",
+        "Consultant:",
+        "Husband  ",
+        "W/o   :",
+    ],
 )
 def test_relatives_and_doctors_after_their_label_are_names(label):
     text = f"Age 40 Y   {label} Ramprasad Yadav   Ward 3\n"
@@ -211,9 +229,11 @@ def test_address_parts_are_redacted(address):
 
 
 def test_a_place_before_its_pin_is_redacted():
-    for line, value in (("Ulhasnagar - 421003\n", "Ulhasnagar - 421003"),
-                        ("Haldia, Purba Medinipur, W.B. – 721602\n", "Haldia, Purba Medinipur"),
-                        ("We live in Powai, Mumbai 400 076.\n", "400 076")):
+    for line, value in (
+        ("Ulhasnagar - 421003\n", "Ulhasnagar - 421003"),
+        ("Haldia, Purba Medinipur, W.B. – 721602\n", "Haldia, Purba Medinipur"),
+        ("We live in Powai, Mumbai 400 076.\n", "400 076"),
+    ):
         assert hidden(line, value), line
     assert hidden("PIN 400 076\n", "400 076")
 
@@ -232,9 +252,21 @@ def test_foreign_postcodes_are_redacted():
 
 @pytest.mark.parametrize(
     "phone",
-    ["+91 98200 12345", "+91-98200-12345", "098470-22314", "+44 20 7946 0958",
-     "+1 (732) 555-0147", "(555) 123-4567", "0 22 2345 6789", "(0422) 257 1234",
-     "080-41234567", "0452-258 8811", "+971 50 123 4567", "00 91 79 2674 5521", "9822 154 870"],
+    [
+        "+91 98200 12345",
+        "+91-98200-12345",
+        "098470-22314",
+        "+44 20 7946 0958",
+        "+1 (732) 555-0147",
+        "(555) 123-4567",
+        "0 22 2345 6789",
+        "(0422) 257 1234",
+        "080-41234567",
+        "0452-258 8811",
+        "+971 50 123 4567",
+        "00 91 79 2674 5521",
+        "9822 154 870",
+    ],
 )
 def test_phone_styles_are_redacted(phone):
     assert hidden(f"Please call {phone} tomorrow.\n", phone)
@@ -257,16 +289,44 @@ Plan: Whipple procedure; follow up in the Medical Oncology OPD with CBC, LFT and
 @pytest.mark.parametrize(
     ("kind", "values"),
     [
-        ("clinical words", ["adenocarcinoma", "left lower lobe", "Diagnosis", "Whipple",
-                            "Medical Oncology OPD"]),
+        (
+            "clinical words",
+            ["adenocarcinoma", "left lower lobe", "Diagnosis", "Whipple", "Medical Oncology OPD"],
+        ),
         ("stages", ["stage IVA", "cT2a N2 M1b", "pT2N1", "stage IIIB", "ECOG 1", "Grade 2"]),
         ("units", ["g/dL", "cells/mcL", "mIU/L", "mg/dL", "lakh/cumm"]),
         ("methods", ["NGS", "IHC", "FISH", "PCR", "PET-CT", "EBUS-TBNA"]),
-        ("genes and markers", ["EGFR", "ALK", "ROS1", "HER2", "CD20", "Ki-67", "BRCA1", "BRCA2",
-                               "PD-L1", "22C3", "CA 19-9", "CA-125", "HPV-16/18", "MGMT",
-                               "t(4;14)"]),
-        ("drugs", ["osimertinib", "pembrolizumab", "carboplatin", "paclitaxel", "trastuzumab",
-                   "letrozole"]),
+        (
+            "genes and markers",
+            [
+                "EGFR",
+                "ALK",
+                "ROS1",
+                "HER2",
+                "CD20",
+                "Ki-67",
+                "BRCA1",
+                "BRCA2",
+                "PD-L1",
+                "22C3",
+                "CA 19-9",
+                "CA-125",
+                "HPV-16/18",
+                "MGMT",
+                "t(4;14)",
+            ],
+        ),
+        (
+            "drugs",
+            [
+                "osimertinib",
+                "pembrolizumab",
+                "carboplatin",
+                "paclitaxel",
+                "trastuzumab",
+                "letrozole",
+            ],
+        ),
     ],
 )
 def test_clinical_content_is_never_redacted(kind, values):

@@ -17,16 +17,41 @@ Sample Collected : 12/03/2024 08:10    Reported : 12/03/2024 16:45
 
 def test_every_labelled_identifier_of_the_header_is_masked():
     redacted = redact(HEADER, detect(HEADER))
-    for value in ("RAJESH", "KUMAR", "SINGH", "Sunita", "Rao", "SDL/24/009871", "ANIL", "MEHTA",
-                  "24031200118", "556781", "P-77812", "2403-1187", "889123", "MR00451234",
-                  "9812345678", "Dwarka", "110075", "12/03/2024"):
+    for value in (
+        "RAJESH",
+        "KUMAR",
+        "SINGH",
+        "Sunita",
+        "Rao",
+        "SDL/24/009871",
+        "ANIL",
+        "MEHTA",
+        "24031200118",
+        "556781",
+        "P-77812",
+        "2403-1187",
+        "889123",
+        "MR00451234",
+        "9812345678",
+        "Dwarka",
+        "110075",
+        "12/03/2024",
+    ):
         assert value not in redacted, value
 
 
 def test_the_labels_and_clinical_header_facts_stay():
     redacted = redact(HEADER, detect(HEADER))
-    for kept in ("Patient Name :", "Age/Sex : 52 Y / M", "UHID :", "Ref. By", "Mobile :",
-                 "Address :", "Lab No :", "Reported :"):
+    for kept in (
+        "Patient Name :",
+        "Age/Sex : 52 Y / M",
+        "UHID :",
+        "Ref. By",
+        "Mobile :",
+        "Address :",
+        "Lab No :",
+        "Reported :",
+    ):
         assert kept in redacted, kept
 
 

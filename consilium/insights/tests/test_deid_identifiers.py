@@ -43,8 +43,15 @@ def test_an_abha_address_is_found():
 
 
 @pytest.mark.parametrize(
-    "phone", ["+91 98765 43210", "+91-9876543210", "09876543210", "9876543210", "98765-43210",
-              "987 654 3210"],
+    "phone",
+    [
+        "+91 98765 43210",
+        "+91-9876543210",
+        "09876543210",
+        "9876543210",
+        "98765-43210",
+        "987 654 3210",
+    ],
 )
 def test_an_indian_mobile_number_is_found_with_any_prefix_or_spacing(phone):
     assert types_found(f"call {phone} after 5")[phone] == "PHONE"
@@ -82,8 +89,19 @@ def test_a_six_digit_lab_value_is_not_a_pin():
 
 
 @pytest.mark.parametrize(
-    "date", ["12/03/1979", "12-03-1979", "12.03.1979", "1979-03-12", "12 March 1979",
-             "March 12, 1979", "12-Mar-1979", "12th Mar 1979", "10/12", "8/12/91"],
+    "date",
+    [
+        "12/03/1979",
+        "12-03-1979",
+        "12.03.1979",
+        "1979-03-12",
+        "12 March 1979",
+        "March 12, 1979",
+        "12-Mar-1979",
+        "12th Mar 1979",
+        "10/12",
+        "8/12/91",
+    ],
 )
 def test_dates_are_found_in_common_formats(date):
     assert types_found(f"seen on {date} in clinic")[date] == "DATE"

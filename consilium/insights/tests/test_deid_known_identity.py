@@ -38,8 +38,16 @@ def test_initials_alone_are_found_in_order():
 
 
 @pytest.mark.parametrize(
-    "dob", ["12/03/1979", "12-03-79", "1979-03-12", "12 March 1979", "March 12, 1979",
-            "12-Mar-1979", "12031979"],
+    "dob",
+    [
+        "12/03/1979",
+        "12-03-79",
+        "1979-03-12",
+        "12 March 1979",
+        "March 12, 1979",
+        "12-Mar-1979",
+        "12031979",
+    ],
 )
 def test_the_date_of_birth_is_found_in_any_common_format(dob):
     assert covered(f"DOB {dob} noted", dob)

@@ -14,8 +14,9 @@ typed = st.text(
 )
 
 
-@settings(max_examples=fuzz_examples(300), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=fuzz_examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     names=st.lists(typed, max_size=3),
     phones=st.lists(typed, max_size=2),
@@ -29,8 +30,12 @@ def test_any_typed_identity_is_looked_for_without_an_error(
     names, phones, emails, address_parts, identifiers, date_of_birth, filler
 ):
     known = KnownIdentity(
-        names=tuple(names), date_of_birth=date_of_birth, phones=tuple(phones),
-        emails=tuple(emails), address_parts=tuple(address_parts), identifiers=tuple(identifiers),
+        names=tuple(names),
+        date_of_birth=date_of_birth,
+        phones=tuple(phones),
+        emails=tuple(emails),
+        address_parts=tuple(address_parts),
+        identifiers=tuple(identifiers),
     )
     # The typed values themselves are in the text, so every pattern built from them is used.
     text = " ".join([filler, *names, *phones, *emails, *address_parts, *identifiers, filler])

@@ -11,9 +11,23 @@ email priya.n@example.com. irene snell, rn
 
 def test_redact_leaves_none_of_the_identifiers():
     redacted = redact(NOTE, detect(NOTE))
-    for value in ("Healey", "Mary", "Rob", "Priya", "Pune", "98123 45678", "Nicholson", "10/12",
-                  "Krishnan", "Sacred Heart", "2345 6789 0124", "ABCPV1234K", "example.com",
-                  "irene", "snell"):
+    for value in (
+        "Healey",
+        "Mary",
+        "Rob",
+        "Priya",
+        "Pune",
+        "98123 45678",
+        "Nicholson",
+        "10/12",
+        "Krishnan",
+        "Sacred Heart",
+        "2345 6789 0124",
+        "ABCPV1234K",
+        "example.com",
+        "irene",
+        "snell",
+    ):
         assert value not in redacted, value
 
 

@@ -67,8 +67,14 @@ def test_the_command_prints_one_json_object_with_every_section(pathology_pdf):
     assert result["pages"]["count"] == 1
     assert result["pages"]["source"] == {"text-layer": 1}
     assert result["oncology"]["histology"] == "invasive ductal carcinoma"
-    assert {"name": "HER2", "status": "equivocal", "value": "2+", "method": "IHC", "page": 1,
-            "assertion": "stated"} in result["biomarkers"]
+    assert {
+        "name": "HER2",
+        "status": "equivocal",
+        "value": "2+",
+        "method": "IHC",
+        "page": 1,
+        "assertion": "stated",
+    } in result["biomarkers"]
     assert result["recommended_by_report"] == []
     items = [m["item"] for m in result["missing_investigations"]]
     assert "HER2 in situ hybridisation (FISH) for the equivocal (2+) result" in items
@@ -108,5 +114,7 @@ def test_a_skewed_turned_phone_photo_of_a_lab_report_gives_its_labs_through_the_
     ]
     potassium = next(lab for lab in result["labs"] if lab["name"] == "Potassium")
     assert (potassium["value"], potassium["unit"], potassium["reference_range"]) == (
-        6.8, "mmol/L", "3.5 - 5.1"
+        6.8,
+        "mmol/L",
+        "3.5 - 5.1",
     )

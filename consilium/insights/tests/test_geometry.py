@@ -116,8 +116,9 @@ def test_a_box_on_the_seen_picture_covers_its_word(sheet: Image.Image) -> None:
 
     wanted = {"Haemoglobin", "Creatinine", "Potassium", "laboratory", "condition"}
     checked = 0
-    with tesserocr.PyTessBaseAPI(path=tessdata_path(), lang="eng",
-                                 psm=tesserocr.PSM.SINGLE_WORD) as api:
+    with tesserocr.PyTessBaseAPI(
+        path=tessdata_path(), lang="eng", psm=tesserocr.PSM.SINGLE_WORD
+    ) as api:
         for word in page.words:
             text = word.text.strip(".,")
             if text not in wanted:
@@ -129,8 +130,9 @@ def test_a_box_on_the_seen_picture_covers_its_word(sheet: Image.Image) -> None:
             assert api.GetUTF8Text().strip().strip(".,") == text
             # ... and a box one line lower does not.
             height = y1 - y0
-            below = seen.crop((int(x0) - pad, int(y0 + 2 * height), int(x1) + pad,
-                               int(y1 + 2 * height)))
+            below = seen.crop(
+                (int(x0) - pad, int(y0 + 2 * height), int(x1) + pad, int(y1 + 2 * height))
+            )
             api.SetImage(below.convert("L"))
             assert api.GetUTF8Text().strip().strip(".,") != text
             checked += 1

@@ -94,6 +94,39 @@ def test_labs_inside_the_sentences_of_a_discharge_summary_are_read_with_their_un
     assert (labs["Sodium"].value, labs["Sodium"].flag) == (127.0, "low")
 
 
+def test_a_prescription_note_of_short_names_after_a_heading_is_read_pairs_included():
+    text = (
+        "Reports (02/11): Hb 9.4, TLC 10,600, platelets 1.8 lakh, S. creat 1.3\n"
+        "SGOT/SGPT 61/88 IU/L, Urea/Creat - 41/1.4 mg/dL"
+    )
+
+    found = [(lab.name, lab.value, lab.unit) for lab in extract_labs(text)]
+
+    assert ("Haemoglobin", 9.4, "g/dL") in found
+    assert ("White blood cell count", 10.6, "10^9/L") in found
+    assert ("Platelet count", 180.0, "10^9/L") in found
+    assert ("AST", 61.0, "U/L") in found and ("ALT", 88.0, "U/L") in found
+    assert ("Urea", 41.0, "mg/dL") in found
+    assert sorted(value for name, value, _ in found if name == "Creatinine") == [1.3, 1.4]
+    # Each value keeps where it was printed: the pair's second value is the ALT's.
+    alt = next(lab for lab in extract_labs(text) if lab.name == "ALT")
+    assert text[alt.offset : alt.offset + 2] == "88"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BP 146/88, Hb to be repeated",
+        "Na/K 134/3.9",  # a bare K needs its unit to be read as potassium
+        "Advice: repeat Hb after 2 weeks",
+        "Target: Hb 10 g/dL before surgery",
+        "Follow-up: 12/03, 2 weeks",
+    ],
+)
+def test_pairs_and_headings_do_not_make_results_of_what_is_not_one(text):
+    assert extract_labs(text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -330,3 +363,54 @@ def test_a_printed_flag_that_agrees_with_the_value_keeps_it_when_only_the_range_
     assert lab is not None
     assert lab.flag == "critical_high" and not lab.uncertain
     assert lab.reference_range == "" and "07 - 13" in lab.note.replace("7 - 13", "07 - 13")
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "value", "flag"),
+    [
+        # The flag's cell and then the unit's: not 3,200 lakh.
+        ("TLC 3,200 L /cumm 4,000 – 11,000", "White blood cell count", 3.2, "low"),
+        ("Platelet count 90,000 L /cumm 1,50,000 - 4,50,000", "Platelet count", 90.0, "low"),
+        # A lakh printed tight, or where a count per µL would be no count at all.
+        ("Platelet count 1.9 L/cumm", "Platelet count", 190.0, "none"),
+        ("Platelet count 0.9 L /cumm 1.5 - 4.1", "Platelet count", 90.0, "low"),
+    ],
+)
+def test_an_l_before_a_unit_is_the_low_flag_or_the_lakh_by_what_the_value_can_be(
+    line, name, value, flag
+):
+    result = parse_line(line)
+
+    assert result is not None
+    assert (result.name, result.value, result.flag) == (name, value, flag)
+
+
+def test_a_unit_broken_over_two_rows_of_a_paragraph_keeps_its_value():
+    text = "SGOT 28 U/L, T. bilirubin 0.7 mg/dL, S. albumin 2.6 g/\ndL; no ascites on ultrasound."
+
+    albumin = next(lab for lab in extract_labs(text) if lab.name == "Albumin")
+
+    assert (albumin.value, albumin.unit) == (2.6, "g/dL")
+    assert text[albumin.offset : albumin.offset + 3] == "2.6"
+
+
+def test_a_method_printed_under_the_name_is_passed_over_to_the_value_below_it():
+    text = (
+        "Serum Ferritin\n"
+        "ECLIA (Roche Cobas)\n"
+        "8.2 L ng/mL 15 - 150\n"
+        "Free T4\n"
+        "Method: chemiluminescence immunoassay\n"
+        "1.02 ng/dL 0.93 - 1.70\n"
+    )
+
+    labs = extract_labs(text)
+
+    found = {lab.name: (lab.value, lab.flag) for lab in labs}
+    assert found == {"Ferritin": (8.2, "low"), "Free T4": (1.02, "none")}
+    ferritin = next(lab for lab in labs if lab.name == "Ferritin")
+    assert text[ferritin.offset : ferritin.offset + 3] == "8.2"
+
+
+def test_a_row_of_words_under_a_name_that_is_no_method_does_not_lend_it_the_value_below():
+    assert extract_labs("Serum Ferritin\nKindly correlate clinically\n8.2 15 - 150\n") == []

@@ -26,19 +26,33 @@ def ocr_page(rows: list[list[tuple[str, float]]], source: str = "ocr") -> Page:
     for row, cells in enumerate(rows):
         x = 20.0
         for text, confidence in cells:
-            words.append(Word(text, (x, 100.0 + 20 * row, x + 7.0 * len(text),
-                                     110.0 + 20 * row), confidence))
+            words.append(
+                Word(text, (x, 100.0 + 20 * row, x + 7.0 * len(text), 110.0 + 20 * row), confidence)
+            )
             x += 7.0 * len(text) + 30.0  # cells apart
-    return Page(number=2, text=words_to_text(words), words=words, source=source,  # type: ignore[arg-type]
-                width=800.0, height=1100.0)
+    return Page(
+        number=2,
+        text=words_to_text(words),
+        words=words,
+        source=source,  # type: ignore[arg-type]
+        width=800.0,
+        height=1100.0,
+    )
 
 
 def test_a_value_read_with_low_confidence_is_withheld_and_a_sure_one_is_not() -> None:
-    page = ocr_page([
-        [("Haemoglobin", SURE), ("9.8", UNSURE), ("g/dL", SURE), ("13.0-17.0", SURE)],
-        [("Platelet", SURE), ("Count", SURE), ("2.4", SURE), ("lakhs/cumm", SURE),
-         ("1.5-4.1", SURE)],
-    ])
+    page = ocr_page(
+        [
+            [("Haemoglobin", SURE), ("9.8", UNSURE), ("g/dL", SURE), ("13.0-17.0", SURE)],
+            [
+                ("Platelet", SURE),
+                ("Count", SURE),
+                ("2.4", SURE),
+                ("lakhs/cumm", SURE),
+                ("1.5-4.1", SURE),
+            ],
+        ]
+    )
     labs = {lab.name: lab for lab in extract_labs([page])}
 
     assert labs["Haemoglobin"].withheld and labs["Haemoglobin"].page == 2
@@ -47,24 +61,26 @@ def test_a_value_read_with_low_confidence_is_withheld_and_a_sure_one_is_not() ->
 
 
 def test_digits_of_two_scripts_in_one_value_are_withheld_however_sure_ocr_was() -> None:
-    page = ocr_page([[("Magnesium", SURE), ("1.9\u096c", SURE), ("mg/dL", SURE),
-                      ("1.6-2.6", SURE)]])
+    page = ocr_page(
+        [[("Magnesium", SURE), ("1.9\u096c", SURE), ("mg/dL", SURE), ("1.6-2.6", SURE)]]
+    )
     (magnesium,) = extract_labs([page])
     assert magnesium.name == "Magnesium" and magnesium.withheld
 
 
 def test_a_value_on_the_row_below_its_name_is_placed_on_its_own_word() -> None:
-    page = ocr_page([
-        [("Serum", SURE), ("Creatinine", SURE)],
-        [("1.2", UNSURE), ("mg/dL", SURE), ("0.6-1.3", SURE)],
-    ])
+    page = ocr_page(
+        [
+            [("Serum", SURE), ("Creatinine", SURE)],
+            [("1.2", UNSURE), ("mg/dL", SURE), ("0.6-1.3", SURE)],
+        ]
+    )
     (creatinine,) = extract_labs([page])
     assert creatinine.value == 1.2 and creatinine.withheld
 
 
 def test_a_text_layer_is_never_withheld() -> None:
-    page = ocr_page([[("Haemoglobin", UNSURE), ("9.8", UNSURE), ("g/dL", SURE)]],
-                    source="text")
+    page = ocr_page([[("Haemoglobin", UNSURE), ("9.8", UNSURE), ("g/dL", SURE)]], source="text")
     (haemoglobin,) = extract_labs([page])
     assert not haemoglobin.withheld
 
@@ -84,22 +100,53 @@ def test_a_range_that_fits_no_scale_of_its_analyte_leaves_the_value_unchecked() 
 
 
 def _draft(*facts: Fact) -> dict[str, Any]:
-    intake = Intake(date_of_birth=None, sex="", medical_area="general", diagnosis_so_far="",
-                    symptoms="", symptom_timeline="", past_history="", allergies="",
-                    current_medicines="", treatment_so_far="", treatment_planned="",
-                    questions=(), red_flag_labels=())
-    document = SourceDocument(public_id="doc-1", ordinal=1, category="Lab report", text="",
-                              facts=facts)
-    return summary_draft(intake=intake, documents=[document], known=None,
-                         today=dt.date(2026, 12, 1))
+    intake = Intake(
+        date_of_birth=None,
+        sex="",
+        medical_area="general",
+        diagnosis_so_far="",
+        symptoms="",
+        symptom_timeline="",
+        past_history="",
+        allergies="",
+        current_medicines="",
+        treatment_so_far="",
+        treatment_planned="",
+        questions=(),
+        red_flag_labels=(),
+    )
+    document = SourceDocument(
+        public_id="doc-1", ordinal=1, category="Lab report", text="", facts=facts
+    )
+    return summary_draft(
+        intake=intake, documents=[document], known=None, today=dt.date(2026, 12, 1)
+    )
 
 
 def test_the_summary_lists_a_withheld_value_without_its_number_and_never_as_normal() -> None:
     content = _draft(
-        Fact(kind="lab", name="Haemoglobin", page=2, value="9.8", number=9.8, unit="g/dL",
-             flag="none", printed="9.8 g/dL", withheld=True),
-        Fact(kind="lab", name="Potassium", page=2, value="7.9", number=7.9, unit="mmol/L",
-             flag="critical_high", printed="7.9", withheld=True),
+        Fact(
+            kind="lab",
+            name="Haemoglobin",
+            page=2,
+            value="9.8",
+            number=9.8,
+            unit="g/dL",
+            flag="none",
+            printed="9.8 g/dL",
+            withheld=True,
+        ),
+        Fact(
+            kind="lab",
+            name="Potassium",
+            page=2,
+            value="7.9",
+            number=7.9,
+            unit="mmol/L",
+            flag="critical_high",
+            printed="7.9",
+            withheld=True,
+        ),
     )
 
     rows = {lab["name"]: lab for lab in content["labs"]}
@@ -123,9 +170,11 @@ def _photo_of_a_lab_report() -> bytes:
 
     from consilium.insights.tests.fixtures import html_page, lab_table, pdf_from_html
 
-    rows = [("Haemoglobin", "13.6", "", "13.0 - 17.0", "g/dL"),
-            ("Serum Magnesium", "1.9\u096c", "", "1.6 - 2.6", "mg/dL"),
-            ("Serum Potassium", "5.9", "H", "3.5 - 5.1", "mmol/L")]
+    rows = [
+        ("Haemoglobin", "13.6", "", "13.0 - 17.0", "g/dL"),
+        ("Serum Magnesium", "1.9\u096c", "", "1.6 - 2.6", "mg/dL"),
+        ("Serum Potassium", "5.9", "H", "3.5 - 5.1", "mmol/L"),
+    ]
     pdf = pdfium.PdfDocument(pdf_from_html(html_page(lab_table(rows, heading="Biochemistry"))))
     try:
         picture = pdf[0].render(scale=200 / 72).to_pil().convert("RGB")

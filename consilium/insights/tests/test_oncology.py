@@ -17,8 +17,20 @@ PATHOLOGY = html_page(
 )
 
 # Words that claim a result; none may come out of a test that was not done or only advised.
-RESULTS = {"positive", "mutated", "rearranged", "amplified", "VUS", "equivocal", "value",
-           "negative", "not detected", "wild-type", "retained", "lost"}
+RESULTS = {
+    "positive",
+    "mutated",
+    "rearranged",
+    "amplified",
+    "VUS",
+    "equivocal",
+    "value",
+    "negative",
+    "not detected",
+    "wild-type",
+    "retained",
+    "lost",
+}
 
 
 def markers(text: str) -> dict[str, tuple[str, str]]:
@@ -101,8 +113,7 @@ def test_a_percentage_with_the_reports_own_call_keeps_the_call():
         "Further testing for KRAS G12C and BRAF V600E mutations is planned.",
         "ROS1 FISH: pending.",
         "NGS for EGFR, ALK, ROS1, BRAF, MET and RET will be reported separately.",
-        "HER2 status is equivocal by IHC; reflex HER2 FISH is requested to look for "
-        "amplification.",
+        "HER2 status is equivocal by IHC; reflex HER2 FISH is requested to look for amplification.",
     ],
 )
 def test_a_recommended_test_never_yields_a_result(text):
@@ -117,10 +128,12 @@ def test_a_recommended_test_never_yields_a_result(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["PALB2   No pathogenic / likely pathogenic variant\n",
-     "PALB2: no pathogenic/likely pathogenic variant detected.\n",
-     # a narrow cell wrapped after "likely", the next column's text in between
-     "PALB2   No pathogenic / likely   Not applicable\npathogenic variant\n"],
+    [
+        "PALB2   No pathogenic / likely pathogenic variant\n",
+        "PALB2: no pathogenic/likely pathogenic variant detected.\n",
+        # a narrow cell wrapped after "likely", the next column's text in between
+        "PALB2   No pathogenic / likely   Not applicable\npathogenic variant\n",
+    ],
 )
 def test_no_pathogenic_or_likely_pathogenic_variant_is_a_negative_result(text):
     assert [(b.name, b.status) for b in extract_biomarkers(text)] == [("PALB2", "not detected")]
@@ -135,9 +148,11 @@ def test_a_variant_found_in_the_next_column_is_not_hidden_by_the_first_columns_n
 def test_a_guideline_cited_by_marker_and_year_is_no_result_for_the_marker():
     # The next row's marker name wrapped ("Oestrogen" / "receptor") and was not recognised: the
     # cited HER2 must not take that row's POSITIVE.
-    text = ("Scored per ASCO/CAP (ER/PR 2020, HER2 2018)\nAntibody   Clone   Result\n"
-            "Oestrogen   SP1   POSITIVE   95% nuclei\nreceptor\n"
-            "HER2   4B5   NEGATIVE (score 1+)\n")
+    text = (
+        "Scored per ASCO/CAP (ER/PR 2020, HER2 2018)\nAntibody   Clone   Result\n"
+        "Oestrogen   SP1   POSITIVE   95% nuclei\nreceptor\n"
+        "HER2   4B5   NEGATIVE (score 1+)\n"
+    )
     her2 = [(b.status, b.value) for b in extract_biomarkers(text) if b.name == "HER2"]
     assert her2 == [("negative", "1+")]
 
@@ -146,8 +161,11 @@ def test_a_guideline_cited_by_marker_and_year_is_no_result_for_the_marker():
     ("text", "name", "note"),
     [
         ("ROS1: Not tested (insufficient tissue).", "ROS1", "insufficient tissue"),
-        ("EGFR mutation analysis could not be performed owing to a low DNA yield.", "EGFR",
-         "a low DNA yield"),
+        (
+            "EGFR mutation analysis could not be performed owing to a low DNA yield.",
+            "EGFR",
+            "a low DNA yield",
+        ),
         ("ALK rearrangement by FISH – test failed; please send another block.", "ALK", ""),
         ("PD-L1 (22C3): not evaluable, fewer than 100 viable tumour cells.", "PD-L1", ""),
         ("KRAS exon 2 G12D: not done.", "KRAS", ""),
@@ -168,8 +186,11 @@ def test_a_panel_row_that_failed_marks_every_gene_of_the_row_not_tested():
     )
 
     assert found == {
-        "ALK": ("not_tested", ""), "ROS1": ("not_tested", ""), "RET": ("not_tested", ""),
-        "NTRK": ("not_tested", ""), "EGFR": ("stated", "not detected"),
+        "ALK": ("not_tested", ""),
+        "ROS1": ("not_tested", ""),
+        "RET": ("not_tested", ""),
+        "NTRK": ("not_tested", ""),
+        "EGFR": ("stated", "not detected"),
     }
 
 
@@ -184,8 +205,11 @@ def test_a_stated_result_before_a_not_tested_one_keeps_its_result():
     [
         ("An outside report from 2021 showed an EGFR exon 19 deletion.", "EGFR"),
         ("Previous biopsy: ER positive, PR positive, HER2 negative.", "ER"),
-        ("Clinical history\nCarcinoma of the breast treated elsewhere, HER2 3+ at diagnosis.\n"
-         "IMMUNOHISTOCHEMISTRY\nCK7: positive", "HER2"),
+        (
+            "Clinical history\nCarcinoma of the breast treated elsewhere, HER2 3+ at diagnosis.\n"
+            "IMMUNOHISTOCHEMISTRY\nCK7: positive",
+            "HER2",
+        ),
     ],
 )
 def test_a_historical_result_is_kept_without_a_result(text, name):
@@ -195,23 +219,31 @@ def test_a_historical_result_is_kept_without_a_result(text, name):
 
 
 def test_this_reports_own_result_stays_stated_beside_an_earlier_one():
-    found = {(b.name, b.assertion, b.status) for b in extract_biomarkers(
-        "Clinical details: ER positive on the core biopsy done last year.\n"
-        "RESULT\nER: Negative (0% of tumour nuclei)"
-    )}
+    found = {
+        (b.name, b.assertion, b.status)
+        for b in extract_biomarkers(
+            "Clinical details: ER positive on the core biopsy done last year.\n"
+            "RESULT\nER: Negative (0% of tumour nuclei)"
+        )
+    }
 
     assert found == {("ER", "historical", ""), ("ER", "stated", "negative")}
 
 
 def test_a_letters_earlier_part_is_historical_and_its_new_part_is_not():
-    found = {(b.name, b.assertion, b.status, b.value) for b in extract_biomarkers(
-        "Initial diagnosis (2018)\nThe tumour was ER positive (80%) and HER2 negative.\n"
-        "Relapse\nLiver biopsy: ER positive (50%), HER2 IHC 2+."
-    )}
+    found = {
+        (b.name, b.assertion, b.status, b.value)
+        for b in extract_biomarkers(
+            "Initial diagnosis (2018)\nThe tumour was ER positive (80%) and HER2 negative.\n"
+            "Relapse\nLiver biopsy: ER positive (50%), HER2 IHC 2+."
+        )
+    }
 
     assert found == {
-        ("ER", "historical", "", ""), ("HER2", "historical", "", ""),
-        ("ER", "stated", "positive", "50%"), ("HER2", "stated", "equivocal", "2+"),
+        ("ER", "historical", "", ""),
+        ("HER2", "historical", "", ""),
+        ("ER", "stated", "positive", "50%"),
+        ("HER2", "stated", "equivocal", "2+"),
     }
 
 
@@ -246,20 +278,33 @@ def test_the_lymphoma_panel_reads_each_stain():
     )
 
     assert found == {
-        "CD20": ("positive", ""), "CD79a": ("positive", ""), "CD3": ("negative", ""),
-        "CD5": ("negative", ""), "CD10": ("positive", ""), "BCL6": ("positive", "~70%"),
-        "MUM1": ("negative", ""), "BCL2": ("positive", "90%"), "MYC": ("value", "40%"),
-        "Cyclin D1": ("negative", ""), "CD23": ("negative", ""), "CD30": ("negative", ""),
-        "CD15": ("negative", ""), "Ki-67": ("value", "80%"),
+        "CD20": ("positive", ""),
+        "CD79a": ("positive", ""),
+        "CD3": ("negative", ""),
+        "CD5": ("negative", ""),
+        "CD10": ("positive", ""),
+        "BCL6": ("positive", "~70%"),
+        "MUM1": ("negative", ""),
+        "BCL2": ("positive", "90%"),
+        "MYC": ("value", "40%"),
+        "Cyclin D1": ("negative", ""),
+        "CD23": ("negative", ""),
+        "CD30": ("negative", ""),
+        "CD15": ("negative", ""),
+        "Ki-67": ("value", "80%"),
     }
 
 
 def test_a_prostate_biopsy_reads_its_stains_and_its_type():
-    text = ("Prostate, right base core: acinar adenocarcinoma. AMACR (P504S) positive; "
-            "HMWCK (34betaE12) and p63 negative, no basal cells.")
+    text = (
+        "Prostate, right base core: acinar adenocarcinoma. AMACR (P504S) positive; "
+        "HMWCK (34betaE12) and p63 negative, no basal cells."
+    )
 
     assert markers(text) == {
-        "AMACR": ("positive", ""), "HMWCK": ("negative", ""), "p63": ("negative", ""),
+        "AMACR": ("positive", ""),
+        "HMWCK": ("negative", ""),
+        "p63": ("negative", ""),
     }
     assert extract_oncology(text).cancer_type == "prostate cancer"
 
@@ -279,7 +324,9 @@ def test_each_mismatch_repair_protein_is_retained_or_lost():
     )
 
     assert found == {
-        "MLH1": ("retained", ""), "PMS2": ("retained", ""), "MSH2": ("lost", ""),
+        "MLH1": ("retained", ""),
+        "PMS2": ("retained", ""),
+        "MSH2": ("lost", ""),
         "MSH6": ("lost", ""),
     }
 
@@ -305,8 +352,7 @@ def test_germline_and_somatic_brca_keep_their_variant_origin_and_vaf():
         "BRCA2: no pathogenic variant detected."
     )
     somatic = extract_biomarkers(
-        "Somatic tumour NGS (FFPE block): BRCA2 c.5946delT (p.Ser1982ArgfsTer22) detected, "
-        "VAF 41%."
+        "Somatic tumour NGS (FFPE block): BRCA2 c.5946delT (p.Ser1982ArgfsTer22) detected, VAF 41%."
     )
 
     assert [(b.name, b.status, b.value, b.origin) for b in germline] == [
@@ -319,22 +365,29 @@ def test_germline_and_somatic_brca_keep_their_variant_origin_and_vaf():
 
 
 def test_a_lung_panel_reads_variants_vaf_and_the_genes_without_a_variant():
-    found = {b.name: (b.status, b.value, b.vaf) for b in extract_biomarkers(
-        "RESULTS (NGS)\n"
-        "EGFR: exon 19 deletion p.E746_A750del detected, VAF 32.5%\n"
-        "KRAS, NRAS and BRAF: no pathogenic variant detected\n"
-        "ALK, ROS1 and RET: no fusion detected\n"
-        "MET: exon 14 skipping detected\n"
-        "HER2 (ERBB2): no mutation detected\n"
-        "PD-L1 (22C3): TPS 70%\n"
-    )}
+    found = {
+        b.name: (b.status, b.value, b.vaf)
+        for b in extract_biomarkers(
+            "RESULTS (NGS)\n"
+            "EGFR: exon 19 deletion p.E746_A750del detected, VAF 32.5%\n"
+            "KRAS, NRAS and BRAF: no pathogenic variant detected\n"
+            "ALK, ROS1 and RET: no fusion detected\n"
+            "MET: exon 14 skipping detected\n"
+            "HER2 (ERBB2): no mutation detected\n"
+            "PD-L1 (22C3): TPS 70%\n"
+        )
+    }
 
     assert found == {
         "EGFR": ("mutated", "exon 19 deletion (p.E746_A750del)", "32.5%"),
-        "KRAS": ("not detected", "", ""), "NRAS": ("not detected", "", ""),
-        "BRAF": ("not detected", "", ""), "ALK": ("not detected", "", ""),
-        "ROS1": ("not detected", "", ""), "RET": ("not detected", "", ""),
-        "MET": ("mutated", "exon 14 skipping", ""), "HER2": ("not detected", "", ""),
+        "KRAS": ("not detected", "", ""),
+        "NRAS": ("not detected", "", ""),
+        "BRAF": ("not detected", "", ""),
+        "ALK": ("not detected", "", ""),
+        "ROS1": ("not detected", "", ""),
+        "RET": ("not detected", "", ""),
+        "MET": ("mutated", "exon 14 skipping", ""),
+        "HER2": ("not detected", "", ""),
         "PD-L1": ("value", "TPS 70%", ""),
     }
 
@@ -358,9 +411,10 @@ def test_a_variant_in_passing_is_not_a_result():
 
 
 def test_a_variant_that_names_its_gene_is_read_as_that_gene():
-    found = [(b.name, b.status, b.value) for b in extract_biomarkers(
-        "EGFR exon 21 L858R: DETECTED\nT790M: not detected"
-    )]
+    found = [
+        (b.name, b.status, b.value)
+        for b in extract_biomarkers("EGFR exon 21 L858R: DETECTED\nT790M: not detected")
+    ]
 
     assert found == [("EGFR", "mutated", "L858R"), ("EGFR", "not detected", "T790M")]
 
@@ -380,8 +434,11 @@ def test_what_a_panel_covers_and_drugs_named_after_markers_are_not_results():
     ("text", "gleason", "group"),
     [
         ("Gleason score 4 + 3 = 7 (ISUP Grade Group 3)", "4+3=7", "Grade Group 3"),
-        ("Gleason 3+4=7 with tertiary pattern 5; grade group 2", "3+4=7, tertiary pattern 5",
-         "Grade Group 2"),
+        (
+            "Gleason 3+4=7 with tertiary pattern 5; grade group 2",
+            "3+4=7, tertiary pattern 5",
+            "Grade Group 2",
+        ),
         ("Gleason score 9 (4+5), WHO grade group 5", "4+5=9", "Grade Group 5"),
     ],
 )
@@ -395,8 +452,10 @@ def test_gleason_patterns_and_grade_groups_are_read_as_printed(text, gleason, gr
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("Invasive carcinoma, NST. Nottingham histological grade 2 (score 6/9).",
-         "Grade 2 (score 6/9)"),
+        (
+            "Invasive carcinoma, NST. Nottingham histological grade 2 (score 6/9).",
+            "Grade 2 (score 6/9)",
+        ),
         ("Modified Bloom-Richardson grade III", "Grade 3"),
     ],
 )
@@ -404,7 +463,8 @@ def test_the_nottingham_grade_is_read_as_printed_after_the_markers(text, value):
     found = extract_biomarkers(text + " ER positive (70%).")
 
     assert [(b.name, b.status, b.value) for b in found] == [
-        ("ER", "positive", "70%"), ("Nottingham grade", "value", value)
+        ("ER", "positive", "70%"),
+        ("Nottingham grade", "value", value),
     ]
 
 
@@ -430,7 +490,8 @@ def test_a_negation_before_a_list_covers_every_marker_of_it():
     found = markers("No EGFR, KRAS or BRAF mutation was detected.")
 
     assert found == {
-        "EGFR": ("not detected", ""), "KRAS": ("not detected", ""),
+        "EGFR": ("not detected", ""),
+        "KRAS": ("not detected", ""),
         "BRAF": ("not detected", ""),
     }
 
@@ -483,29 +544,35 @@ def test_lung_lymphoma_and_prostate_reports_get_their_cancer_type():
         (
             "Specimen: cervical lymph node, excision.\nDiagnosis: metastatic adenocarcinoma in a "
             "cervical lymph node, TTF-1 and Napsin A positive, consistent with lung primary.",
-            "lung", "non-small cell lung cancer",
+            "lung",
+            "non-small cell lung cancer",
         ),
         (
             "Liver, core biopsy: metastatic adenocarcinoma, CK20 and CDX2 positive, in keeping "
             "with a colorectal primary.",
-            "colorectum", "colorectal cancer",
+            "colorectum",
+            "colorectal cancer",
         ),
         (
             "Axillary lymph node biopsy: metastatic carcinoma from the breast, GATA3 positive.",
-            "breast", "breast cancer",
+            "breast",
+            "breast cancer",
         ),
         (
             "Right upper lobe mass, bronchoscopic biopsy. Mediastinal node: metastatic "
             "adenocarcinoma.\nImpression: primary lung adenocarcinoma with nodal spread.",
-            "lung", "non-small cell lung cancer",
+            "lung",
+            "non-small cell lung cancer",
         ),
         (
             "Inguinal lymph node, excision biopsy: classical Hodgkin lymphoma, nodular sclerosis.",
-            "", "lymphoma",
+            "",
+            "lymphoma",
         ),
         (
             "Liver, core biopsy: metastatic carcinoma; the primary cannot be determined here.",
-            "", "",
+            "",
+            "",
         ),
     ],
 )

@@ -106,7 +106,9 @@ def test_a_transparent_png_is_read_on_white_paper():
     from PIL import ImageDraw, ImageFont
 
     ImageDraw.Draw(text_only).text(
-        (20, 80), "Haemoglobin 9.2 g/dL", fill=(0, 0, 0, 255),
+        (20, 80),
+        "Haemoglobin 9.2 g/dL",
+        fill=(0, 0, 0, 255),
         font=ImageFont.load_default(size=32),
     )
     buffer = io.BytesIO()
@@ -126,16 +128,20 @@ def test_text_inside_a_picture_of_a_text_layer_pdf_is_read_too():
 
     banner = Image.new("RGB", (900, 120), "white")
     ImageDraw.Draw(banner).text(
-        (20, 35), "Patient: ASHA VERMA  UHID PUN2026004817", fill="black",
+        (20, 35),
+        "Patient: ASHA VERMA  UHID PUN2026004817",
+        fill="black",
         font=ImageFont.load_default(size=34),
     )
     buffer = io.BytesIO()
     banner.save(buffer, format="PNG")
     picture = base64.b64encode(buffer.getvalue()).decode()
-    pdf = pdf_from_html(html_page(
-        f"<img src='data:image/png;base64,{picture}' style='width: 170mm'>"
-        + lab_table(ROWS, heading="Investigations")
-    ))
+    pdf = pdf_from_html(
+        html_page(
+            f"<img src='data:image/png;base64,{picture}' style='width: 170mm'>"
+            + lab_table(ROWS, heading="Investigations")
+        )
+    )
 
     page = read_document(pdf, "application/pdf")[0]
 

@@ -50,18 +50,22 @@ def test_a_correction_is_kept_beside_the_drafted_row_and_shown_as_such(
 def test_an_empty_correction_gives_the_draft_back(coordinator_client: Client, case: Case) -> None:
     content = drafted(coordinator_client, case)
     index, _row = tumour_row(content, "histology")
-    coordinator_client.post(summary_url(case, "save/"),
-                            {"action": "save", f"correct-tumour-{index}": "something else"})
-    coordinator_client.post(summary_url(case, "save/"),
-                            {"action": "save", f"correct-tumour-{index}": "  "})
+    coordinator_client.post(
+        summary_url(case, "save/"), {"action": "save", f"correct-tumour-{index}": "something else"}
+    )
+    coordinator_client.post(
+        summary_url(case, "save/"), {"action": "save", f"correct-tumour-{index}": "  "}
+    )
     content = summary_content(summary=CaseSummary.objects.get(case=case))
     assert "correction" not in tumour_row(content, "histology")[1]
 
 
 def test_a_name_typed_into_a_correction_is_masked(coordinator_client: Client, case: Case) -> None:
     drafted(coordinator_client, case)
-    coordinator_client.post(summary_url(case, "save/"),
-                            {"action": "save", "correct-labs-0": "Asha Verma's potassium 5.1"})
+    coordinator_client.post(
+        summary_url(case, "save/"),
+        {"action": "save", "correct-labs-0": "Asha Verma's potassium 5.1"},
+    )
     content = summary_content(summary=CaseSummary.objects.get(case=case))
     assert "Asha" not in content["labs"][0]["correction"]["text"]
     assert "[NAME]" in content["labs"][0]["correction"]["text"]
@@ -74,11 +78,16 @@ def test_specialists_see_the_correction_and_what_was_drafted(
     index, row = tumour_row(content, "histology")
     for document in Document.objects.all():
         with django_capture_on_commit_callbacks(execute=True):
-            coordinator_client.post(f"/documents/{document.public_id}/release/",
-                                    {"version": document.redaction_version})
-    coordinator_client.post(summary_url(case, "save/"), {
-        "action": "approve", f"correct-tumour-{index}": "invasive lobular carcinoma",
-    })
+            coordinator_client.post(
+                f"/documents/{document.public_id}/release/", {"version": document.redaction_version}
+            )
+    coordinator_client.post(
+        summary_url(case, "save/"),
+        {
+            "action": "approve",
+            f"correct-tumour-{index}": "invasive lobular carcinoma",
+        },
+    )
     shown = case_summary_for_specialist(case=case)
     assert shown is not None
     html = render_to_string("insights/_summary_for_specialist.html", {"summary": shown})

@@ -32,10 +32,12 @@ def report() -> bytes:
     cells = "".join(
         f"<tr><td>{a}</td><td>{b}</td><td>{c}</td><td>{d}</td></tr>" for a, b, c, d in ROWS
     )
-    return pdf_from_html(html_page(
-        "<h1>City Path Lab</h1><table><tr><th>Investigation</th><th>Result</th><th>Unit</th>"
-        f"<th>Bio. Ref. Interval</th></tr>{cells}</table>"
-    ))
+    return pdf_from_html(
+        html_page(
+            "<h1>City Path Lab</h1><table><tr><th>Investigation</th><th>Result</th><th>Unit</th>"
+            f"<th>Bio. Ref. Interval</th></tr>{cells}</table>"
+        )
+    )
 
 
 @pytest.fixture
@@ -53,8 +55,11 @@ def test_each_lab_keeps_what_the_page_printed_and_why_it_was_read_otherwise(case
     facts = {f.name: f for f in DocumentFact.objects.filter(document__case=case, kind="lab")}
 
     platelets = facts["Platelet count"]
-    assert (platelets.number, platelets.unit, platelets.printed) == (260.0, "10^9/L",
-                                                                    "2.6 lakhs/cumm")
+    assert (platelets.number, platelets.unit, platelets.printed) == (
+        260.0,
+        "10^9/L",
+        "2.6 lakhs/cumm",
+    )
     wbc = facts["White blood cell count"]
     assert wbc.printed == "7,840 /cumm" and wbc.printed_range == "400 - 1100"
     assert not wbc.uncertain and "4000 - 11000" in wbc.note

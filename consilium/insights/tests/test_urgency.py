@@ -22,8 +22,10 @@ from consilium.insights.urgency import red_flags, urgent_reasons
         ("Findings: a massive left-sided pneumothorax.", "large or tension pneumothorax"),
         ("No effusion, but there is cord compression at T4.", "spinal cord compression"),
         ("CT head: acute subdural haematoma, 9 mm.", "bleeding or mass effect in the skull"),
-        ("Frontal metastasis with mass effect on the ventricle.",
-         "bleeding or mass effect in the skull"),
+        (
+            "Frontal metastasis with mass effect on the ventricle.",
+            "bleeding or mass effect in the skull",
+        ),
         ("Erect X-ray: pneumoperitoneum under the right dome.", "perforation of the gut"),
         ("Admitted in septic shock after cycle 2.", "sepsis"),
         ("Lytic lesion at L1 with cord compression; no abscess.", "spinal cord compression"),

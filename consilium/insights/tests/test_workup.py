@@ -57,8 +57,7 @@ def test_a_printed_ish_result_closes_the_equivocal_her2():
 def test_an_ish_that_is_only_recommended_leaves_the_equivocal_her2_open_and_says_so():
     text = (
         "Right breast core: invasive carcinoma of no special type, grade 3. cT2N0M0. "
-        "ER negative. PR negative. HER2 score 2+. Reflex HER2 FISH is recommended.\n"
-        + FULL_BLOODS
+        "ER negative. PR negative. HER2 score 2+. Reflex HER2 FISH is recommended.\n" + FULL_BLOODS
     )
 
     missing = missing_of(text)
@@ -207,8 +206,12 @@ def test_a_page_with_no_cancer_needs_no_cancer_work_up():
 
 def test_a_case_filed_under_cancer_gets_the_general_work_up_though_its_pages_state_none():
     text = "Clinical notes: weight loss, a lump in the neck."
-    items = [m.item for m in missing_investigations(
-        facts=extract_oncology(text), labs=extract_labs(text), text=text, cancer=True)]
+    items = [
+        m.item
+        for m in missing_investigations(
+            facts=extract_oncology(text), labs=extract_labs(text), text=text, cancer=True
+        )
+    ]
     assert items[-3:] == [
         "Recent complete blood count",
         "Kidney function (creatinine)",

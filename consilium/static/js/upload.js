@@ -8,6 +8,8 @@
   var category = form.querySelector("select[name=category]");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var text = form.dataset;
+  var button = form.querySelector("button[type=submit]");
+  var sending = false;  // a second click while files are on their way sends nothing twice
 
   function say(message) { problem.textContent = message; problem.hidden = !message; }
 
@@ -43,11 +45,19 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (sending) { return; }
     say("");
     if (!category.value) { say(text.textChooseCategory); category.focus(); return; }
     if (!input.files.length) { say(text.textChooseFile); input.focus(); return; }
     var room = parseInt(form.dataset.room, 10);
     var pending = 0;
+    function done() {
+      sending = false;
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+      refreshList();
+      input.value = "";
+    }
     Array.prototype.forEach.call(input.files, function (file) {
       var ui = row(file);
       if (file.size > room) {
@@ -85,10 +95,15 @@
         }
         if (body && body.left_mb !== undefined) { form.dataset.room = String(room); }
         pending -= 1;
-        if (pending === 0) { refreshList(); input.value = ""; }
+        if (pending === 0) { done(); }
       });
       xhr.send(data);
     });
     form.dataset.room = String(room);
+    if (pending) {
+      sending = true;
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+    }
   });
 })();
