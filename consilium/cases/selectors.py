@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -28,6 +28,7 @@ from consilium.cases.models import (
     IntakeStep,
 )
 from consilium.cases.workflow import COORDINATOR_CANCELLABLE, PATIENT_CANCELLABLE, UPLOADABLE
+from consilium.core.pagination import ListPage, list_page
 from consilium.patients.models import Patient
 from consilium.patients.selectors import patients_of
 
@@ -267,44 +268,90 @@ def case_submit_problems(*, case: Case, user: Any) -> list[Problem]:
 # --- Lists -------------------------------------------------------------------------------------
 
 
-def lifetime_record(*, user: Any) -> list[Patient]:
-    """The account's patients, each with all their cases (newest first) ready for
-    `case_next_step`. Two queries whatever the number of patients and cases; one audit event."""
-    patients = list(
-        patients_of(user=user).prefetch_related(
-            Prefetch("cases", queryset=with_progress(Case.objects.order_by("-created_at", "-id")))
-        )
+@dataclass(frozen=True)
+class LifetimeRecord:
+    """One page of the account's cases, newest first within each patient, grouped by patient;
+    the first page also lists the patients who have no case yet."""
+
+    sections: list[tuple[Patient, list[Case]]]
+    page: ListPage[Case]
+
+
+def lifetime_record(*, user: Any, page: object = 1) -> LifetimeRecord:
+    """The account's patients and a page of their cases, ready for `case_next_step`. Two queries
+    whatever the number of patients and cases; one audit event."""
+    from django.db.models import Count
+
+    patients: list[Patient] = list(patients_of(user=user).annotate(case_count=Count("cases")))
+    if not patients:
+        nothing: list[Case] = []
+        return LifetimeRecord(sections=[], page=list_page(nothing, page=page))
+    order = {p.pk: i for i, p in enumerate(patients)}
+    # Cases in the patients' own order (by name), then newest first: one page may hold the end
+    # of one patient's cases and the start of the next one's.
+    current = list_page(
+        with_progress(Case.objects.filter(patient__in=patients)).order_by(
+            "patient__full_name", "patient_id", "-created_at", "-id"
+        ),
+        page=page,
     )
-    if patients:
-        record(actor=user, action=CaseAction.LIST, target=user, detail={"patients": len(patients)})
-    return patients
+    by_patient: dict[int, list[Case]] = {}
+    for case in current:
+        by_patient.setdefault(case.patient_id, []).append(case)
+        case.patient = patients[order[case.patient_id]]
+    sections = [
+        (p, by_patient.get(p.pk, []))
+        for p in patients
+        if p.pk in by_patient or (current.number == 1 and not getattr(p, "case_count", 0))
+    ]
+    record(actor=user, action=CaseAction.LIST, target=user, detail={"patients": len(patients)})
+    return LifetimeRecord(sections=sections, page=current)
 
 
 @dataclass(frozen=True)
 class TriageQueue:
-    triage: list[Case]
-    awaiting_info: list[Case]
+    """One page of each section of the queue; each section's `total` counts the whole of it."""
+
+    triage: ListPage[Case]
+    awaiting_info: ListPage[Case]
 
 
-def triage_queue(*, user: Any) -> TriageQueue:
-    """Cases waiting on a coordinator, urgent first and then oldest submitted; 404 for anyone
-    else. One query for the cases (with their patient and number of reports) and one audit event."""
+def triage_queue(*, user: Any, triage_page: object = 1, awaiting_page: object = 1) -> TriageQueue:
+    """Cases waiting on a coordinator, urgent first and then oldest submitted, a page of each
+    section at a time; 404 for anyone else. Three queries whatever the queue's length (the
+    sections' sizes, then a page of each, with their patient, clock and number of reports) and
+    one audit event."""
     from django.db.models import Count
 
     if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
         raise Http404
-    cases = list(
-        cases_visible_to(user=user)
-        .filter(status__in=[CaseStatus.TRIAGE, CaseStatus.AWAITING_INFO])
-        .select_related("patient", "turnaround")
-        .annotate(document_count=Count("documents"))
+    waiting = cases_visible_to(user=user).filter(
+        status__in=[CaseStatus.TRIAGE, CaseStatus.AWAITING_INFO]
+    )
+    totals = dict(
+        waiting.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    # The number of reports as a correlated subquery: a GROUP BY over every selected column of
+    # three tables cost more to compile and run than the rest of the page's queries.
+    documents = (
+        Case.objects.filter(pk=OuterRef("pk")).order_by().values("pk")
+        .annotate(n=Count("documents")).values("n")
+    )
+    rows = (
+        waiting.select_related("patient", "turnaround")
+        .annotate(document_count=Subquery(documents))
         .order_by("-is_urgent", F("submitted_at").asc(nulls_last=True), "id")
     )
-    record(actor=user, action=CaseAction.TRIAGE_QUEUE, target=user, detail={"count": len(cases)})
-    return TriageQueue(
-        triage=[c for c in cases if c.status == CaseStatus.TRIAGE],
-        awaiting_info=[c for c in cases if c.status == CaseStatus.AWAITING_INFO],
+    queue = TriageQueue(
+        triage=list_page(rows.filter(status=CaseStatus.TRIAGE), page=triage_page,
+                         total=totals.get(CaseStatus.TRIAGE, 0)),
+        awaiting_info=list_page(rows.filter(status=CaseStatus.AWAITING_INFO),
+                                page=awaiting_page, param="waiting",
+                                total=totals.get(CaseStatus.AWAITING_INFO, 0)),
     )
+    record(actor=user, action=CaseAction.TRIAGE_QUEUE, target=user,
+           detail={"count": sum(totals.values())})
+    return queue
 
 
 def case_history(*, case: Case) -> QuerySet[CaseTransition]:

@@ -36,6 +36,7 @@ from consilium.cases.models import (
     SecondOpinionReason,
 )
 from consilium.cases.red_flags import RedFlag
+from consilium.cases.rows import Labels, queue_rows, record_rows
 from consilium.cases.selectors import (
     FORM_STEPS,
     STEP_ORDER,
@@ -71,12 +72,16 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.is_staff_role:
         return redirect(user.home_url())
-    patients = lifetime_record(user=user)
+    record = lifetime_record(user=user, page=request.GET.get("page"))
+    # Only a draft shows where it continues; working that out for every case costs 8 URLs each.
+    labels = Labels()
     rows = [
-        (patient, [(case, case_next_step(case=case)) for case in patient.cases.all()])
-        for patient in patients
+        (patient, record_rows(
+            [(case, case_next_step(case=case) if case.status == CaseStatus.DRAFT else None)
+             for case in cases], labels=labels))
+        for patient, cases in record.sections
     ]
-    return render(request, "cases/my_cases.html", {"rows": rows})
+    return render(request, "cases/my_cases.html", {"rows": rows, "page": record.page})
 
 
 def _registration_relationship(request: HttpRequest) -> str:
@@ -378,11 +383,17 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
-    queue = triage_queue(user=request.user)
+    queue = triage_queue(user=request.user, triage_page=request.GET.get("page"),
+                         awaiting_page=request.GET.get("waiting"))
+    today, now, labels = timezone.localdate(), timezone.now(), Labels()
     return render(
         request,
         "cases/triage_queue.html",
-        {"queue": queue, "today": timezone.localdate(), "now": timezone.now()},
+        {
+            "queue": queue,
+            "triage_rows": queue_rows(queue.triage, today=today, now=now, labels=labels),
+            "awaiting_rows": queue_rows(queue.awaiting_info, today=today, now=now, labels=labels),
+        },
     )
 
 

@@ -215,6 +215,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Rows on one page of a long list (queues, inboxes, a patient's cases, notices, the outbox).
+LIST_PAGE_SIZE = int(env("CONSILIUM_LIST_PAGE_SIZE", "25"))
+
 HTTPS = env_bool("CONSILIUM_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -12,9 +12,6 @@ from consilium.audit.services import record
 from consilium.notifications.actions import NotificationAction
 from consilium.notifications.models import Notification, OutboxMessage
 
-LIST_LIMIT = 50
-OUTBOX_LIMIT = 100
-
 
 def notifications_for(*, user: Any) -> QuerySet[Notification]:
     """The user's own notices, newest first; nobody sees anyone else's."""

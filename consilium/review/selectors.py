@@ -4,6 +4,7 @@ through their own assignment, and only de-identified."""
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -11,6 +12,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +28,7 @@ from consilium.cases.models import (
     Turnaround,
 )
 from consilium.cases.workflow import ASKABLE, ASSIGNABLE, DELIVERED, REVIEW_STATUSES
+from consilium.core.pagination import ListPage, list_page
 from consilium.documents.selectors import documents_released
 from consilium.insights.identity import date_anchor_for
 from consilium.insights.selectors import case_summary_for_specialist
@@ -95,42 +98,53 @@ def review_url_for_specialist(*, user: Any, case: Case) -> str:
 
 @dataclass
 class Inbox:
-    offered: list[Assignment]
-    active: list[Assignment]
-    follow_ups: list[FollowUp]
-    done: list[Assignment]
+    """A page of each of the specialist's lists (each paged by its own query parameter)."""
+
+    offered: ListPage[Assignment]
+    active: ListPage[Assignment]
+    follow_ups: ListPage[FollowUp]
+    done: ListPage[Assignment]
 
 
-def specialist_inbox(*, user: Any) -> Inbox:
-    """Offered and active cases with their deadlines, follow-up questions waiting for this
-    specialist, and recent finished ones. Three queries whatever the number of cases."""
+def specialist_inbox(*, user: Any, pages: Mapping[str, object] | None = None) -> Inbox:
+    """Offered and active cases with their deadlines (the nearest first), follow-up questions
+    waiting for this specialist, and finished or declined ones (the latest first), a page of
+    each. Five queries whatever the number of cases."""
     if _profile_id(user) is None:
         raise Http404
-    rows = list(
-        assignments_of(user=user)
-        .select_related("review__case", "review__case__turnaround", "opinion")
-        .exclude(status__in=[AssignmentStatus.WITHDRAWN])
-        .order_by("respond_by")
+    pages = pages or {}
+    mine = assignments_of(user=user).select_related(
+        "review__case", "review__case__turnaround", "opinion"
     )
-    offered = [a for a in rows if a.status == AssignmentStatus.OFFERED]
-    active = [
-        a
-        for a in rows
-        if a.status == AssignmentStatus.ACCEPTED and a.review.case.status in REVIEW_STATUSES
-    ]
-    done = [a for a in rows if a not in offered and a not in active][:20]
-    active.sort(
-        key=lambda a: getattr(_turnaround(a.review.case), "target_at", None) or a.respond_by
+    accepted = Q(status=AssignmentStatus.ACCEPTED)
+    in_review = accepted & Q(review__case__status__in=REVIEW_STATUSES)
+    offered = list_page(
+        mine.filter(status=AssignmentStatus.OFFERED).order_by("respond_by", "id"),
+        page=pages.get("offered"), param="offered",
     )
-    follow_ups = list(
+    active = list_page(
+        mine.filter(in_review).order_by(
+            Coalesce("review__case__turnaround__target_at", "respond_by"), "id"
+        ),
+        page=pages.get("page"),
+    )
+    done = list_page(
+        mine.exclude(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.OFFERED])
+        .exclude(in_review)
+        .order_by("-respond_by", "-id"),
+        page=pages.get("done"), param="done",
+    )
+    follow_ups = list_page(
         FollowUp.objects.filter(
-            review__assignments__in=[a for a in rows if a.is_lead and a.status == "accepted"],
+            review__assignments__in=assignments_of(user=user).filter(accepted, is_lead=True),
             answered_at__isnull=True,
         )
         .select_related("review")
-        .order_by("created_at")
+        .order_by("created_at", "id"),
+        page=pages.get("questions"), param="questions",
     )
-    record(actor=user, action=ReviewAction.REVIEW_INBOX, target=user, detail={"count": len(rows)})
+    record(actor=user, action=ReviewAction.REVIEW_INBOX, target=user,
+           detail={"count": len(offered) + len(active)})
     return Inbox(offered=offered, active=active, follow_ups=follow_ups, done=done)
 
 
@@ -652,12 +666,12 @@ def coordinator_dashboard(*, user: Any) -> Dashboard:
     )
 
 
-def review_work_queue(*, user: Any) -> list[Case]:
-    """Cases with specialists, the nearest deadline first, with their clock and review (one
-    query); the read is audited with how many cases it showed."""
+def review_work_queue(*, user: Any, page: object = 1) -> ListPage[Case]:
+    """A page of the cases with specialists, urgent first, then the nearest deadline, with their
+    clock, review and seats (one query); the read is audited with how many cases it showed."""
     if not getattr(user, "is_coordinator", False):
         raise Http404
-    cases: list[Case] = list(
+    cases: ListPage[Case] = list_page(
         Case.objects.filter(status__in=REVIEW_STATUSES)
         .select_related("turnaround", "review")
         .annotate(
@@ -670,9 +684,10 @@ def review_work_queue(*, user: Any) -> list[Case]:
                 filter=Q(review__assignments__status=AssignmentStatus.OFFERED),
             ),
         )
-        .order_by("-is_urgent", "turnaround__target_at", "submitted_at")
+        .order_by("-is_urgent", "turnaround__target_at", "submitted_at", "id"),
+        page=page,
     )
     record(actor=user, action=ReviewAction.REVIEW_WORK_QUEUE, target=user,
-           detail={"count": len(cases)})
+           detail={"count": len(cases), "page": cases.number})
     return cases
 

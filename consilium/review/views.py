@@ -44,6 +44,7 @@ from consilium.review.forms import (
 from consilium.review.matching import AREA_SPECIALTIES, profiles_with_load
 from consilium.review.models import ACTIVE_ASSIGNMENT, AssignmentStatus, OpinionStatus
 from consilium.review.panels import panel_size_is_chosen
+from consilium.review.rows import ReviewLabels, active_rows, offered_rows, work_rows
 from consilium.review.selectors import (
     SECTIONS,
     assignment_get,
@@ -81,8 +82,14 @@ def _error(request: HttpRequest, error: DomainError) -> None:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/inbox.html", {"inbox": specialist_inbox(user=request.user),
-                                                 "now": timezone.now()})
+    inbox = specialist_inbox(user=request.user, pages=request.GET)
+    labels, now = ReviewLabels(), timezone.now()
+    return render(request, "review/inbox.html", {
+        "inbox": inbox,
+        "offered_rows": offered_rows(inbox.offered, labels=labels),
+        "active_rows": active_rows(inbox.active, now=now, labels=labels),
+        "now": now,
+    })
 
 
 def _case_page(
@@ -466,8 +473,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def work_queue(request: HttpRequest) -> HttpResponse:
-    cases = review_work_queue(user=request.user)
-    return render(request, "review/work_queue.html", {"cases": cases, "now": timezone.now()})
+    cases = review_work_queue(user=request.user, page=request.GET.get("page"))
+    rows = work_rows(cases, now=timezone.now(), labels=ReviewLabels())
+    return render(request, "review/work_queue.html", {"cases": cases, "rows": rows})
 
 
 # --- Patients ------------------------------------------------------------------------------------

@@ -105,3 +105,20 @@ def test_the_unread_count_is_zero_for_a_visitor() -> None:
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     assert unread_notifications(request) == {"unread_notification_count": 0}
+
+
+def test_the_notices_come_a_page_at_a_time_and_only_those_shown_are_marked_read(
+    client: Client, patient: Patient, settings: Any
+) -> None:
+    settings.LIST_PAGE_SIZE = 3
+    for n in range(5):
+        notification_create(user=patient.holder, message=f"Update number {n}")
+    client.force_login(patient.holder)
+    first = client.get(URL).content.decode()
+    assert [f"Update number {n}" in first for n in range(5)] == [False, False, True, True, True]
+    assert 'href="?page=2" rel="next"' in first
+    assert patient.holder.notifications.filter(read_at__isnull=True).count() == 2
+    second = client.get(URL, {"page": 2}).content.decode()
+    assert "Update number 1" in second and "Update number 0" in second
+    assert 'href="?" rel="prev"' in second and 'rel="next"' not in second
+    assert not patient.holder.notifications.filter(read_at__isnull=True).exists()

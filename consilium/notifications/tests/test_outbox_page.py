@@ -94,3 +94,18 @@ def test_the_outbox_page_costs_the_same_queries_for_few_or_many(
     # session, user, OTP device, messages, session save (in a savepoint: 3)
     with django_assert_num_queries(8):
         client.get(URL)
+
+
+def test_the_outbox_comes_a_page_at_a_time_and_its_links_keep_the_filter(
+    client: Client, coordinator: Any, settings: Any
+) -> None:
+    settings.LIST_PAGE_SIZE = 2
+    for n in range(3):
+        _message(n)
+    login_with_2fa(client, coordinator)
+    first = client.get(URL, {"status": "pending"}).content.decode()
+    assert "CS-0002" in first and "CS-0001" in first and "CS-0000" not in first
+    assert 'href="?status=pending&amp;page=2" rel="next"' in first
+    second = client.get(URL, {"status": "pending", "page": 2}).content.decode()
+    assert "CS-0000" in second and "CS-0001" not in second
+    assert 'href="?status=pending" rel="prev"' in second
