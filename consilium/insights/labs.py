@@ -795,7 +795,9 @@ _CONVERT: dict[tuple[str, str], float] = {
 # The number a count printed without a unit is most likely in, by its size.
 _COUNT_UNITS = frozenset({"10^9/L", "lakh/µL", "/µL"})
 
-_NUM = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# A comma before one digit is a decimal comma ("81,8": printed so, or a point read so by OCR),
+# never a thousands group, which has two or three digits ("3,200", "1,50,000").
+_NUM = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+,\d(?![\d,])|\d+(?:\.\d+)?|\.\d+"
 _CMP = r"<<|>>|<=|>=|=<|=>|<|>|≤|≥|less\s+than|more\s+than|greater\s+than|up\s*to|below|above"
 _VALUE_AT = re.compile(rf"(?P<cmp>{_CMP})?\s*(?P<num>{_NUM})", re.I)
 _DASH = r"(?:-|–|—|−|to)"
@@ -837,7 +839,9 @@ _FORMULA = re.compile(r"=\s*\d[\d.]*\s*[x×*/]\s*[a-z(]", re.I)
 # A name in a clause about a reference, a target or a drug is not a result.
 _NOT_A_RESULT_BEFORE = re.compile(
     r"(?:reference|ref\.|target|goal|aim|desirable|optimal|cut-?\s*off|keep|maintain|"
-    r"tab|tablet|cap|capsule|inj|injection|syp|syrup|supplement|dose|when|if|unless|valid)"
+    r"tab|tablet|cap|capsule|inj|injection|syp|syrup|supplement|dose|when|if|unless|valid|"
+    # What is asked for, not what was found: "Investigations advised: PSA, S. testosterone".
+    r"advised|advise|advice|recommended|suggested|planned|ordered|awaited|pending)"
     r"\W{0,4}"
     r"(?:\w+\W+){0,2}$",
     re.I,
@@ -999,6 +1003,8 @@ UNSURE_BELOW = 80.0
 
 
 def _number(text: str) -> float:
+    if re.fullmatch(r"\d+,\d", text):
+        return float(text.replace(",", "."))
     text = text.replace(",", "")
     return float(text)
 

@@ -121,6 +121,9 @@ def test_a_prescription_note_of_short_names_after_a_heading_is_read_pairs_includ
         "Advice: repeat Hb after 2 weeks",
         "Target: Hb 10 g/dL before surgery",
         "Follow-up: 12/03, 2 weeks",
+        # OCR read "S." as "5.": an advice list, not a PSA of 5.
+        "Investigations advised: PSA. 5. testosterone, CBC, KFT before next visit.",
+        "Tests recommended: Hb, 5. ferritin",
     ],
 )
 def test_pairs_and_headings_do_not_make_results_of_what_is_not_one(text):
@@ -414,3 +417,17 @@ def test_a_method_printed_under_the_name_is_passed_over_to_the_value_below_it():
 
 def test_a_row_of_words_under_a_name_that_is_no_method_does_not_lend_it_the_value_below():
     assert extract_labs("Serum Ferritin\nKindly correlate clinically\n8.2 15 - 150\n") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("MCV   81,8 L   fl   83 - 101", 81.8),  # a decimal point OCR read as a comma
+        ("Haemoglobin 12,4 g/dL 12,0 - 15,0", 12.4),  # a decimal comma as printed
+        ("TLC 3,200 /cumm 4,000 - 11,000", 3.2),  # a thousands group stays one
+    ],
+)
+def test_a_comma_before_one_digit_is_a_decimal_comma_not_a_thousands_group(line, value):
+    result = parse_line(line)
+
+    assert result is not None and result.value == value
