@@ -76,7 +76,7 @@ REVIEW_EXPLANATIONS = {
 def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder picks a review type with its price shown, then goes on to pay."""
     case = case_get_editable(
-        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHOOSE
+        user=cast(User, request.user), public_id=public_id, action=BillingAction.BILLING_CHOOSE
     )
     paid = payment_paid_for_case(case=case)
     # While a reported UPI payment is checked, the review it pays for stays as it is.
@@ -125,7 +125,7 @@ def checkout(request: HttpRequest, public_id: UUID) -> HttpResponse:
     details with the "I have paid" form for the UPI transaction reference; a POST is that
     form, from the case's holder."""
     case = case_get_editable(
-        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHECKOUT
+        user=cast(User, request.user), public_id=public_id, action=BillingAction.BILLING_CHECKOUT
     )
     paid = payment_paid_for_case(case=case)
     checking = None if paid else payment_checking_for_case(case=case)

@@ -33,7 +33,7 @@ from consilium.patients.models import Relationship
 def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder reads the active consent text and signs it by typing their name."""
     case = case_get_editable(
-        user=request.user, public_id=public_id, action=ConsentAction.CONSENT_FORM
+        user=cast(User, request.user), public_id=public_id, action=ConsentAction.CONSENT_FORM
     )
     signature = consent_signature_active(case=case)
     text = (

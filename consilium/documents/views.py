@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consilium.accounts.models import User
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import case_get, case_get_uploadable
 from consilium.cases.workflow import UPLOADABLE
@@ -88,7 +89,9 @@ def _page_context(
 @require_GET
 def case_documents(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The reports of a case: upload and remove while it is a draft, read-only afterwards."""
-    case = case_get(user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_LIST)
+    case = case_get(
+        user=cast(User, request.user), public_id=public_id, action=DocumentAction.DOCUMENT_LIST
+    )
     context = _page_context(request, case, documents_of_case(case=case))
     if request.headers.get("HX-Request"):
         return render(request, "documents/_document_list.html", context)
@@ -103,7 +106,7 @@ def document_upload(request: HttpRequest, public_id: UUID) -> HttpResponse:
     before anything reads the body, so the CSRF check runs afterwards, in the inner view (the
     pattern Django's documentation gives for changing upload handlers)."""
     case = case_get_uploadable(
-        user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_UPLOAD
+        user=cast(User, request.user), public_id=public_id, action=DocumentAction.DOCUMENT_UPLOAD
     )
     handler = EncryptingUploadHandler(
         request, data_key=patient_data_key(patient=case.patient), room=case_upload_room(case=case)
