@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from consilium.accounts.models import User
 from consilium.cases.actions import CaseAction
 from consilium.cases.models import MedicalArea
 from consilium.core.errors import DomainError
@@ -115,7 +116,9 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
+    case = case_get_for_review(
+        user=cast(User, request.user), public_id=public_id, action=CaseAction.VIEW
+    )
     view = case_summary_for_coordinator(user=request.user, case=case)
     return render(request, "insights/summary.html", _context(view, case))
 
@@ -124,7 +127,9 @@ def summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the coordinator's edits; with "approve", approves the summary as saved."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
+    case = case_get_for_review(
+        user=cast(User, request.user), public_id=public_id, action=CaseAction.VIEW
+    )
     view = case_summary_for_coordinator(user=request.user, case=case)
     sections = {name: request.POST.get(name, "") for name in TEXT_SECTIONS if name in request.POST}
     try:
@@ -160,7 +165,9 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def summary_redraft(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Drafts the summary again from the intake and the reports, discarding edits and approval."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
+    case = case_get_for_review(
+        user=cast(User, request.user), public_id=public_id, action=CaseAction.VIEW
+    )
     case_summary_for_coordinator(user=request.user, case=case)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that your edits may be replaced."))
