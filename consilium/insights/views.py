@@ -135,7 +135,7 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         saved, masked = case_summary_save(
             summary=view.summary,
-            actor=request.user,
+            actor=cast(User, request.user),
             sections=sections,
             questions=request.POST.getlist("question"),
             excluded=set(request.POST.getlist("leave_out")),
@@ -152,7 +152,7 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 % {"count": masked},
             )
         if request.POST.get("action") == "approve":
-            case_summary_approve(summary=saved, actor=request.user)
+            case_summary_approve(summary=saved, actor=cast(User, request.user))
             messages.success(request, _("The summary is approved: the specialists will see it."))
         else:
             messages.success(request, _("Your changes are saved. The summary is not approved yet."))
@@ -172,6 +172,6 @@ def summary_redraft(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that your edits may be replaced."))
     else:
-        case_summary_draft(case=case, actor=request.user)
+        case_summary_draft(case=case, actor=cast(User, request.user))
         messages.success(request, _("The summary was drafted again from the intake and reports."))
     return redirect("insights:summary", public_id=case.public_id)
