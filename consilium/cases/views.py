@@ -64,7 +64,7 @@ NEW_PATIENT = "new"
 
 def _patient_account_only(request: HttpRequest) -> None:
     # Staff accounts never hold patients; for them these pages do not exist.
-    if getattr(request.user, "is_staff_role", False):
+    if request.user.is_authenticated and request.user.is_staff_role:
         raise Http404
 
 
@@ -502,7 +502,7 @@ def information_request_answer(
         "is_open": item.status == InformationRequestStatus.OPEN,
         "wanted_labels": [kinds[w] for w in item.wanted if w in kinds],
         "new_documents": new_documents,
-        "asked_by_specialist": getattr(item.requested_by, "is_specialist", False),
+        "asked_by_specialist": item.requested_by.is_specialist,
     })
 
 

@@ -369,7 +369,7 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Your answer is saved; the signed addendum is being "
                                         "prepared for the patient."))
-            if getattr(request.user, "is_specialist", False):
+            if request.user.is_authenticated and request.user.is_specialist:
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
 
