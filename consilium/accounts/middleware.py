@@ -20,7 +20,7 @@ def needs_two_factor(request: HttpRequest) -> bool:
         user.is_authenticated
         and not getattr(user, "is_verified", lambda: False)()
         and (
-            (settings.STAFF_REQUIRE_2FA and getattr(user, "is_staff_role", False))
+            (settings.STAFF_REQUIRE_2FA and user.is_staff_role)
             or request.session.get(OTP_REQUIRED_SESSION_KEY, False)
         )
     )

@@ -3,14 +3,17 @@ uppercase and a lowercase letter or a special character."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:  # Django loads validators from settings; the model is only needed for mypy
+    from consilium.accounts.models import User
+
 
 class ConsiliumPasswordValidator:
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         errors = []
         if not any(ch.isdigit() for ch in password):
             errors.append(ValidationError(_("Add at least one number."), code="no_digit"))

@@ -11,6 +11,7 @@ from consilium.audit.models import AuditEvent
 from consilium.core.middleware import current_request_id
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def record(
     *,
     actor: Any,

@@ -8,10 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.billing.actions import BillingAction
 from consilium.billing.models import Payment, PaymentStatus, Price
@@ -73,10 +75,10 @@ def payment_checking_for_case(*, case: Case) -> Payment | None:
     )
 
 
-def payments_to_check(*, user: Any) -> QuerySet[Payment]:
+def payments_to_check(*, user: User) -> QuerySet[Payment]:
     """UPI payments whose payers entered a reference, oldest report first (coordinators only;
     the case reference, never the patient's name)."""
-    if not getattr(user, "is_coordinator", False):
+    if not user.is_coordinator:
         raise Http404
     return (
         Payment.objects.filter(provider="offline", status=PaymentStatus.CHECKING)
@@ -95,9 +97,9 @@ def payment_receipted_for_case(*, case: Case) -> Payment | None:
     return Payment.objects.filter(case=case).exclude(receipt_number="").order_by("-id").first()
 
 
-def payments_visible_to(*, user: Any) -> QuerySet[Payment]:
+def payments_visible_to(*, user: User | AnonymousUser) -> QuerySet[Payment]:
     """Coordinators see every payment; a holder sees their patients'; specialists none."""
-    if not getattr(user, "is_authenticated", False) or user.is_specialist:
+    if not user.is_authenticated or user.is_specialist:
         return Payment.objects.none()
     if user.is_coordinator:
         return Payment.objects.all()
@@ -106,7 +108,7 @@ def payments_visible_to(*, user: Any) -> QuerySet[Payment]:
 
 def payment_get(
     *,
-    user: Any,
+    user: User,
     public_id: UUID | str,
     action: StrEnum = BillingAction.PAYMENT_VIEW,
     coordinator_only: bool = False,
@@ -117,7 +119,7 @@ def payment_get(
     """One payment the user may see, or 404; the flags narrow it further (only coordinators,
     only the case's holder, only once it has a receipt, only in `status`). Audited once
     allowed."""
-    if coordinator_only and not getattr(user, "is_coordinator", False):
+    if coordinator_only and not user.is_coordinator:
         raise Http404
     queryset = payments_visible_to(user=user)
     if holder_only:
@@ -136,10 +138,10 @@ def payment_get(
     return payment
 
 
-def payments_awaiting_offline(*, user: Any) -> QuerySet[Payment]:
+def payments_awaiting_offline(*, user: User) -> QuerySet[Payment]:
     """Offline payments a coordinator may confirm, oldest first. Patients' names stay out of it:
     the case reference is what payers quote on transfers."""
-    if not getattr(user, "is_coordinator", False):
+    if not user.is_coordinator:
         raise Http404
     return (
         Payment.objects.filter(provider="offline", status=PaymentStatus.CREATED)
@@ -148,9 +150,9 @@ def payments_awaiting_offline(*, user: Any) -> QuerySet[Payment]:
     )
 
 
-def payments_awaiting_refund_transfer(*, user: Any) -> QuerySet[Payment]:
+def payments_awaiting_refund_transfer(*, user: User) -> QuerySet[Payment]:
     """Refunds a coordinator still has to send back by bank or UPI."""
-    if not getattr(user, "is_coordinator", False):
+    if not user.is_coordinator:
         raise Http404
     return (
         Payment.objects.filter(status=PaymentStatus.REFUND_PENDING)
@@ -173,7 +175,7 @@ INTAKE_STEP = intake.ExternalStep(
 )
 
 
-def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+def case_page_part(user: User, case: Case, is_holder: bool) -> dict[str, Any]:
     """The case page of a sent request links its holder to the receipt; a draft's says when the
     payment is being checked (registered with `cases.hooks.on_case_page`; the payment page
     itself is for drafts)."""

@@ -199,7 +199,7 @@ def payment_mark_paid(
         fields["provider_payment_id"] = provider_payment_id[:64]
     if offline_reference:
         fields["offline_reference"] = offline_reference[:100]
-    if getattr(actor, "is_authenticated", False) and payment.provider == "offline":
+    if actor is not None and actor.is_authenticated and payment.provider == "offline":
         fields["recorded_by"] = actor
     changed = Payment.objects.filter(pk=payment.pk, status=from_status).update(**fields)
     if changed != 1:

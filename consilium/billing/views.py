@@ -76,7 +76,7 @@ REVIEW_EXPLANATIONS = {
 def choose(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder picks a review type with its price shown, then goes on to pay."""
     case = case_get_editable(
-        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHOOSE
+        user=cast(User, request.user), public_id=public_id, action=BillingAction.BILLING_CHOOSE
     )
     paid = payment_paid_for_case(case=case)
     # While a reported UPI payment is checked, the review it pays for stays as it is.
@@ -125,7 +125,7 @@ def checkout(request: HttpRequest, public_id: UUID) -> HttpResponse:
     details with the "I have paid" form for the UPI transaction reference; a POST is that
     form, from the case's holder."""
     case = case_get_editable(
-        user=request.user, public_id=public_id, action=BillingAction.BILLING_CHECKOUT
+        user=cast(User, request.user), public_id=public_id, action=BillingAction.BILLING_CHECKOUT
     )
     paid = payment_paid_for_case(case=case)
     checking = None if paid else payment_checking_for_case(case=case)
@@ -189,7 +189,7 @@ def _razorpay_options(request: HttpRequest, payment: Payment) -> dict[str, objec
 def razorpay_callback(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Razorpay Checkout's success handler posts here (with our CSRF token) from the browser."""
     payment = payment_get(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=BillingAction.PAYMENT_CALLBACK, holder_only=True
     )
     try:
@@ -224,7 +224,7 @@ def razorpay_webhook(request: HttpRequest) -> HttpResponse:
 def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A printable receipt for a paid (or refunded) payment."""
     payment = payment_get(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=BillingAction.PAYMENT_RECEIPT, with_receipt=True
     )
     return render(request, "billing/receipt.html", {"payment": payment, "case": payment.case})
@@ -234,7 +234,7 @@ def receipt(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def receipt_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The receipt as a PDF, with the GSTIN and the tax lines when the deployment sets them."""
     payment = payment_get(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=BillingAction.PAYMENT_RECEIPT_PDF, with_receipt=True
     )
     response = HttpResponse(receipt_pdf_render(payment=payment), content_type="application/pdf")
@@ -248,7 +248,7 @@ def receipt_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records a bank or UPI transfer that has arrived."""
     payment = payment_get(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=BillingAction.PAYMENT_RECORD_FORM, coordinator_only=True
     )
     form = OfflinePaymentForm(request.POST if request.method == "POST" else None)
@@ -277,7 +277,7 @@ def record_offline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator records the transfer back of an offline refund."""
     payment = payment_get(
-        user=request.user,
+        user=cast(User, request.user),
         public_id=public_id,
         action=BillingAction.PAYMENT_REFUND_FORM,
         coordinator_only=True,
@@ -301,9 +301,9 @@ def record_refund(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def pending_offline(request: HttpRequest) -> HttpResponse:
     """Coordinators' list of transfers to confirm and refunds to send."""
-    to_check = list(payments_to_check(user=request.user)[:200])
-    awaiting = list(payments_awaiting_offline(user=request.user)[:200])
-    refunds = list(payments_awaiting_refund_transfer(user=request.user)[:200])
+    to_check = list(payments_to_check(user=cast(User, request.user))[:200])
+    awaiting = list(payments_awaiting_offline(user=cast(User, request.user))[:200])
+    refunds = list(payments_awaiting_refund_transfer(user=cast(User, request.user))[:200])
     return render(
         request,
         "billing/pending_offline.html",
@@ -317,7 +317,7 @@ def check_utr(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator checks a reported UPI payment against the bank statement and confirms it
     (a ticked box first: the confirmation cannot be undone), or rejects it with a reason."""
     payment = payment_get(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=BillingAction.PAYMENT_CHECK_FORM, coordinator_only=True,
     )
     confirm = ConfirmUtrForm(request.POST if request.method == "POST" else None)
@@ -354,7 +354,7 @@ def _check_page(
 def reject_utr(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A coordinator could not find the reported UPI payment: they say why; the payer reads it."""
     payment = payment_get(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=BillingAction.PAYMENT_CHECK_FORM, coordinator_only=True,
     )
     reject = RejectUtrForm(request.POST)

@@ -54,11 +54,11 @@ DocumentsSince = Callable[[Case, dt.datetime], list[Any]]
 # The kinds of report a patient may be asked for, as (value, label) choices.
 DocumentKinds = Callable[[], list[tuple[str, str]]]
 # (user, case, is_holder): what an app adds to the case page's template context.
-CasePagePart = Callable[[Any, Case, bool], dict[str, Any]]
+CasePagePart = Callable[[User, Case, bool], dict[str, Any]]
 # (user, case): whether this specialist holds an accepted seat on the case.
-SpecialistOnCase = Callable[[Any, Case], bool]
+SpecialistOnCase = Callable[[User, Case], bool]
 # (user, case): where this specialist opens the case and the code it is known by to them.
-SpecialistLink = Callable[[Any, Case], tuple[str, str]]
+SpecialistLink = Callable[[User, Case], tuple[str, str]]
 
 
 @dataclass
@@ -160,11 +160,11 @@ def release_at_cancel(case: Case, actor: User) -> None:
         handler(case, actor)
 
 
-def specialist_is_on_case(user: Any, case: Case) -> bool:
+def specialist_is_on_case(user: User, case: Case) -> bool:
     return any(check(user, case) for check in registry.specialist_on_case)
 
 
-def specialist_link(user: Any, case: Case) -> tuple[str, str] | None:
+def specialist_link(user: User, case: Case) -> tuple[str, str] | None:
     for link in registry.specialist_link:
         return link(user, case)
     return None
@@ -178,7 +178,7 @@ def document_kinds() -> list[tuple[str, str]]:
     return [kind for kinds in registry.document_kinds for kind in kinds()]
 
 
-def case_page_context(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+def case_page_context(user: User, case: Case, is_holder: bool) -> dict[str, Any]:
     """What the other apps add to the case page, in the order their apps are installed."""
     context: dict[str, Any] = {}
     for part in registry.case_page:

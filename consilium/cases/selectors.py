@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases import intake
 from consilium.cases.actions import CaseAction
@@ -33,11 +34,11 @@ from consilium.patients.models import Patient
 from consilium.patients.selectors import patients_of
 
 
-def cases_visible_to(*, user: Any) -> QuerySet[Case]:
+def cases_visible_to(*, user: User | AnonymousUser) -> QuerySet[Case]:
     """Coordinators and admins see every submitted case; an account holder sees the cases of the
     patients they hold; specialists see none here (the review work gives them assigned cases
     through their own selector, de-identified)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Case.objects.none()
     if user.is_coordinator:
         return Case.objects.exclude(status=CaseStatus.DRAFT)
@@ -46,7 +47,7 @@ def cases_visible_to(*, user: Any) -> QuerySet[Case]:
     return Case.objects.filter(patient__in=patients_of(user=user))
 
 
-def _case_visible(*, user: Any, public_id: UUID | str) -> Case:
+def _case_visible(*, user: User, public_id: UUID | str) -> Case:
     try:
         return cases_visible_to(user=user).select_related("patient").get(public_id=public_id)
     except (Case.DoesNotExist, ValueError):
@@ -54,7 +55,7 @@ def _case_visible(*, user: Any, public_id: UUID | str) -> Case:
 
 
 def case_get(
-    *, user: Any, public_id: UUID | str, action: StrEnum = CaseAction.VIEW,
+    *, user: User, public_id: UUID | str, action: StrEnum = CaseAction.VIEW,
     holder_only: bool = False,
 ) -> Case:
     """One case the user may see (with `holder_only`, only its account holder), or 404 (never
@@ -68,7 +69,7 @@ def case_get(
 
 
 def case_get_editable(
-    *, user: Any, public_id: UUID | str, action: StrEnum = CaseAction.VIEW
+    *, user: User, public_id: UUID | str, action: StrEnum = CaseAction.VIEW
 ) -> Case:
     """A case its holder may still change: a draft that belongs to one of their patients.
     Audited like `case_get`, and only when allowed."""
@@ -81,7 +82,7 @@ def case_get_editable(
 
 
 
-def case_get_uploadable(*, user: Any, public_id: UUID | str, action: StrEnum) -> Case:
+def case_get_uploadable(*, user: User, public_id: UUID | str, action: StrEnum) -> Case:
     """A case its holder may add reports to: a draft, or one waiting on their information.
     Audited like `case_get`, and only when allowed."""
     case = _case_visible(user=user, public_id=public_id)
@@ -99,13 +100,13 @@ def information_request_of(*, case: Case, public_id: UUID | str) -> InformationR
         raise Http404 from None
 
 
-def case_may_cancel(*, case: Case, user: Any) -> bool:
+def case_may_cancel(*, case: Case, user: User | AnonymousUser) -> bool:
     """Whether `user` may cancel `case`: its account holder before specialists are assigned (a
     draft, a case waiting for triage, or one waiting on their answer during triage); a
     coordinator any submitted case not yet reported."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
-    if getattr(user, "is_coordinator", False):
+    if user.is_coordinator:
         return case.status in COORDINATOR_CANCELLABLE
     if case.patient.holder_id != user.pk or case.status not in PATIENT_CANCELLABLE:
         return False
@@ -228,7 +229,7 @@ class Problem:
     url: str | None
 
 
-def case_submit_problems(*, case: Case, user: Any) -> list[Problem]:
+def case_submit_problems(*, case: Case, user: User) -> list[Problem]:
     """Everything that stops this draft from being submitted, one clear message per item (the
     steps other apps own say what is missing through their registered check)."""
     patient = case.patient
@@ -277,7 +278,7 @@ class LifetimeRecord:
     page: ListPage[Case]
 
 
-def lifetime_record(*, user: Any, page: object = 1) -> LifetimeRecord:
+def lifetime_record(*, user: User, page: object = 1) -> LifetimeRecord:
     """The account's patients and a page of their cases, ready for `case_next_step`. Two queries
     whatever the number of patients and cases; one audit event."""
     from django.db.models import Count
@@ -316,14 +317,16 @@ class TriageQueue:
     awaiting_info: ListPage[Case]
 
 
-def triage_queue(*, user: Any, triage_page: object = 1, awaiting_page: object = 1) -> TriageQueue:
+def triage_queue(
+    *, user: User | AnonymousUser, triage_page: object = 1, awaiting_page: object = 1
+) -> TriageQueue:
     """Cases waiting on a coordinator, urgent first and then oldest submitted, a page of each
     section at a time; 404 for anyone else. Three queries whatever the queue's length (the
     sections' sizes, then a page of each, with their patient, clock and number of reports) and
     one audit event."""
     from django.db.models import Count
 
-    if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
+    if not (user.is_authenticated and user.is_coordinator):
         raise Http404
     waiting = cases_visible_to(user=user).filter(
         status__in=[CaseStatus.TRIAGE, CaseStatus.AWAITING_INFO]

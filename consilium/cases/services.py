@@ -476,7 +476,7 @@ def information_request_answer(
     )
     case = _return_case(request=locked, actor=actor, note="information received")
     asker = locked.requested_by
-    link = hooks.specialist_link(asker, case) if getattr(asker, "is_specialist", False) else None
+    link = hooks.specialist_link(asker, case) if asker.is_specialist else None
     url, code = link or (case.get_absolute_url(), case.reference)
     user_notify(
         user=asker,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consilium.accounts.models import User
 from consilium.cases import hooks, services
 from consilium.cases.actions import CaseAction
 from consilium.cases.forms import (
@@ -63,13 +64,13 @@ NEW_PATIENT = "new"
 
 def _patient_account_only(request: HttpRequest) -> None:
     # Staff accounts never hold patients; for them these pages do not exist.
-    if getattr(request.user, "is_staff_role", False):
+    if request.user.is_authenticated and request.user.is_staff_role:
         raise Http404
 
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = cast(User, request.user)
     if user.is_staff_role:
         return redirect(user.home_url())
     record = lifetime_record(user=user, page=request.GET.get("page"))
@@ -94,7 +95,7 @@ def _registration_relationship(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     _patient_account_only(request)
-    user: Any = request.user
+    user = cast(User, request.user)
     patients = list(patients_of(user=user))
     has_self = any(p.relationship == Relationship.SELF for p in patients)
     chosen = request.POST.get("patient", "")
@@ -165,7 +166,7 @@ def _posted(form: Any, posted: Any) -> dict[str, Any]:
     }
 
 
-def _save_step(case: Case, step: str, form: Any, actor: Any, posted: Any) -> None:
+def _save_step(case: Case, step: str, form: Any, actor: User, posted: Any) -> None:
     """Saves every field that is valid; an invalid one keeps its previous value (and the page
     shows what was typed, with the error)."""
     data = _posted(form, posted)
@@ -195,7 +196,7 @@ def _autosave(request: HttpRequest, case: Case, step: str, form: Any, valid: boo
     """htmx saves the step in the background as the patient types (the buttons still work
     without JavaScript); an emergency found meanwhile shows its advice right away."""
     try:
-        _save_step(case, step, form, request.user, request.POST)
+        _save_step(case, step, form, cast(User, request.user), request.POST)
     except DomainError as error:
         return HttpResponse(error.message)
     return render(
@@ -222,7 +223,7 @@ def _destination(case: Case, step: str, action: str) -> str:
 def intake(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
     if step not in FORM_STEPS:
         raise Http404
-    user: Any = request.user
+    user = cast(User, request.user)
     case = case_get_editable(user=user, public_id=public_id, action=CaseAction.INTAKE_VIEW)
     form_class = STEP_FORMS[step]
     if request.method == "POST":
@@ -284,7 +285,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 @login_required
 def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
     case = case_get_editable(
-        user=request.user, public_id=public_id, action=CaseAction.RED_FLAGS_VIEW
+        user=cast(User, request.user), public_id=public_id, action=CaseAction.RED_FLAGS_VIEW
     )
     return render(
         request,
@@ -301,7 +302,7 @@ def emergency(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, public_id: str) -> HttpResponse:
-    user: Any = request.user
+    user = cast(User, request.user)
     case = case_get(user=user, public_id=public_id, action=CaseAction.SUBMIT_VIEW, holder_only=True)
     if case.status != CaseStatus.DRAFT:
         # A second click or a second tab: the first submit already did everything.
@@ -356,7 +357,7 @@ def _reason_labels(case: Case) -> list[str]:
 
 @login_required
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    user: Any = request.user
+    user = cast(User, request.user)
     case = case_get(user=user, public_id=public_id)
     is_holder = case.patient.holder_id == user.pk
     context: dict[str, Any] = {
@@ -383,7 +384,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
-    queue = triage_queue(user=request.user, triage_page=request.GET.get("page"),
+    queue = triage_queue(user=cast(User, request.user), triage_page=request.GET.get("page"),
                          awaiting_page=request.GET.get("waiting"))
     today, now, labels = timezone.localdate(), timezone.now(), Labels()
     return render(
@@ -402,7 +403,7 @@ def triage(request: HttpRequest) -> HttpResponse:
 def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     """Asks for confirmation, then cancels: the holder before assignment, a coordinator with a
     reason. Nothing is cancelled by a GET."""
-    user: Any = request.user
+    user = cast(User, request.user)
     case = case_get(user=user, public_id=public_id, action=CaseAction.CANCEL_VIEW)
     if not case_may_cancel(case=case, user=user):
         messages.info(request, _("This request can no longer be cancelled here. If you need "
@@ -447,7 +448,7 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def information_request_new(request: HttpRequest, public_id: str) -> HttpResponse:
     """A coordinator asks the patient for something missing."""
-    user: Any = request.user
+    user = cast(User, request.user)
     if not user.is_coordinator:
         raise Http404
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_FORM)
@@ -477,7 +478,7 @@ def information_request_answer(
     request: HttpRequest, public_id: str, request_id: str
 ) -> HttpResponse:
     """The patient reads what is asked, adds reports and answers."""
-    user: Any = request.user
+    user = cast(User, request.user)
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW,
                     holder_only=True)
     item = information_request_of(case=case, public_id=request_id)
@@ -501,7 +502,7 @@ def information_request_answer(
         "is_open": item.status == InformationRequestStatus.OPEN,
         "wanted_labels": [kinds[w] for w in item.wanted if w in kinds],
         "new_documents": new_documents,
-        "asked_by_specialist": getattr(item.requested_by, "is_specialist", False),
+        "asked_by_specialist": item.requested_by.is_specialist,
     })
 
 
@@ -510,7 +511,7 @@ def information_request_answer(
 def information_request_withdraw(
     request: HttpRequest, public_id: str, request_id: str
 ) -> HttpResponse:
-    user: Any = request.user
+    user = cast(User, request.user)
     if not user.is_coordinator:
         raise Http404
     case = case_get(user=user, public_id=public_id, action=CaseAction.INFORMATION_REQUEST_VIEW)

@@ -6,10 +6,12 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep
@@ -50,7 +52,7 @@ def consent_signature_active(*, case: Case) -> ConsentSignature | None:
     )
 
 
-def signatures_visible_to(*, user: Any) -> QuerySet[ConsentSignature]:
+def signatures_visible_to(*, user: User | AnonymousUser) -> QuerySet[ConsentSignature]:
     """The signatures of the cases the user may see: an account holder's own, and for
     coordinators those of submitted cases (a draft, consent and all, is the holder's alone);
     specialists see none (the consent carries the patient's identity)."""
@@ -58,7 +60,7 @@ def signatures_visible_to(*, user: Any) -> QuerySet[ConsentSignature]:
 
 
 def consent_signature_get(
-    *, user: Any, public_id: UUID | str, action: StrEnum = ConsentAction.CONSENT_VIEW,
+    *, user: User, public_id: UUID | str, action: StrEnum = ConsentAction.CONSENT_VIEW,
     holder_only: bool = False,
 ) -> ConsentSignature:
     """One signature the user may see (or, with `holder_only`, act on), or 404. Audited."""
@@ -96,7 +98,7 @@ INTAKE_STEP = intake.ExternalStep(
 )
 
 
-def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+def case_page_part(user: User, case: Case, is_holder: bool) -> dict[str, Any]:
     """The case page of a sent request links to the signed consent (registered with
     `cases.hooks.on_case_page`; the consent page itself is for drafts)."""
     if case.status == CaseStatus.DRAFT:

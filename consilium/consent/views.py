@@ -33,7 +33,7 @@ from consilium.patients.models import Relationship
 def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder reads the active consent text and signs it by typing their name."""
     case = case_get_editable(
-        user=request.user, public_id=public_id, action=ConsentAction.CONSENT_FORM
+        user=cast(User, request.user), public_id=public_id, action=ConsentAction.CONSENT_FORM
     )
     signature = consent_signature_active(case=case)
     text = (
@@ -89,7 +89,7 @@ def sign(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def download(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The signed consent as a PDF, for the holder and coordinators."""
     signature = consent_signature_get(
-        user=request.user, public_id=public_id, action=ConsentAction.CONSENT_DOWNLOAD
+        user=cast(User, request.user), public_id=public_id, action=ConsentAction.CONSENT_DOWNLOAD
     )
     response = HttpResponse(consent_pdf_render(signature=signature), content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -104,7 +104,7 @@ def download(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Asks the holder to confirm, then withdraws the consent."""
     signature = consent_signature_get(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=ConsentAction.CONSENT_WITHDRAW_FORM, holder_only=True
     )
     if request.method == "POST" and signature.withdrawn_at is None:

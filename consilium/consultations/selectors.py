@@ -11,13 +11,14 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consilium.accounts.models import SpecialistProfile
+from consilium.accounts.models import SpecialistProfile, User
 from consilium.audit.services import record
 from consilium.cases import hooks
 from consilium.cases.models import Case, CaseStatus
@@ -87,8 +88,8 @@ def patient_label(profile: SpecialistProfile, case: Case) -> str:
 # --- Reads ----------------------------------------------------------------------------------------
 
 
-def _profile_of(user: Any) -> SpecialistProfile | None:
-    if not (getattr(user, "is_authenticated", False) and user.is_specialist):
+def _profile_of(user: User | AnonymousUser) -> SpecialistProfile | None:
+    if not (user.is_authenticated and user.is_specialist):
         return None
     return getattr(user, "specialist_profile", None)
 
@@ -108,7 +109,7 @@ class ConsultationView:
 
 def consultation_get(
     *,
-    user: Any,
+    user: User | AnonymousUser,
     public_id: UUID | str,
     action: ConsultationAction,
     specialist_only: bool = False,
@@ -121,7 +122,7 @@ def consultation_get(
         ).get(public_id=public_id)
     except (Consultation.DoesNotExist, ValueError):
         raise Http404 from None
-    is_holder = getattr(user, "is_authenticated", False) and (
+    is_holder = user.is_authenticated and (
         consultation.case.patient.holder_id == user.pk
     )
     profile = _profile_of(user)
@@ -165,7 +166,7 @@ class BookingPage:
     delivered: bool
 
 
-def booking_page(*, user: Any, public_id: UUID | str) -> BookingPage:
+def booking_page(*, user: User, public_id: UUID | str) -> BookingPage:
     """The holder's booking page for one case: each bookable specialist (as the patient may know
     them) with their free slots."""
     case = case_get(user=user, public_id=public_id, action=ConsultationAction.BOOK_VIEW,
@@ -180,7 +181,7 @@ def booking_page(*, user: Any, public_id: UUID | str) -> BookingPage:
 
 
 def case_for_specialist(
-    *, user: Any, public_id: UUID | str, action: ConsultationAction
+    *, user: User, public_id: UUID | str, action: ConsultationAction
 ) -> tuple[
     Case, SpecialistProfile
 ]:
@@ -206,7 +207,7 @@ class SpecialistPage:
     calls: list[tuple[Consultation, str]]
 
 
-def specialist_page(*, user: Any) -> SpecialistPage:
+def specialist_page(*, user: User) -> SpecialistPage:
     """The specialist's hours, time off and coming calls (each call named as they may know the
     patient). Audited, since it lists calls about cases."""
     profile = _profile_of(user)
@@ -227,7 +228,7 @@ def specialist_page(*, user: Any) -> SpecialistPage:
     )
 
 
-def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+def case_page_part(user: User, case: Case, is_holder: bool) -> dict[str, Any]:
     """The calls part of the case page, for its account holder (the case page has already
     audited the read of the case)."""
     if not is_holder:

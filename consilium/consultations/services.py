@@ -155,7 +155,7 @@ def _when(moment: dt.datetime, zone: str) -> str:
     return f"{date_format(local, 'j M Y, H:i')} ({zone})"
 
 
-def _language(user: Any) -> Any:
+def _language(user: User) -> Any:
     return translation.override(getattr(user, "preferred_language", "") or "en")
 
 

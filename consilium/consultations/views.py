@@ -47,7 +47,7 @@ def _parse_slot(value: str) -> tuple[str, dt.datetime] | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hours(request: HttpRequest) -> HttpResponseBase:
-    page = selectors.specialist_page(user=request.user)
+    page = selectors.specialist_page(user=cast(User, request.user))
     actor = cast(User, request.user)
     hours_form = HoursForm(prefix="weekly")
     exception_form = ExceptionForm(prefix="exception")
@@ -75,7 +75,7 @@ def hours(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def hours_remove(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    selectors.specialist_page(user=request.user)
+    selectors.specialist_page(user=cast(User, request.user))
     if services.availability_remove(actor=cast(User, request.user), public_id=str(public_id)):
         messages.success(request, _("Removed. Calls already booked in these hours stay booked."))
     else:
@@ -90,7 +90,7 @@ def hours_remove(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     case, profile = selectors.case_for_specialist(
-        user=request.user, public_id=public_id, action=ConsultationAction.ASK_VIEW
+        user=cast(User, request.user), public_id=public_id, action=ConsultationAction.ASK_VIEW
     )
     code = selectors.case_code_for(profile, case)
     if request.method == "POST":
@@ -109,7 +109,7 @@ def ask(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    page = selectors.booking_page(user=request.user, public_id=public_id)
+    page = selectors.booking_page(user=cast(User, request.user), public_id=public_id)
     chosen_mode = request.POST.get("mode", CallMode.VIDEO)
     if request.method == "POST":
         parsed = _parse_slot(request.POST.get("slot", ""))
@@ -126,7 +126,7 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
             except DomainError as error:
                 messages.error(request, error.message)
                 # The list below is read again, without the time that was just taken.
-                page = selectors.booking_page(user=request.user, public_id=public_id)
+                page = selectors.booking_page(user=cast(User, request.user), public_id=public_id)
             else:
                 messages.success(request, _("Your call is booked. The invitation is on its way "
                                             "to your email."))

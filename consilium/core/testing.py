@@ -29,6 +29,7 @@ from consilium.core.s3 import S3FileStorage
 from consilium.core.storage import LocalFileStorage, get_storage
 
 
+# user stays Any: core is below accounts in the layers; the stubs type user FKs as User only.
 def login_with_2fa(client: Client, user: Any) -> TOTPDevice:
     """Signs `user` in and marks the session as verified by a confirmed TOTP device."""
     device, _ = TOTPDevice.objects.get_or_create(

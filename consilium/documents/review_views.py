@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consilium.accounts.models import User
 from consilium.cases.actions import CaseAction
 from consilium.core.crypto import TamperedFileError
 from consilium.core.errors import DomainError
@@ -52,7 +53,7 @@ from consilium.insights.selectors import case_summary_state
 logger = logging.getLogger(__name__)
 
 
-def panel_context(*, user: Any, case: Any) -> dict[str, Any]:
+def panel_context(*, user: User, case: Any) -> dict[str, Any]:
     """What the coordinator's documents panel on the case page shows."""
     documents = documents_for_coordinator(user=user, case=case)
     return {
@@ -69,9 +70,10 @@ def panel_context(*, user: Any, case: Any) -> dict[str, Any]:
 @require_GET
 def coordinator_panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The panel alone, polled while reports are being read."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
+    user = cast(User, request.user)
+    case = case_get_for_review(user=user, public_id=public_id, action=CaseAction.VIEW)
     return render(
-        request, "documents/_coordinator_panel.html", panel_context(user=request.user, case=case)
+        request, "documents/_coordinator_panel.html", panel_context(user=user, case=case)
     )
 
 
@@ -84,7 +86,7 @@ def _review_url(document: Document, page: int | None = None) -> str:
 @require_GET
 def review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Each page as read beside its proposed rendition, with the boxes to remove or add."""
-    document = document_get_for_review(user=request.user, public_id=public_id)
+    document = document_get_for_review(user=cast(User, request.user), public_id=public_id)
     pages = document_review_pages(document=document)
     return render(
         request,
@@ -115,7 +117,7 @@ def _picture_response(data: bytes) -> HttpResponse:
 def page_original(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
     """One page as reading saw it (identifiers visible): the coordinator's side only."""
     document, page = document_page_for_review(
-        user=request.user, public_id=public_id, number=number,
+        user=cast(User, request.user), public_id=public_id, number=number,
         action=DocumentAction.DOCUMENT_PAGE_ORIGINAL,
     )
     try:
@@ -129,7 +131,7 @@ def page_original(request: HttpRequest, public_id: UUID, number: int) -> HttpRes
 def page_rendition(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
     """One page with the active boxes blacked out, drawn now exactly as the rendition draws it."""
     document, page = document_page_for_review(
-        user=request.user, public_id=public_id, number=number,
+        user=cast(User, request.user), public_id=public_id, number=number,
         action=DocumentAction.DOCUMENT_PAGE_RENDITION,
     )
     boxes = redaction_boxes_active(document=document, page=number)
@@ -143,7 +145,7 @@ def page_rendition(request: HttpRequest, public_id: UUID, number: int) -> HttpRe
 
 
 def _damaged(request: HttpRequest, document: Document) -> HttpResponse:
-    document_integrity_failure_record(document=document, actor=request.user)
+    document_integrity_failure_record(document=document, actor=cast(User, request.user))
     return render(request, "documents/damaged.html", {"document": document}, status=500)
 
 
@@ -152,7 +154,8 @@ def _damaged(request: HttpRequest, document: Document) -> HttpResponse:
 def rendition_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """The rendition PDF as a specialist will get it (redrawn first if boxes changed)."""
     document = document_get_for_review(
-        user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_RENDITION_VIEW
+        user=cast(User, request.user), public_id=public_id,
+        action=DocumentAction.DOCUMENT_RENDITION_VIEW,
     )
     document = document_rendition_refresh(document=document)
     if not document.rendition_storage_key:
@@ -183,7 +186,7 @@ def _share(value: str) -> float:
 @require_POST
 def box_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Adds a box drawn on a page (shares of the picture) or typed in percent."""
-    document = document_get_for_review(user=request.user, public_id=public_id)
+    document = document_get_for_review(user=cast(User, request.user), public_id=public_id)
     try:
         page = int(request.POST.get("page", ""))
         unit = 100.0 if request.POST.get("unit") == "percent" else 1.0
@@ -201,9 +204,9 @@ def box_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _box_toggle(request: HttpRequest, public_id: UUID, *, active: bool) -> HttpResponse:
-    box: RedactionBox = redaction_box_get(user=request.user, public_id=public_id)
+    box: RedactionBox = redaction_box_get(user=cast(User, request.user), public_id=public_id)
     try:
-        redaction_box_set_active(box=box, actor=request.user, active=active)
+        redaction_box_set_active(box=box, actor=cast(User, request.user), active=active)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -232,7 +235,7 @@ def box_restore(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Asks first, then releases the rendition the coordinator checked to the specialists."""
     document = document_get_for_review(
-        user=request.user, public_id=public_id,
+        user=cast(User, request.user), public_id=public_id,
         action=(DocumentAction.DOCUMENT_RELEASE_VIEW if request.method == "GET"
                 else DocumentAction.DOCUMENT_REVIEW),
     )
@@ -247,7 +250,8 @@ def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 checked.append(int(value))
         try:
             document_release(
-                document=document, actor=request.user, version=version, checked_by_eye=checked
+                document=document, actor=cast(User, request.user), version=version,
+                checked_by_eye=checked,
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -286,9 +290,9 @@ def release(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Reads a report that failed (or stalled) once more."""
-    document = document_get_for_review(user=request.user, public_id=public_id)
+    document = document_get_for_review(user=cast(User, request.user), public_id=public_id)
     try:
-        document_retry(document=document, actor=request.user)
+        document_retry(document=document, actor=cast(User, request.user))
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases import intake
 from consilium.cases.models import Case, CaseStatus, IntakeStep
@@ -21,13 +22,13 @@ from consilium.documents.actions import DocumentAction
 from consilium.documents.models import Document, DocumentCategory, DocumentPage, RedactionBox
 
 
-def documents_visible_to(*, user: Any) -> QuerySet[Document]:
+def documents_visible_to(*, user: User | AnonymousUser) -> QuerySet[Document]:
     """The holder of the case's patient, and coordinators (for submitted cases); specialists see
     none here (they will get de-identified renditions of their assigned cases)."""
     return Document.objects.filter(case__in=cases_visible_to(user=user))
 
 
-def _document_visible(*, user: Any, public_id: UUID | str) -> Document:
+def _document_visible(*, user: User, public_id: UUID | str) -> Document:
     try:
         return (
             documents_visible_to(user=user)
@@ -39,7 +40,7 @@ def _document_visible(*, user: Any, public_id: UUID | str) -> Document:
 
 
 def document_get(
-    *, user: Any, public_id: UUID | str, action: StrEnum = DocumentAction.DOCUMENT_VIEW
+    *, user: User, public_id: UUID | str, action: StrEnum = DocumentAction.DOCUMENT_VIEW
 ) -> Document:
     """One document the user may see, or 404. Writes an audit event for the read."""
     document = _document_visible(user=user, public_id=public_id)
@@ -47,7 +48,7 @@ def document_get(
     return document
 
 
-def document_get_deletable(*, user: Any, public_id: UUID | str) -> Document:
+def document_get_deletable(*, user: User, public_id: UUID | str) -> Document:
     """A document its case's holder may still remove: only while the case is a draft. Audited
     once allowed."""
     document = _document_visible(user=user, public_id=public_id)
@@ -89,19 +90,19 @@ def documents_released(*, case: Case) -> list[Document]:
 # --- The coordinator's review of a document ---------------------------------------------------
 
 
-def _require_coordinator(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
+def _require_coordinator(user: User | AnonymousUser) -> None:
+    if not (user.is_authenticated and user.is_coordinator):
         raise Http404
 
 
-def case_get_for_review(*, user: Any, public_id: UUID | str, action: StrEnum) -> Case:
+def case_get_for_review(*, user: User, public_id: UUID | str, action: StrEnum) -> Case:
     """A submitted case as a coordinator reviews it, or 404 for anyone else: the role is
     checked before the case is read, so a refused request leaves no trace of reading it."""
     _require_coordinator(user)
     return case_get(user=user, public_id=public_id, action=action)
 
 
-def documents_for_coordinator(*, user: Any, case: Case) -> list[Document]:
+def documents_for_coordinator(*, user: User, case: Case) -> list[Document]:
     """The documents of a case as the coordinator's panel lists them, each with the number of
     active redaction boxes and who released it. One query whatever their number; one audit
     event. 404 for anyone but a coordinator."""
@@ -127,7 +128,7 @@ def documents_for_coordinator(*, user: Any, case: Case) -> list[Document]:
 
 
 def document_get_for_review(
-    *, user: Any, public_id: UUID | str, action: StrEnum = DocumentAction.DOCUMENT_REVIEW
+    *, user: User, public_id: UUID | str, action: StrEnum = DocumentAction.DOCUMENT_REVIEW
 ) -> Document:
     """One document a coordinator may review (its case is submitted), or 404 for anyone else.
     Writes an audit event for the read."""
@@ -136,7 +137,7 @@ def document_get_for_review(
 
 
 def document_page_for_review(
-    *, user: Any, public_id: UUID | str, number: int, action: StrEnum
+    *, user: User, public_id: UUID | str, number: int, action: StrEnum
 ) -> tuple[Document, DocumentPage]:
     """One page of a document a coordinator may review, or 404 (also for a page that does not
     exist, before anything is read). Writes an audit event for the read."""
@@ -189,7 +190,7 @@ def redaction_boxes_active(*, document: Document, page: int) -> list[RedactionBo
     return list(document.boxes.filter(page=page, active=True))
 
 
-def redaction_box_get(*, user: Any, public_id: UUID | str) -> RedactionBox:
+def redaction_box_get(*, user: User, public_id: UUID | str) -> RedactionBox:
     """A redaction box of a document the coordinator may review, or 404. Writes an audit event
     for the read."""
     _require_coordinator(user)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.services import case_mark_urgent
@@ -83,7 +84,7 @@ def _delete_files_on_commit(*keys: str) -> None:
 
 
 def document_create(
-    *, case: Case, actor: Any, category: str, received: ReceivedFile
+    *, case: Case, actor: User, category: str, received: ReceivedFile
 ) -> Document:
     """Turns a stored upload into a Document: photos lose their metadata, unsafe PDFs are
     refused, the case's limit is checked again under a lock. Takes ownership of the uploaded
@@ -168,13 +169,13 @@ def megabytes(size: int) -> str:
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 
 
-def document_upload_refused(*, case: Case, actor: Any, reason: str) -> None:
+def document_upload_refused(*, case: Case, actor: User, reason: str) -> None:
     """Records that a file was refused (the reason is a code, never the file's content)."""
     record(actor=actor, action=DocumentAction.DOCUMENT_REFUSED, target=case,
            detail={"reason": reason})
 
 
-def document_integrity_failure_record(*, document: Document, actor: Any) -> None:
+def document_integrity_failure_record(*, document: Document, actor: User) -> None:
     """Records that a stored file failed its integrity check when someone opened it (logged
     with the document's public id only)."""
     logger.error("document %s failed its integrity check", document.public_id)
@@ -182,7 +183,7 @@ def document_integrity_failure_record(*, document: Document, actor: Any) -> None
 
 
 @transaction.atomic
-def document_delete(*, document: Document, actor: Any) -> None:
+def document_delete(*, document: Document, actor: User) -> None:
     """Removes a document of a draft case and, after commit, its encrypted files."""
     case = Case.objects.select_for_update().get(pk=document.case_id)
     require(
@@ -521,7 +522,7 @@ def _derived_keys(document: Document) -> list[str]:
     return [key for key in keys if key]
 
 
-def document_retry(*, document: Document, actor: Any) -> Document:
+def document_retry(*, document: Document, actor: User) -> Document:
     """Hands a failed document (or one whose worker stopped mid-way) back to the reader."""
     stalled = timezone.now() - STALLED_AFTER
     handed_back = Document.objects.filter(
@@ -551,7 +552,7 @@ def _lock_for_redaction(document: Document) -> Document:
     return locked
 
 
-def _redaction_changed(*, locked: Document, actor: Any) -> None:
+def _redaction_changed(*, locked: Document, actor: User) -> None:
     """Counts the change and takes back a release: a coordinator released a rendition they
     had checked, and this is no longer it. The rendition is redrawn in the background."""
     was_released = locked.released_at is not None
@@ -588,7 +589,7 @@ def _clean_box(box: tuple[float, float, float, float]) -> Box:
 
 @transaction.atomic
 def redaction_box_add(
-    *, document: Document, actor: Any, page: int, box: tuple[float, float, float, float]
+    *, document: Document, actor: User, page: int, box: tuple[float, float, float, float]
 ) -> RedactionBox:
     """Adds a coordinator's box (shares of the page picture); un-releases the document."""
     locked = _lock_for_redaction(document)
@@ -610,7 +611,7 @@ def redaction_box_add(
 
 
 @transaction.atomic
-def redaction_box_set_active(*, box: RedactionBox, actor: Any, active: bool) -> RedactionBox:
+def redaction_box_set_active(*, box: RedactionBox, actor: User, active: bool) -> RedactionBox:
     """Removes a box from the rendition (kept, inactive, for the record) or puts it back;
     un-releases the document."""
     locked = _lock_for_redaction(box.document)
@@ -665,14 +666,14 @@ def document_rendition_refresh(*, document: Document) -> Document:
 
 
 def document_release(
-    *, document: Document, actor: Any, version: int, checked_by_eye: Iterable[int] = ()
+    *, document: Document, actor: User, version: int, checked_by_eye: Iterable[int] = ()
 ) -> Document:
     """Releases the rendition the coordinator checked (`version` is the count of box changes
     their page showed) to the specialists: records who and when, and an audit event. Every page
     reading found hard to read must be in `checked_by_eye` (the coordinator says they looked at
     it themselves): the system may have missed identifiers there."""
     require(
-        getattr(actor, "is_coordinator", False), _("Only a coordinator can release a report.")
+        actor.is_coordinator, _("Only a coordinator can release a report.")
     )
     document = document_rendition_refresh(document=document)
     checked = set(checked_by_eye)

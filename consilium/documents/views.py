@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consilium.accounts.models import User
 from consilium.cases.models import Case, CaseStatus
 from consilium.cases.selectors import case_get, case_get_uploadable
 from consilium.cases.workflow import UPLOADABLE
@@ -88,7 +89,9 @@ def _page_context(
 @require_GET
 def case_documents(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The reports of a case: upload and remove while it is a draft, read-only afterwards."""
-    case = case_get(user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_LIST)
+    case = case_get(
+        user=cast(User, request.user), public_id=public_id, action=DocumentAction.DOCUMENT_LIST
+    )
     context = _page_context(request, case, documents_of_case(case=case))
     if request.headers.get("HX-Request"):
         return render(request, "documents/_document_list.html", context)
@@ -103,7 +106,7 @@ def document_upload(request: HttpRequest, public_id: UUID) -> HttpResponse:
     before anything reads the body, so the CSRF check runs afterwards, in the inner view (the
     pattern Django's documentation gives for changing upload handlers)."""
     case = case_get_uploadable(
-        user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_UPLOAD
+        user=cast(User, request.user), public_id=public_id, action=DocumentAction.DOCUMENT_UPLOAD
     )
     handler = EncryptingUploadHandler(
         request, data_key=patient_data_key(patient=case.patient), room=case_upload_room(case=case)
@@ -123,7 +126,7 @@ def document_upload(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _storage_full(request: HttpRequest, *, case: Case) -> HttpResponse:
     logger.error("the file store is full: an upload to case %s was refused", case.public_id)
-    document_upload_refused(case=case, actor=request.user, reason="storage_full")
+    document_upload_refused(case=case, actor=cast(User, request.user), reason="storage_full")
     if _wants_json(request):
         return JsonResponse(
             {"saved": [], "errors": [storage_full_message()],
@@ -142,36 +145,37 @@ def _wants_json(request: HttpRequest) -> bool:
 def _document_upload_checked(
     request: HttpRequest, *, case: Case, handler: EncryptingUploadHandler
 ) -> HttpResponse:
+    actor = cast(User, request.user)  # behind login_required in document_upload
     form = UploadForm(request.POST)
     request.FILES  # noqa: B018 (the body is parsed, and every file stored, by this point)
     saved: list[str] = []
     errors: list[str] = []
     for refused in handler.refused:
         errors.append(refused.reason)
-        document_upload_refused(case=case, actor=request.user, reason="type")
+        document_upload_refused(case=case, actor=actor, reason="type")
     form_valid = form.is_valid()
     if form_valid:
         for received in handler.received:
             try:
                 document_create(
-                    case=case, actor=request.user, category=form.cleaned_data["category"],
+                    case=case, actor=actor, category=form.cleaned_data["category"],
                     received=received,
                 )
             except DomainError as error:
                 errors.append(f"“{received.original_name}”: {error.message}")
-                document_upload_refused(case=case, actor=request.user, reason="content")
+                document_upload_refused(case=case, actor=actor, reason="content")
             except StorageFullError:
                 # The cleaned copy (a photo without its metadata, a disarmed PDF) did not fit;
                 # document_create kept nothing of this file.
                 logger.error("the file store is full: a file for case %s was not kept",
                              case.public_id)
                 errors.append(storage_full_message(name=received.original_name))
-                document_upload_refused(case=case, actor=request.user, reason="storage_full")
+                document_upload_refused(case=case, actor=actor, reason="storage_full")
             else:
                 saved.append(received.original_name)
     if handler.over_limit:
         errors.append(limit_message(name=handler.over_limit, room=case_upload_room(case=case)))
-        document_upload_refused(case=case, actor=request.user, reason="limit")
+        document_upload_refused(case=case, actor=actor, reason="limit")
     if not (saved or errors or handler.received):
         errors.append(_("Please choose at least one file."))
 
@@ -212,12 +216,12 @@ def _download_name(document: Document) -> str:
 def document_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """The decrypted file, streamed a chunk at a time, only to someone allowed to see it."""
     document = document_get(
-        user=request.user, public_id=public_id, action=DocumentAction.DOCUMENT_DOWNLOAD
+        user=cast(User, request.user), public_id=public_id, action=DocumentAction.DOCUMENT_DOWNLOAD
     )
     try:
         stream = document_stream(document=document)
     except TamperedFileError:
-        document_integrity_failure_record(document=document, actor=request.user)
+        document_integrity_failure_record(document=document, actor=cast(User, request.user))
         return render(request, "documents/damaged.html", {"document": document}, status=500)
     response = StreamingHttpResponse(stream, content_type=document.content_type)
     response["Content-Length"] = str(document.size)
@@ -234,10 +238,10 @@ def document_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase
 @require_http_methods(["GET", "POST"])
 def document_delete_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Asks first; removes the report and its file only while the request is a draft."""
-    document = document_get_deletable(user=request.user, public_id=public_id)
+    document = document_get_deletable(user=cast(User, request.user), public_id=public_id)
     if request.method == "POST":
         try:
-            document_delete(document=document, actor=request.user)
+            document_delete(document=document, actor=cast(User, request.user))
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -6,9 +6,11 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case
 from consilium.documents.models import Document, DocumentCategory, DocumentPage
@@ -67,10 +69,10 @@ def case_summary_state(*, case: Case) -> CaseSummary | None:
     return CaseSummary.objects.filter(case=case).only("status", "new_facts", "case_id").first()
 
 
-def case_summary_for_coordinator(*, user: Any, case: Case) -> SummaryView:
+def case_summary_for_coordinator(*, user: User | AnonymousUser, case: Case) -> SummaryView:
     """The summary as a coordinator checks and edits it (drafted the first time it is asked
     for). 404 for anyone but a coordinator; one audit event."""
-    if not (getattr(user, "is_authenticated", False) and user.is_coordinator):
+    if not (user.is_authenticated and user.is_coordinator):
         raise Http404
     summary = case_summary_get_or_draft(case=case)
     record(actor=user, action=InsightAction.SUMMARY_VIEW, target=summary,
@@ -80,7 +82,7 @@ def case_summary_for_coordinator(*, user: Any, case: Case) -> SummaryView:
     )
 
 
-def case_summary_for_specialist(*, case: Case, user: Any = None) -> SummaryView | None:
+def case_summary_for_specialist(*, case: Case, user: User | None = None) -> SummaryView | None:
     """The approved summary with the facts a coordinator left out removed, or None while no
     summary is approved. The caller (the review side) has already decided the user may see the
     case de-identified; give `user` and the read is audited here. Facts carry the document's

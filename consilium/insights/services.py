@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case
 from consilium.cases.red_flags import RedFlag
@@ -222,7 +223,7 @@ def _delete_on_commit(keys: list[str]) -> None:
 
 
 @transaction.atomic
-def case_summary_draft(*, case: Case, actor: Any = None) -> CaseSummary:
+def case_summary_draft(*, case: Case, actor: User | None = None) -> CaseSummary:
     """Drafts the summary anew from the intake and every document read so far, replacing any
     edits and approval (the system's draft, shown as such until a coordinator approves it)."""
     Case.objects.select_for_update().get(pk=case.pk)
@@ -274,9 +275,9 @@ def case_summary_documents_changed(*, case: Case) -> None:
         record(actor=None, action=InsightAction.SUMMARY_NEW_FACTS, target=summary)
 
 
-def _require_coordinator(actor: Any) -> None:
+def _require_coordinator(actor: User) -> None:
     require(
-        getattr(actor, "is_coordinator", False),
+        actor.is_coordinator,
         _("Only a coordinator can change the case summary."),
     )
 
@@ -285,7 +286,7 @@ def _require_coordinator(actor: Any) -> None:
 def case_summary_save(
     *,
     summary: CaseSummary,
-    actor: Any,
+    actor: User,
     sections: dict[str, str],
     questions: list[str],
     excluded: set[str],
@@ -353,7 +354,7 @@ def case_summary_save(
 
 
 @transaction.atomic
-def case_summary_approve(*, summary: CaseSummary, actor: Any) -> CaseSummary:
+def case_summary_approve(*, summary: CaseSummary, actor: User) -> CaseSummary:
     """Approves the summary for the specialists: who and when are recorded. Every document an
     included fact comes from must have been released first, so nothing from an unchecked
     document reaches a specialist."""

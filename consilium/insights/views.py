@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from consilium.accounts.models import User
 from consilium.cases.actions import CaseAction
 from consilium.cases.models import MedicalArea
 from consilium.core.errors import DomainError
@@ -115,7 +116,9 @@ def _context(view: SummaryView, case: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
+    case = case_get_for_review(
+        user=cast(User, request.user), public_id=public_id, action=CaseAction.VIEW
+    )
     view = case_summary_for_coordinator(user=request.user, case=case)
     return render(request, "insights/summary.html", _context(view, case))
 
@@ -124,13 +127,15 @@ def summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the coordinator's edits; with "approve", approves the summary as saved."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
+    case = case_get_for_review(
+        user=cast(User, request.user), public_id=public_id, action=CaseAction.VIEW
+    )
     view = case_summary_for_coordinator(user=request.user, case=case)
     sections = {name: request.POST.get(name, "") for name in TEXT_SECTIONS if name in request.POST}
     try:
         saved, masked = case_summary_save(
             summary=view.summary,
-            actor=request.user,
+            actor=cast(User, request.user),
             sections=sections,
             questions=request.POST.getlist("question"),
             excluded=set(request.POST.getlist("leave_out")),
@@ -147,7 +152,7 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 % {"count": masked},
             )
         if request.POST.get("action") == "approve":
-            case_summary_approve(summary=saved, actor=request.user)
+            case_summary_approve(summary=saved, actor=cast(User, request.user))
             messages.success(request, _("The summary is approved: the specialists will see it."))
         else:
             messages.success(request, _("Your changes are saved. The summary is not approved yet."))
@@ -160,11 +165,13 @@ def summary_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def summary_redraft(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Drafts the summary again from the intake and the reports, discarding edits and approval."""
-    case = case_get_for_review(user=request.user, public_id=public_id, action=CaseAction.VIEW)
+    case = case_get_for_review(
+        user=cast(User, request.user), public_id=public_id, action=CaseAction.VIEW
+    )
     case_summary_for_coordinator(user=request.user, case=case)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that your edits may be replaced."))
     else:
-        case_summary_draft(case=case, actor=request.user)
+        case_summary_draft(case=case, actor=cast(User, request.user))
         messages.success(request, _("The summary was drafted again from the intake and reports."))
     return redirect("insights:summary", public_id=case.public_id)

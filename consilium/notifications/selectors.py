@@ -13,6 +13,7 @@ from consilium.notifications.actions import NotificationAction
 from consilium.notifications.models import Notification, OutboxMessage
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def notifications_for(*, user: Any) -> QuerySet[Notification]:
     """The user's own notices, newest first; nobody sees anyone else's."""
     if not getattr(user, "is_authenticated", False):
@@ -20,10 +21,12 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def notification_unread_count(*, user: Any) -> int:
     return notifications_for(user=user).filter(read_at__isnull=True).count()
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def outbox_visible_to(*, user: Any) -> QuerySet[OutboxMessage]:
     """Coordinators and admins watch the outbox (the embedded deployment writes mail to files);
     everyone else sees nothing."""
@@ -32,6 +35,7 @@ def outbox_visible_to(*, user: Any) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.order_by("-created_at", "-id")
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def outbox_message_get(*, user: Any, public_id: UUID | str) -> OutboxMessage:
     """One message with its body, for admins only (bodies can name cases); 404 for anyone else.
     Writes an audit event for the read."""

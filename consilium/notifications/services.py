@@ -206,11 +206,13 @@ def outbox_send_due() -> int:
     return sum(outbox_deliver(message_id=pk) for pk in due_ids)
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def notification_create(*, user: Any, message: str, url: str = "") -> Notification:
     """Adds an in-portal notice for one user (they see it on their notifications page)."""
     return Notification.objects.create(user=user, message=message[:300], url=url[:300])
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def user_notify(
     *,
     user: Any,
@@ -235,6 +237,7 @@ def user_notify(
     )
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def notifications_mark_read(*, user: Any, public_ids: list[str] | None = None) -> int:
     """Marks the user's unread notices as read (only the given ones if `public_ids` is set)."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)

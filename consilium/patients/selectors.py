@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from consilium.patients.models import Patient
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 def patients_of(*, user: Any) -> QuerySet[Patient]:
     """The patients an account holds (itself, a parent, a child…)."""
     if not getattr(user, "is_authenticated", False):

@@ -44,6 +44,7 @@ def patient_create(
     return patient
 
 
+# actor/user stay Any: below accounts in the layers; the stubs type user FKs as User only.
 @transaction.atomic
 def patient_update(*, patient: Patient, actor: Any, data: dict[str, Any]) -> Patient:
     """Saves the given details (only known fields; partial updates are fine for drafts)."""

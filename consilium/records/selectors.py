@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from consilium.accounts.models import User
 from consilium.audit.models import AuditEvent
 from consilium.audit.services import record
 from consilium.cases.models import Case
@@ -51,8 +53,8 @@ class OpinionView:
     context: dict[str, Any]
 
 
-def _holder(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and not user.is_staff_role)
+def _holder(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and not user.is_staff_role)
 
 
 def _latest_report(*, case_filter: Q) -> Report:
@@ -86,7 +88,7 @@ def _opinion_view(report: Report) -> OpinionView:
     return OpinionView(case=case, report=report, summary=summary, context=context)
 
 
-def opinion_get(*, user: Any, public_id: UUID | str) -> OpinionView:
+def opinion_get(*, user: User, public_id: UUID | str) -> OpinionView:
     """The case's signed opinion for its account holder, or 404 (no report yet, anyone else);
     writes an audit event once the read is allowed."""
     if not _holder(user):
@@ -160,7 +162,7 @@ class ShareLinks:
     now: dt.datetime
 
 
-def share_links_of_case(*, user: Any, public_id: UUID | str) -> ShareLinks:
+def share_links_of_case(*, user: User, public_id: UUID | str) -> ShareLinks:
     """The links made for a case, newest first, for its account holder; 404 for anyone else."""
     if not _holder(user):
         raise Http404
@@ -174,7 +176,7 @@ def share_links_of_case(*, user: Any, public_id: UUID | str) -> ShareLinks:
     )
 
 
-def share_link_get(*, user: Any, public_id: UUID | str,
+def share_link_get(*, user: User, public_id: UUID | str,
                    action: StrEnum = RecordAction.SHARE_VIEW) -> ShareLink:
     """One of the account holder's links, or 404; writes an audit event."""
     if not _holder(user):
@@ -235,12 +237,14 @@ class SharedView:
     documents: list[Document]
 
 
-def _event(link: ShareLink, actor: Any, action: StrEnum, ip: str, **extra: str) -> None:
+def _event(
+    link: ShareLink, actor: User | AnonymousUser, action: StrEnum, ip: str, **extra: str
+) -> None:
     record(actor=actor, action=action, target=link.case, ip=ip,
            detail={"share_link": str(link.public_id), **extra})
 
 
-def shared_read(*, link: ShareLink, actor: Any, ip: str) -> SharedView:
+def shared_read(*, link: ShareLink, actor: User | AnonymousUser, ip: str) -> SharedView:
     """The report (and, if the patient chose, the list of original documents) behind an open
     link; the caller has checked the link is open and unlocked. Writes an audit event."""
     report = _latest_report(case_filter=Q(case=link.case))
@@ -249,14 +253,16 @@ def shared_read(*, link: ShareLink, actor: Any, ip: str) -> SharedView:
     return SharedView(link=link, opinion=_opinion_view(report), documents=documents)
 
 
-def shared_report(*, link: ShareLink, actor: Any, ip: str) -> Report:
+def shared_report(*, link: ShareLink, actor: User | AnonymousUser, ip: str) -> Report:
     """The signed report behind an open link, for its PDF; writes an audit event."""
     report = _latest_report(case_filter=Q(case=link.case))
     _event(link, actor, RecordAction.SHARED_PDF, ip, report=str(report.public_id))
     return report
 
 
-def shared_document(*, link: ShareLink, actor: Any, ip: str, public_id: UUID | str) -> Document:
+def shared_document(
+    *, link: ShareLink, actor: User | AnonymousUser, ip: str, public_id: UUID | str
+) -> Document:
     """One original document behind an open link that shares documents, or 404; audited."""
     if not link.include_documents:
         raise Http404
@@ -270,7 +276,7 @@ def shared_document(*, link: ShareLink, actor: Any, ip: str, public_id: UUID | s
     return document
 
 
-def shared_refused(*, link: ShareLink, actor: Any, ip: str, state: str) -> None:
+def shared_refused(*, link: ShareLink, actor: User | AnonymousUser, ip: str, state: str) -> None:
     """Records that a closed link (revoked, expired, locked) was tried: the patient sees it."""
     _event(link, actor, RecordAction.SHARED_REFUSED, ip, state=state)
 
@@ -363,7 +369,7 @@ def _who(event: AuditEvent, *, case_id: str, links: dict[str, str],
     return _("Someone else")
 
 
-def access_log(*, user: Any, public_id: UUID | str, page: int | str = 1) -> AccessLog:
+def access_log(*, user: User, public_id: UUID | str, page: int | str = 1) -> AccessLog:
     """Every access by someone other than the account holder to one patient's record (their
     requests, their reports, their details), newest first, a page at a time. A fixed number of
     queries per page whatever the number of events; writes an audit event."""
@@ -433,11 +439,11 @@ def access_log(*, user: Any, public_id: UUID | str, page: int | str = 1) -> Acce
 # --- The case page's part ---------------------------------------------------------------------
 
 
-def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+def case_page_part(user: User, case: Case, is_holder: bool) -> dict[str, Any]:
     """Links from the case page to the opinion page and the share links, for the holder once a
     report exists (registered with `cases.hooks.on_case_page`)."""
     if not is_holder:
-        if getattr(user, "is_coordinator", False):
+        if user.is_coordinator:
             return {"record_links": {"erase": reverse(
                 "records:erase", kwargs={"public_id": case.patient.public_id})}}
         return {}
@@ -468,7 +474,7 @@ class Exports:
         return any(e.status in (ExportStatus.QUEUED, ExportStatus.BUILDING) for e in self.exports)
 
 
-def _held_patient(user: Any, public_id: UUID | str) -> Patient:
+def _held_patient(user: User, public_id: UUID | str) -> Patient:
     if not _holder(user):
         raise Http404
     try:
@@ -477,14 +483,14 @@ def _held_patient(user: Any, public_id: UUID | str) -> Patient:
         raise Http404 from None
 
 
-def exports_of_patient(*, user: Any, public_id: UUID | str) -> Exports:
+def exports_of_patient(*, user: User, public_id: UUID | str) -> Exports:
     """The account holder's exports of one patient's record, newest first; 404 for anyone
     else. Only when and how big, no health data: no audit event (the page polls it)."""
     patient = _held_patient(user, public_id)
     return Exports(patient=patient, exports=list(patient.exports.all()[:10]), now=timezone.now())
 
 
-def export_get(*, user: Any, public_id: UUID | str) -> RecordExport:
+def export_get(*, user: User, public_id: UUID | str) -> RecordExport:
     """One of the account holder's exports (its state, not its content), or 404."""
     if not _holder(user):
         raise Http404
@@ -495,7 +501,7 @@ def export_get(*, user: Any, public_id: UUID | str) -> RecordExport:
         raise Http404 from None
 
 
-def export_for_download(*, user: Any, public_id: UUID | str) -> RecordExport | None:
+def export_for_download(*, user: User, public_id: UUID | str) -> RecordExport | None:
     """The export to download, for its account holder only (404 for anyone else), or None when
     it is not ready or has expired; writes the audit event of the download."""
     export = export_get(user=user, public_id=public_id)
@@ -509,13 +515,13 @@ def export_for_download(*, user: Any, public_id: UUID | str) -> RecordExport | N
 # --- Erasure ------------------------------------------------------------------------------------
 
 
-def patient_for_erasure(*, user: Any, public_id: UUID | str) -> Patient:
+def patient_for_erasure(*, user: User, public_id: UUID | str) -> Patient:
     """The patient whose erasure the account holder, or a coordinator acting on a written
     request, may ask for; 404 for anyone else. Writes an audit event (the page lists the
     record's requests)."""
     if _holder(user):
         patient = _held_patient(user, public_id)
-    elif getattr(user, "is_coordinator", False):
+    elif user.is_coordinator:
         try:
             patient = Patient.objects.select_related("holder").get(public_id=public_id)
         except (Patient.DoesNotExist, ValueError):

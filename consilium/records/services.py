@@ -7,9 +7,9 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -94,7 +94,9 @@ def share_link_revoke(*, link: ShareLink, actor: User) -> ShareLink:
     return link
 
 
-def share_link_pin_check(*, link: ShareLink, pin: str, actor: Any, ip: str) -> bool:
+def share_link_pin_check(
+    *, link: ShareLink, pin: str, actor: User | AnonymousUser, ip: str
+) -> bool:
     """True when `pin` is the link's PIN and it has not been used: the PIN is spent by this
     check (claimed with a conditional UPDATE, so two browsers cannot both use it). A wrong PIN
     counts towards locking the link."""

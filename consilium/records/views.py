@@ -58,7 +58,7 @@ def _private(response: HttpResponseBase) -> HttpResponseBase:
 @login_required
 @require_GET
 def opinion(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    view = selectors.opinion_get(user=request.user, public_id=public_id)
+    view = selectors.opinion_get(user=cast(User, request.user), public_id=public_id)
     return _private(render(request, "records/opinion.html", {
         **view.context, "view": view,
         "pdf_url": reverse("reports:download", kwargs={"public_id": view.report.public_id}),
@@ -69,7 +69,7 @@ def opinion(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def shares(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    data = selectors.share_links_of_case(user=request.user, public_id=public_id)
+    data = selectors.share_links_of_case(user=cast(User, request.user), public_id=public_id)
     form = ShareLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +99,7 @@ def shares(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_GET
 def share_detail(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    link = selectors.share_link_get(user=request.user, public_id=public_id)
+    link = selectors.share_link_get(user=cast(User, request.user), public_id=public_id)
     return _private(render(request, "records/share_detail.html", {
         "link": link, "uses": selectors.share_link_uses(link=link),
         "state": link.state_at(timezone.now()),
@@ -109,7 +109,7 @@ def share_detail(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    link = selectors.share_link_get(user=request.user, public_id=public_id)
+    link = selectors.share_link_get(user=cast(User, request.user), public_id=public_id)
     try:
         share_link_revoke(link=link, actor=cast(User, request.user))
     except DomainError as error:
@@ -123,7 +123,7 @@ def share_revoke(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_GET
 def access(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    log = selectors.access_log(user=request.user, public_id=public_id,
+    log = selectors.access_log(user=cast(User, request.user), public_id=public_id,
                                page=request.GET.get("page", 1))
     return _private(render(request, "records/access_log.html", {"log": log}))
 
@@ -134,7 +134,7 @@ def access(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    data = selectors.exports_of_patient(user=request.user, public_id=public_id)
+    data = selectors.exports_of_patient(user=cast(User, request.user), public_id=public_id)
     if request.method == "POST":
         try:
             record_export_request(patient=data.patient, actor=cast(User, request.user))
@@ -153,7 +153,7 @@ def export(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_GET
 def export_detail(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    item = selectors.export_get(user=request.user, public_id=public_id)
+    item = selectors.export_get(user=cast(User, request.user), public_id=public_id)
     return _private(render(request, "records/export_detail.html", {
         "item": item, "downloadable": item.is_downloadable_at(timezone.now()),
     }))
@@ -162,7 +162,7 @@ def export_detail(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    item = selectors.export_for_download(user=request.user, public_id=public_id)
+    item = selectors.export_for_download(user=cast(User, request.user), public_id=public_id)
     if item is None:
         return _private(render(request, "records/export_gone.html", status=410))
     data_key = patient_data_key(patient=item.patient)
@@ -206,7 +206,7 @@ def rights(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    patient = selectors.patient_for_erasure(user=request.user, public_id=public_id)
+    patient = selectors.patient_for_erasure(user=cast(User, request.user), public_id=public_id)
     user = cast(User, request.user)
     is_holder = patient.holder_id == user.pk
     plan = erasure_plan(patient=patient)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.cases.models import Case
 from consilium.reports.actions import ReportAction
@@ -21,12 +22,13 @@ def reports_of_case(*, case: Case) -> list[Report]:
 
 
 def report_get(
-    *, user: Any, public_id: UUID | str, action: StrEnum = ReportAction.REPORT_VIEW,
+    *, user: User | AnonymousUser, public_id: UUID | str,
+    action: StrEnum = ReportAction.REPORT_VIEW,
     holder_only: bool = False,
 ) -> Report:
     """A report the user may read (with `holder_only`, only the case's account holder), or 404;
     writes an audit event once the read is allowed."""
-    if not getattr(user, "is_authenticated", False) or user.is_specialist:
+    if not user.is_authenticated or user.is_specialist:
         raise Http404
     queryset = Report.objects.select_related("case__patient__holder")
     if holder_only or not user.is_coordinator:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from consilium.accounts.models import User
 from consilium.cases.hooks import Moved
 from consilium.cases.models import Case
 from consilium.review.forms import FollowUpForm, RatingForm
@@ -32,16 +33,16 @@ def remind_specialists(case: Case, target_at: dt.datetime) -> None:
     review_remind_specialists(case=case, target_at=target_at)
 
 
-def specialist_on_case(user: Any, case: Case) -> bool:
+def specialist_on_case(user: User, case: Case) -> bool:
     return specialist_is_on_case(user=user, case=case)
 
 
-def specialist_link(user: Any, case: Case) -> tuple[str, str]:
+def specialist_link(user: User, case: Case) -> tuple[str, str]:
     """The specialist's own page for the case and its pseudonymous review code."""
     return review_url_for_specialist(user=user, case=case), Review.objects.get(case=case).code
 
 
-def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
+def case_page_part(user: User, case: Case, is_holder: bool) -> dict[str, Any]:
     """The review side of the case page: its own selectors decide what each person sees."""
     if user.is_coordinator:
         return {"review_panel": coordinator_review_panel(user=user, case=case)}
@@ -54,5 +55,5 @@ def case_page_part(user: Any, case: Case, is_holder: bool) -> dict[str, Any]:
     return {}
 
 
-def end_seats_at_cancel(case: Case, actor: Any) -> None:
+def end_seats_at_cancel(case: Case, actor: User) -> None:
     review_end_at_cancel(case=case, actor=actor)

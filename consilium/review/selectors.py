@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consilium.accounts.models import User
 from consilium.audit.services import record
 from consilium.billing.selectors import case_paid_payment
 from consilium.cases.models import (
@@ -56,8 +58,8 @@ from consilium.review.models import (
 from consilium.review.panels import panel_size_default
 
 
-def _profile_id(user: Any) -> int | None:
-    if not (getattr(user, "is_authenticated", False) and user.is_specialist):
+def _profile_id(user: User | AnonymousUser) -> int | None:
+    if not (user.is_authenticated and user.is_specialist):
         return None
     profile = getattr(user, "specialist_profile", None)
     return profile.pk if profile is not None else None
@@ -70,7 +72,7 @@ def identity_mode() -> str:
 # --- Specialists --------------------------------------------------------------------------------
 
 
-def assignments_of(*, user: Any) -> QuerySet[Assignment]:
+def assignments_of(*, user: User) -> QuerySet[Assignment]:
     """The assignments of the signed-in specialist; none for anyone else."""
     profile_id = _profile_id(user)
     if profile_id is None:
@@ -78,7 +80,7 @@ def assignments_of(*, user: Any) -> QuerySet[Assignment]:
     return Assignment.objects.filter(specialist_id=profile_id)
 
 
-def specialist_is_on_case(*, user: Any, case: Case) -> bool:
+def specialist_is_on_case(*, user: User, case: Case) -> bool:
     """True when the user has accepted this case (they may ask the patient for information)."""
     return (
         assignments_of(user=user)
@@ -87,7 +89,7 @@ def specialist_is_on_case(*, user: Any, case: Case) -> bool:
     )
 
 
-def review_url_for_specialist(*, user: Any, case: Case) -> str:
+def review_url_for_specialist(*, user: User, case: Case) -> str:
     assignment = (
         assignments_of(user=user).filter(review__case=case).order_by("-created_at").first()
     )
@@ -106,7 +108,7 @@ class Inbox:
     done: ListPage[Assignment]
 
 
-def specialist_inbox(*, user: Any, pages: Mapping[str, object] | None = None) -> Inbox:
+def specialist_inbox(*, user: User, pages: Mapping[str, object] | None = None) -> Inbox:
     """Offered and active cases with their deadlines (the nearest first), follow-up questions
     waiting for this specialist, and finished or declined ones (the latest first), a page of
     each. Five queries whatever the number of cases."""
@@ -155,7 +157,7 @@ def _turnaround(case: Case) -> Turnaround | None:
         return None
 
 
-def assignment_get(*, user: Any, public_id: UUID | str, action: StrEnum) -> Assignment:
+def assignment_get(*, user: User, public_id: UUID | str, action: StrEnum) -> Assignment:
     """One of the specialist's own assignments (offered, accepted or finished), or 404. Writes an
     audit event."""
     try:
@@ -220,9 +222,9 @@ def assignment_proposal(*, case: Case) -> Proposal:
                     open_seats=open_seats, proposed=[c.profile.pk for c in proposed])
 
 
-def seat_get(*, user: Any, public_id: UUID | str, action: StrEnum) -> Assignment:
+def seat_get(*, user: User, public_id: UUID | str, action: StrEnum) -> Assignment:
     """A seat (assignment) a coordinator acts on, or 404 for anyone else; audited on its case."""
-    if not getattr(user, "is_coordinator", False):
+    if not user.is_coordinator:
         raise Http404
     try:
         seat = Assignment.objects.select_related("review__case", "specialist__user").get(
@@ -262,7 +264,7 @@ def seat_opinion(*, assignment: Assignment) -> Opinion | None:
     return Opinion.objects.filter(assignment=assignment).first()
 
 
-def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCaseView:
+def specialist_case_view(*, user: User, assignment: Assignment) -> SpecialistCaseView:
     """The de-identified case for one of the user's assignments: only released renditions of
     documents, the approved summary, never the patient's name, contacts or identifiers."""
     if assignment.specialist.user_id != user.pk:
@@ -294,7 +296,7 @@ def specialist_case_view(*, user: Any, assignment: Assignment) -> SpecialistCase
     )
 
 
-def released_document_get(*, user: Any, assignment: Assignment, public_id: UUID | str) -> Any:
+def released_document_get(*, user: User, assignment: Assignment, public_id: UUID | str) -> Any:
     """A released document of the assignment's case (its rendition only), or 404."""
     if assignment.status != AssignmentStatus.ACCEPTED or assignment.specialist.user_id != user.pk:
         raise Http404
@@ -385,10 +387,10 @@ class PanelView:
     can_edit: bool
 
 
-def may_consolidate(*, user: Any, review: Review) -> bool:
+def may_consolidate(*, user: User, review: Review) -> bool:
     """True for a coordinator and for the panel's lead (who writes the consolidated opinion and
     answers follow-up questions)."""
-    if getattr(user, "is_coordinator", False):
+    if user.is_coordinator:
         return True
     return (
         assignments_of(user=user)
@@ -397,7 +399,7 @@ def may_consolidate(*, user: Any, review: Review) -> bool:
     )
 
 
-def panel_view(*, user: Any, review_public_id: UUID | str) -> PanelView:
+def panel_view(*, user: User, review_public_id: UUID | str) -> PanelView:
     """The panel's opinions side by side for the lead or a coordinator, once every member has
     submitted (before that nobody sees anyone else's opinion). 404 for anyone else."""
     try:
@@ -434,7 +436,7 @@ def panel_view(*, user: Any, review_public_id: UUID | str) -> PanelView:
     )
 
 
-def follow_up_get_for_answer(*, user: Any, public_id: UUID | str) -> FollowUp:
+def follow_up_get_for_answer(*, user: User, public_id: UUID | str) -> FollowUp:
     """A follow-up question the user may answer: the lead (or sole) specialist, or a coordinator."""
     try:
         follow_up = FollowUp.objects.select_related("review__case").get(public_id=public_id)
@@ -444,7 +446,7 @@ def follow_up_get_for_answer(*, user: Any, public_id: UUID | str) -> FollowUp:
     lead = assignments_of(user=user).filter(
         review=review, is_lead=True, status=AssignmentStatus.ACCEPTED
     )
-    if not (getattr(user, "is_coordinator", False) or lead.exists()):
+    if not (user.is_coordinator or lead.exists()):
         raise Http404
     record(actor=user, action=ReviewAction.FOLLOW_UP_VIEW, target=review.case,
            detail={"follow_up": str(follow_up.public_id)})
@@ -489,7 +491,7 @@ class PatientReviewPanel:
     identity_mode: str
 
 
-def patient_review_panel(*, user: Any, case: Case) -> PatientReviewPanel:
+def patient_review_panel(*, user: User, case: Case) -> PatientReviewPanel:
     """The review part of the case page for its account holder (the caller has already loaded the
     case through `case_get`)."""
     if case.patient.holder_id != user.pk:
@@ -546,10 +548,10 @@ class CoordinatorReviewPanel:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def coordinator_review_panel(*, user: Any, case: Case) -> CoordinatorReviewPanel:
+def coordinator_review_panel(*, user: User, case: Case) -> CoordinatorReviewPanel:
     """The review part of the case page for a coordinator: the panel and each seat's state, the
     clock, requests for information, reports and follow-ups."""
-    if not getattr(user, "is_coordinator", False):
+    if not user.is_coordinator:
         raise Http404
     review = Review.objects.filter(case=case).first()
     assignments: list[Assignment] = []
@@ -615,13 +617,13 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def coordinator_dashboard(*, user: Any) -> Dashboard:
+def coordinator_dashboard(*, user: User) -> Dashboard:
     """Cases by state, time to opinion (clock hours from assignment to the first report, pauses
     for the patient excluded: median and 90th percentile), breaches, and how often opinions
     confirmed, refined or changed the diagnosis. A fixed number of queries."""
     from django.db.models import Avg
 
-    if not getattr(user, "is_coordinator", False):
+    if not user.is_coordinator:
         raise Http404
     counts = dict(
         Case.objects.exclude(status=CaseStatus.DRAFT)
@@ -666,10 +668,10 @@ def coordinator_dashboard(*, user: Any) -> Dashboard:
     )
 
 
-def review_work_queue(*, user: Any, page: object = 1) -> ListPage[Case]:
+def review_work_queue(*, user: User, page: object = 1) -> ListPage[Case]:
     """A page of the cases with specialists, urgent first, then the nearest deadline, with their
     clock, review and seats (one query); the read is audited with how many cases it showed."""
-    if not getattr(user, "is_coordinator", False):
+    if not user.is_coordinator:
         raise Http404
     cases: ListPage[Case] = list_page(
         Case.objects.filter(status__in=REVIEW_STATUSES)

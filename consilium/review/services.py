@@ -60,7 +60,7 @@ def _when(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%d %b %Y %H:%M %Z")
 
 
-def _in_language(user: Any) -> Any:
+def _in_language(user: User) -> Any:
     return translation.override(getattr(user, "preferred_language", "") or "en")
 
 

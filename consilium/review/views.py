@@ -66,7 +66,7 @@ from consilium.review.selectors import (
 
 
 def _coordinator_only(request: HttpRequest) -> Any:
-    user: Any = request.user
+    user = cast(User, request.user)
     if not user.is_coordinator:
         raise Http404
     return user
@@ -82,7 +82,7 @@ def _error(request: HttpRequest, error: DomainError) -> None:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    inbox = specialist_inbox(user=request.user, pages=request.GET)
+    inbox = specialist_inbox(user=cast(User, request.user), pages=request.GET)
     labels, now = ReviewLabels(), timezone.now()
     return render(request, "review/inbox.html", {
         "inbox": inbox,
@@ -96,7 +96,7 @@ def _case_page(
     request: HttpRequest, item: Any, problems: list[str] | None = None, status: int = 200
 ) -> HttpResponse:
     """The offer (accept or decline) or, once accepted, the de-identified case and the opinion."""
-    user: Any = request.user
+    user = cast(User, request.user)
     if item.status not in ACTIVE_ASSIGNMENT:
         return render(request, "review/assignment_closed.html",
                       {"assignment": item, "review": item.review})
@@ -128,7 +128,7 @@ def _case_page(
 @require_GET
 def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
     item = assignment_get(
-        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+        user=cast(User, request.user), public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
     )
     return _case_page(request, item)
 
@@ -137,7 +137,7 @@ def assignment(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
     item = assignment_get(
-        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+        user=cast(User, request.user), public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
     )
     try:
         services.assignment_accept(assignment=item, actor=cast(User, request.user))
@@ -153,7 +153,7 @@ def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
     item = assignment_get(
-        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+        user=cast(User, request.user), public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
     )
     form = DeclineForm(request.POST)
     if form.is_valid():
@@ -166,7 +166,7 @@ def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(request, _("You declined %(code)s. Thank you for telling us why.")
                              % {"code": item.review.code})
         return redirect("review:inbox")
-    view = specialist_case_view(user=request.user, assignment=item)
+    view = specialist_case_view(user=cast(User, request.user), assignment=item)
     return render(request, "review/offer.html",
                   {"view": view, "assignment": item, "review": item.review, "decline_form": form},
                   status=400)
@@ -177,7 +177,9 @@ def decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the draft: the htmx autosave gets a one-line status, a plain post comes back to the
     page. Submitting asks for a confirmation first."""
-    item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
+    item = assignment_get(
+        user=cast(User, request.user), public_id=public_id, action=ReviewAction.OPINION_EDIT
+    )
     opinion = seat_opinion(assignment=item)
     if opinion is None:
         return redirect("review:assignment", public_id=item.public_id)
@@ -211,7 +213,9 @@ def opinion_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Confirm, then lock the opinion: it cannot be changed afterwards."""
-    item = assignment_get(user=request.user, public_id=public_id, action=ReviewAction.OPINION_EDIT)
+    item = assignment_get(
+        user=cast(User, request.user), public_id=public_id, action=ReviewAction.OPINION_EDIT
+    )
     opinion = seat_opinion(assignment=item)
     if opinion is None:
         return redirect("review:assignment", public_id=item.public_id)
@@ -226,7 +230,7 @@ def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.success(request, _("Your opinion on %(code)s is submitted. Thank you.")
                          % {"code": item.review.code})
         return redirect("review:inbox")
-    view = specialist_case_view(user=request.user, assignment=item)
+    view = specialist_case_view(user=cast(User, request.user), assignment=item)
     return render(request, "review/opinion_confirm.html", {
         "assignment": item, "review": item.review, "opinion": opinion,
         "shown": opinion_display(content=opinion, questions=view.case.questions),
@@ -238,7 +242,7 @@ def opinion_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def information_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A specialist asks the patient for something missing (the clock pauses)."""
     item = assignment_get(
-        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+        user=cast(User, request.user), public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
     )
     if item.status != AssignmentStatus.ACCEPTED:
         raise Http404
@@ -264,9 +268,11 @@ def rendition(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpR
     """The de-identified rendition of a released document (never the original)."""
 
     item = assignment_get(
-        user=request.user, public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
+        user=cast(User, request.user), public_id=public_id, action=ReviewAction.ASSIGNMENT_VIEW
     )
-    document = released_document_get(user=request.user, assignment=item, public_id=document_id)
+    document = released_document_get(
+        user=cast(User, request.user), assignment=item, public_id=document_id
+    )
     try:
         rendition_verify(document=document)
     except TamperedFileError:
@@ -288,7 +294,7 @@ def rendition(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    view = panel_view(user=request.user, review_public_id=public_id)
+    view = panel_view(user=cast(User, request.user), review_public_id=public_id)
     questions = view.case.questions
     sections = [name for name, _note in SECTIONS]
     if request.method == "POST":
@@ -351,7 +357,7 @@ def panel(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    item = follow_up_get_for_answer(user=request.user, public_id=public_id)
+    item = follow_up_get_for_answer(user=cast(User, request.user), public_id=public_id)
     review = item.review
     form = FollowUpAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -363,7 +369,7 @@ def follow_up(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Your answer is saved; the signed addendum is being "
                                         "prepared for the patient."))
-            if getattr(request.user, "is_specialist", False):
+            if request.user.is_authenticated and request.user.is_specialist:
                 return redirect("review:inbox")
             return redirect(review.case.get_absolute_url())
 
@@ -467,13 +473,13 @@ def close(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "review/dashboard.html",
-                  {"dashboard": coordinator_dashboard(user=request.user)})
+                  {"dashboard": coordinator_dashboard(user=cast(User, request.user))})
 
 
 @login_required
 @require_GET
 def work_queue(request: HttpRequest) -> HttpResponse:
-    cases = review_work_queue(user=request.user, page=request.GET.get("page"))
+    cases = review_work_queue(user=cast(User, request.user), page=request.GET.get("page"))
     rows = work_rows(cases, now=timezone.now(), labels=ReviewLabels())
     return render(request, "review/work_queue.html", {"cases": cases, "rows": rows})
 
@@ -483,7 +489,9 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 
 def _holder_case(request: HttpRequest, public_id: UUID, action: StrEnum) -> Case:
     # holder_only: a coordinator refused here must not be audited as having read the case.
-    return case_get(user=request.user, public_id=public_id, action=action, holder_only=True)
+    return case_get(
+        user=cast(User, request.user), public_id=public_id, action=action, holder_only=True
+    )
 
 
 @login_required
