@@ -12,6 +12,7 @@ of every page.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from base64 import b32decode
@@ -30,6 +31,17 @@ from consilium.cases.models import Case, CaseStatus
 from consilium.documents.tests.conftest import text_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def migration_seeds(transactional_db: Any) -> None:
+    """The journey needs what the migrations seed (the consent text, the prices). A transactional
+    test that ran before this one flushed the tables, so the seeds (idempotent) run again."""
+    from django.apps import apps
+
+    for module in ("consilium.consent.migrations.0003_seed_consent_text_v1",
+                   "consilium.billing.migrations.0003_seed_prices"):
+        importlib.import_module(module).seed(apps, None)
 
 AXE = Path(django_settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 STEP_TIMEOUT_MS = 15_000
